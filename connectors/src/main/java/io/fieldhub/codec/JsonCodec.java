@@ -65,7 +65,8 @@ public class JsonCodec implements TelemetryCodec {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidTelemetryException("malformed JSON: " + e.getOriginalMessage()
+            String detail = e.getOriginalMessage().replaceAll(" \\(start marker at .*", "");
+            throw new InvalidTelemetryException("malformed JSON: " + detail
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
         } catch (IOException e) {
             throw new InvalidTelemetryException("unreadable JSON: " + e.getMessage(), e);

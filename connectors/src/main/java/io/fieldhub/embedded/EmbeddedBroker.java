@@ -1,0 +1,137 @@
+package io.fieldhub.embedded;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** An in-process HiveMQ CE MQTT 5 broker with one TCP listener, for the hub's laptop defaults. */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final Path configFolder;
+    private final Path dataFolder;
+    private final Path extensionsFolder;
+    private final String bindAddress;
+    private final int port;
+    private final boolean persistent;
+    private EmbeddedHiveMQ hiveMq;
+
+    public EmbeddedBroker(Path home, String bindAddress, int port, boolean persistent) {
+        if (port < 1 || port > 65535) {
+            // url() must name the real port, and HiveMQ does not report the one it picked for 0.
+            throw new IllegalArgumentException("MQTT broker port must be 1-65535, was " + port);
+        }
+        this.configFolder = home.resolve("config");
+        this.dataFolder = home.resolve("data");
+        // Set explicitly so that HiveMQ never falls back to a folder outside home.
+        this.extensionsFolder = home.resolve("extensions");
+        this.bindAddress = bindAddress;
+        this.port = port;
+        this.persistent = persistent;
+    }
+
+    /** Starts the broker and returns once its listener accepts connections. */
+    public synchronized void start() {
+        if (hiveMq != null) {
+            throw new IllegalStateException("MQTT broker on " + bindAddress + ":" + port + " is already started");
+        }
+        writeConfig();
+        EmbeddedHiveMQ candidate = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(configFolder)
+                .withDataFolder(dataFolder)
+                .withExtensionsFolder(extensionsFolder)
+                // Leaves Spring Boot's logback configuration alone (STACK-NOTES trap 7).
+                .withoutLoggingBootstrap()
+                .build();
+        try {
+            candidate.start().join();
+        } catch (CompletionException e) {
+            stopQuietly(candidate);
+            throw new IllegalStateException("MQTT broker could not listen on " + bindAddress + ":" + port
+                    + " (is the port already in use?)", e.getCause());
+        }
+        hiveMq = candidate;
+    }
+
+    /** The address clients connect to, e.g. {@code tcp://localhost:1883}. */
+    public String url() {
+        return "tcp://" + EmbeddedHosts.clientHost(bindAddress) + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the broker; HiveMQ takes a few seconds to flush and release its listener. */
+    @Override
+    public synchronized void close() {
+        if (hiveMq == null) {
+            return;
+        }
+        try {
+            hiveMq.close();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("MQTT broker on " + bindAddress + ":" + port + " did not stop cleanly",
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while stopping the MQTT broker", e);
+        } finally {
+            hiveMq = null;
+        }
+    }
+
+    private void writeConfig() {
+        // File mode keeps persistent sessions and their queued QoS 1 messages across a restart.
+        String mode = persistent ? "file" : "in-memory";
+        String xml = """
+                <?xml version="1.0"?>
+                <hivemq>
+                    <listeners>
+                        <tcp-listener>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                        </tcp-listener>
+                    </listeners>
+                    <persistence>
+                        <mode>%s</mode>
+                    </persistence>
+                    <anonymous-usage-statistics>
+                        <!-- A field hub may run offline and must not phone home. -->
+                        <enabled>false</enabled>
+                    </anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(port, escapeXml(bindAddress), mode);
+        try {
+            Files.createDirectories(configFolder);
+            Files.createDirectories(dataFolder);
+            Files.createDirectories(extensionsFolder);
+            Files.writeString(configFolder.resolve("config.xml"), xml);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the MQTT broker configuration in " + configFolder, e);
+        }
+    }
+
+    private static String escapeXml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void stopQuietly(EmbeddedHiveMQ broker) {
+        try {
+            broker.close();
+        } catch (ExecutionException e) {
+            // The start failure is the error worth reporting; this one would only hide it.
+            LOG.warn("Cleanup after a failed MQTT broker start failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.fieldhub.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.archive.ArchiveWriter;
+import io.fieldhub.codec.Codecs;
+import io.fieldhub.deadletter.DeadLetters;
+import io.fieldhub.ingest.Ingest;
+import io.fieldhub.notify.AlertEmail;
+import io.fieldhub.process.TelemetryDecoder;
+import io.fieldhub.process.TelemetryValidator;
+import io.fieldhub.rules.RuleEngine;
+import io.fieldhub.store.WarmStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The named beans the routes in {@code routes/} call, each built from its typed settings. */
+@Configuration(proxyBeanMethods = false)
+class FlowBeans {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Ingest ingest(Clock clock) {
+        return new Ingest(clock);
+    }
+
+    @Bean
+    TelemetryDecoder telemetryDecoder(HubProperties hub, ObjectMapper mapper) {
+        var layouts = hub.codecs().frames().entrySet().stream().map(e -> e.getValue().layout(e.getKey())).toList();
+        return new TelemetryDecoder(new Codecs(mapper, layouts), hub.ingest().maxPayloadBytes());
+    }
+
+    @Bean
+    TelemetryValidator telemetryValidator(HubProperties hub, Clock clock) {
+        HubProperties.Ingest ingest = hub.ingest();
+        return new TelemetryValidator(ingest.maxMetrics(), ingest.maxFutureSkew(), ingest.maxAge(), clock);
+    }
+
+    @Bean
+    RuleEngine ruleEngine(HubProperties hub) {
+        return new RuleEngine(hub.homePath().resolve("rules"));
+    }
+
+    @Bean(destroyMethod = "drainAndStop")
+    WarmStore warmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, HubProperties hub,
+                        MeterRegistry meters) {
+        return new WarmStore(jdbc, tx, mapper, hub.store().batchSize(), hub.store().linger(), meters);
+    }
+
+    @Bean
+    DeadLetters deadLetters(JdbcTemplate jdbc, MeterRegistry meters) {
+        return new DeadLetters(jdbc, meters);
+    }
+
+    /**
+     * Flushes every waiting row on shutdown. Camel stops first and waits for in-flight messages, which includes
+     * the warm store's last batch, so this sees every stored row.
+     */
+    @Bean(destroyMethod = "flushAll")
+    ArchiveWriter archiveWriter(JdbcTemplate jdbc, TransactionTemplate tx, S3Client s3, ObjectMapper mapper,
+                                HubProperties hub, Clock clock) {
+        var settings = new ArchiveWriter.Settings(hub.s3().bucket(), hub.instanceId(), hub.archive().maxRecords(),
+                hub.archive().maxAge());
+        return new ArchiveWriter(jdbc, tx, s3, mapper, settings, clock);
+    }
+
+    @Bean
+    AlertEmail alertEmail(HubProperties hub) {
+        return new AlertEmail(hub.publicUrl());
+    }
+}

@@ -1,0 +1,93 @@
+package io.fieldhub.config;
+
+import io.fieldhub.codec.FrameLayout;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every FieldHub setting, under {@code hub.*}; defaults and comments live in {@code config/application.yaml},
+ * and the environment overrides each one ({@code HUB_MQTT_PORT}, {@code HUB_DATA_DIR}, ...).
+ *
+ * @param home       where {@code routes/}, {@code rules/} and {@code config/} are read from
+ * @param dataDir    where the embedded broker, database and object store keep their data
+ * @param instanceId this hub's name in archive keys and logs
+ * @param publicUrl  the hub's HTTP address as people reach it (links in alert emails)
+ */
+@Validated
+@ConfigurationProperties("hub")
+public record HubProperties(
+        @NotBlank String home,
+        @NotBlank String dataDir,
+        @NotBlank String instanceId,
+        @NotBlank String publicUrl,
+        @Valid @NotNull Mqtt mqtt,
+        @Valid @NotNull Database database,
+        @Valid @NotNull S3 s3,
+        @Valid @NotNull Ingest ingest,
+        @Valid @NotNull Store store,
+        @Valid @NotNull Archive archive,
+        @Valid @NotNull Mail mail,
+        @Valid @NotNull Codecs codecs) {
+
+    // Strings, not Paths: Spring would resolve "." against the servlet context instead of the working directory.
+    public Path homePath() {
+        return Path.of(home);
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    /** The device-facing broker: embedded HiveMQ unless {@code broker-url} points elsewhere. */
+    public record Mqtt(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, @NotBlank String brokerUrl) {
+    }
+
+    /** PostgreSQL: embedded unless {@code spring.datasource.url} is set. */
+    public record Database(boolean embedded, @Min(0) int port) {
+    }
+
+    /** The object store: embedded S3Proxy unless {@code endpoint} is set. */
+    public record S3(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, @NotBlank String endpoint,
+                     @NotBlank String region, @NotBlank String bucket, @NotBlank String accessKey,
+                     @NotBlank String secretKey) {
+    }
+
+    /** Limits applied to every incoming message. */
+    public record Ingest(@Min(1) int maxPayloadBytes, @Min(1) int maxMetrics, @NotNull Duration maxFutureSkew,
+                         @NotNull Duration maxAge) {
+    }
+
+    /** Warm-store batching: a batch is written when it has {@code batchSize} rows or after {@code linger}. */
+    public record Store(@Min(1) int batchSize, @NotNull Duration linger) {
+    }
+
+    /** Cold-archive batching: an object is written at {@code maxRecords} rows or when the oldest is {@code maxAge}. */
+    public record Archive(@Min(1) int maxRecords, @NotNull Duration maxAge) {
+    }
+
+    /** SMTP for alert email; off when {@code host} is empty. */
+    public record Mail(boolean enabled, String host, @Min(1) int port, @NotBlank String from, @NotBlank String to) {
+    }
+
+    /** Binary frame layouts by name, e.g. {@code engine-v1}. */
+    public record Codecs(Map<String, Frame> frames) {
+        public Codecs {
+            frames = frames == null ? Map.of() : frames;
+        }
+    }
+
+    /** One binary layout; see {@link FrameLayout}. */
+    public record Frame(@NotBlank String contentType, String byteOrder, Map<String, String> tags,
+                        @NotNull java.util.List<FrameLayout.Field> fields) {
+        public FrameLayout layout(String name) {
+            return new FrameLayout(name, contentType, byteOrder, tags, fields);
+        }
+    }
+}

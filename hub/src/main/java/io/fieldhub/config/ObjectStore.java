@@ -1,0 +1,45 @@
+package io.fieldhub.config;
+
+import io.fieldhub.embedded.EmbeddedS3Server;
+import io.fieldhub.embedded.S3Clients;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+/** The S3 client for the cold archive, against the embedded S3Proxy, MinIO or AWS alike. */
+@Configuration(proxyBeanMethods = false)
+class ObjectStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
+
+    @Bean(destroyMethod = "close")
+    S3Client s3Client(HubProperties hub, ObjectProvider<EmbeddedS3Server> embedded) {
+        embedded.ifAvailable(server -> { }); // the embedded server, if any, must be listening first
+        HubProperties.S3 s3 = hub.s3();
+        S3Client client = S3Clients.create(URI.create(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey());
+        ensureBucket(client, s3);
+        return client;
+    }
+
+    /**
+     * Creates the archive bucket when missing. An unreachable store does not stop the hub: the archive route
+     * retries, and rows wait in PostgreSQL until the store is back.
+     */
+    private static void ensureBucket(S3Client client, HubProperties.S3 s3) {
+        try {
+            client.headBucket(b -> b.bucket(s3.bucket()));
+        } catch (NoSuchBucketException e) {
+            client.createBucket(b -> b.bucket(s3.bucket()));
+            LOG.info("created bucket {} at {}", s3.bucket(), s3.endpoint());
+        } catch (SdkException e) {
+            LOG.warn("object store {} is unreachable ({}); archiving will retry until it answers. "
+                    + "Fix: check hub.s3.endpoint and the credentials", s3.endpoint(), e.getMessage());
+        }
+    }
+}

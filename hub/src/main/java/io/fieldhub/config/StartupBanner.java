@@ -1,0 +1,68 @@
+package io.fieldhub.config;
+
+import io.fieldhub.rules.RuleEngine;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/** Prints, once the hub is ready, everything a user may point a tool at. */
+@Component
+class StartupBanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupBanner.class);
+
+    private final HubProperties hub;
+    private final Environment env;
+    private final CamelContext camel;
+    private final RuleEngine rules;
+
+    StartupBanner(HubProperties hub, Environment env, CamelContext camel, RuleEngine rules) {
+        this.hub = hub;
+        this.env = env;
+        this.camel = camel;
+        this.rules = rules;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void print() {
+        if (!hub.mail().enabled()) {
+            LOG.warn("email is OFF: hub.mail.host is not set, so alerts are stored but not emailed. "
+                    + "Fix: set HUB_MAIL_HOST (and HUB_MAIL_PORT, HUB_MAIL_TO)");
+        }
+        String http = "http://localhost:" + env.getProperty("local.server.port", env.getProperty("server.port"));
+        String banner = """
+
+                ==================== FieldHub is ready ====================
+                 MQTT 5     %s  (%s)  publish to devices/{deviceId}/telemetry
+                 HTTP       %s  (POST /api/devices/{deviceId}/telemetry, GET /api/alerts, /actuator/health)
+                 PostgreSQL %s  user %s password %s  (%s)
+                 S3         %s  bucket %s  access key %s  secret key %s  (%s)
+                 Email      %s
+                 Routes     %d started from %s/routes
+                 Rules      %d rules from %s
+                 Data       %s
+                ===========================================================
+                """.formatted(
+                hub.mqtt().brokerUrl(), embedded(hub.mqtt().embedded()), http,
+                env.getProperty("spring.datasource.url"), env.getProperty("spring.datasource.username"),
+                env.getProperty("spring.datasource.password"), embedded(hub.database().embedded()),
+                hub.s3().endpoint(), hub.s3().bucket(), hub.s3().accessKey(), hub.s3().secretKey(),
+                embedded(hub.s3().embedded()),
+                hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " to "
+                        + hub.mail().to() : "off (set HUB_MAIL_HOST)",
+                camel.getRoutes().size(), hub.homePath().toAbsolutePath().normalize(), rules.ruleCount(),
+                rules.ruleFiles(), hub.dataPath().toAbsolutePath().normalize());
+        // Printed plainly, not as a JSON log line: it is for the person who just started the hub.
+        System.out.println(banner);
+        LOG.info("FieldHub ready: mqtt={} http={} jdbc={} s3={}", hub.mqtt().brokerUrl(), http,
+                env.getProperty("spring.datasource.url"), hub.s3().endpoint());
+    }
+
+    private static String embedded(boolean embedded) {
+        return embedded ? "embedded" : "external";
+    }
+}

@@ -1,0 +1,33 @@
+package io.fieldhub.deadletter;
+
+import io.fieldhub.store.Rows;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/dead-letters?deviceId=&limit=}: rejected messages, newest first, with payload and reason. */
+@RestController
+class DeadLetterController {
+
+    private final JdbcClient jdbc;
+
+    DeadLetterController(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @GetMapping("/api/dead-letters")
+    List<Map<String, Object>> deadLetters(@RequestParam(required = false) String deviceId,
+                                          @RequestParam(defaultValue = "100") int limit) {
+        return jdbc.sql("""
+                        select id, received_at as "receivedAt", device_id as "deviceId", message_id as "messageId",
+                               trace_id as "traceId", source, route_id as "routeId", reason,
+                               content_type as "contentType", payload, payload_encoding as "payloadEncoding"
+                        from dead_letter where (cast(? as text) is null or device_id = ?)
+                        order by id desc limit ?""")
+                .params(deviceId, deviceId, Math.min(Math.max(limit, 1), 10_000))
+                .query(Rows::json).list();
+    }
+}

@@ -1,0 +1,91 @@
+package io.fieldhub.deadletter;
+
+import static io.fieldhub.ingest.TelemetryHeaders.*;
+
+import io.fieldhub.process.TelemetryDecoder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+
+/**
+ * Records a message the hub cannot process, with its original payload (base64 unless it is UTF-8 text), the
+ * reason and the route, so nothing acknowledged is lost and the sender can be told what to fix.
+ */
+public class DeadLetters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final JdbcTemplate jdbc;
+    private final MeterRegistry meters;
+
+    public DeadLetters(JdbcTemplate jdbc, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.meters = meters;
+    }
+
+    /** Stores the failed exchange; returns the error body for HTTP callers. */
+    public Map<String, Object> record(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause == null ? "unknown" : cause.getMessage();
+        String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+        byte[] payload = rawPayload(exchange);
+        String text = payload == null ? null : utf8(payload);
+        String stored = payload == null ? null : text != null ? text : Base64.getEncoder().encodeToString(payload);
+        String deviceId = in.getHeader(DEVICE_ID, String.class);
+        String messageId = in.getHeader(MESSAGE_ID, String.class);
+        var key = new GeneratedKeyHolder();
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("""
+                    insert into dead_letter (device_id, message_id, trace_id, source, route_id, reason, content_type,
+                                             payload, payload_encoding)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", new String[] {"id"});
+            ps.setString(1, deviceId);
+            ps.setString(2, messageId);
+            ps.setString(3, in.getHeader(TRACE_ID, String.class));
+            ps.setString(4, in.getHeader(SOURCE, String.class));
+            ps.setString(5, routeId);
+            ps.setString(6, reason);
+            ps.setString(7, in.getHeader(CONTENT_TYPE, String.class));
+            ps.setString(8, stored);
+            ps.setString(9, text == null && stored != null ? "base64" : "utf8");
+            return ps;
+        }, key);
+        meters.counter("fieldhub.deadletters", "route", String.valueOf(routeId)).increment();
+        LOG.warn("dead letter {} from device {} message {} (route {}): {}", key.getKey(), deviceId, messageId, routeId,
+                reason);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("error", reason);
+        error.put("deviceId", deviceId);
+        error.put("messageId", messageId);
+        error.put("deadLetterId", key.getKey());
+        return error;
+    }
+
+    /** The bytes as received: kept by the decoder, or still the body when ingest itself refused the message. */
+    private static byte[] rawPayload(Exchange exchange) {
+        byte[] kept = exchange.getProperty(TelemetryDecoder.RAW_PAYLOAD, byte[].class);
+        return kept != null ? kept : exchange.getMessage().getBody() instanceof byte[] body ? body : null;
+    }
+
+    /** The payload as text when it is printable UTF-8; {@code null} for binary (stored as base64 instead). */
+    private static String utf8(byte[] payload) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString();
+            boolean printable = text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+            return printable ? text : null;
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

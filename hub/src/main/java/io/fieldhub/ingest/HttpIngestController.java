@@ -1,0 +1,76 @@
+package io.fieldhub.ingest;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/devices/{deviceId}/telemetry}: hands the request to the {@code ingest-http} route and answers
+ * with what the route decided: 202 once stored, 400 with the reason for bad input. When the stores are down it
+ * answers 503 after {@code hub.ingest.http-timeout}; the message is still retried, and a client that resends with
+ * the same {@code Message-Id} header is never stored twice.
+ */
+@RestController
+class HttpIngestController {
+
+    private final ProducerTemplate producer;
+    private final Duration timeout;
+
+    HttpIngestController(ProducerTemplate producer, @Value("${hub.ingest.http-timeout}") Duration timeout) {
+        this.producer = producer;
+        this.timeout = timeout;
+    }
+
+    @PostMapping("/api/devices/{deviceId}/telemetry")
+    ResponseEntity<?> post(@PathVariable String deviceId, @RequestBody(required = false) byte[] body,
+                           @RequestHeader HttpHeaders headers) throws InterruptedException {
+        CompletableFuture<Exchange> sent = producer.asyncSend("direct:ingest-http", exchange -> {
+            var in = exchange.getMessage();
+            in.setBody(body == null ? new byte[0] : body);
+            in.setHeader(TelemetryHeaders.DEVICE_ID, deviceId);
+            copy(headers, HttpHeaders.CONTENT_TYPE, in);
+            copy(headers, "Message-Id", in);
+            copy(headers, "traceparent", in);
+        });
+        try {
+            Exchange done = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (done.getException() != null) {
+                return unavailable(deviceId);
+            }
+            int status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 202, Integer.class);
+            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                    .body(done.getMessage().getBody(String.class));
+        } catch (TimeoutException | ExecutionException e) {
+            return unavailable(deviceId);
+        }
+    }
+
+    private ResponseEntity<?> unavailable(String deviceId) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(Map.of("error", "the hub could not store the message for device " + deviceId + " within "
+                        + timeout.toSeconds() + " s; it keeps retrying. Resend with the same Message-Id header "
+                        + "so the message is stored once"));
+    }
+
+    private static void copy(HttpHeaders headers, String name, org.apache.camel.Message in) {
+        String value = headers.getFirst(name);
+        if (value != null) {
+            in.setHeader(name, value);
+        }
+    }
+}

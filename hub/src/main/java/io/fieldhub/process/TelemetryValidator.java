@@ -1,0 +1,55 @@
+package io.fieldhub.process;
+
+import io.fieldhub.telemetry.InvalidTelemetryException;
+import io.fieldhub.telemetry.TelemetryRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/** Checks a decoded record against the hub's limits: names, counts, finite values and a plausible device time. */
+public class TelemetryValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final int maxMetrics;
+    private final Duration maxFutureSkew;
+    private final Duration maxAge;
+    private final Clock clock;
+
+    public TelemetryValidator(int maxMetrics, Duration maxFutureSkew, Duration maxAge, Clock clock) {
+        this.maxMetrics = maxMetrics;
+        this.maxFutureSkew = maxFutureSkew;
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
+
+    public TelemetryRecord validate(TelemetryRecord record) {
+        if (record.messageId().length() > 128) {
+            throw new InvalidTelemetryException("messageId is longer than 128 characters");
+        }
+        if (record.metrics().size() > maxMetrics) {
+            throw new InvalidTelemetryException(record.metrics().size() + " metrics in one message; the limit is "
+                    + maxMetrics + " (hub.ingest.max-metrics)");
+        }
+        record.metrics().forEach((name, value) -> {
+            if (!NAME.matcher(name).matches()) {
+                throw new InvalidTelemetryException("metric name '" + name
+                        + "' is not valid: use 1-64 letters, digits, '_', '.' or '-'");
+            }
+            if (value.isNaN() || value.isInfinite()) {
+                throw new InvalidTelemetryException("metric '" + name + "' is not a finite number");
+            }
+        });
+        Instant now = clock.instant();
+        if (record.ts().isAfter(now.plus(maxFutureSkew))) {
+            throw new InvalidTelemetryException("device time " + record.ts() + " is more than " + maxFutureSkew
+                    + " ahead of hub time " + now + "; fix the device clock (NTP) or raise hub.ingest.max-future-skew");
+        }
+        if (record.ts().isBefore(now.minus(maxAge))) {
+            throw new InvalidTelemetryException("device time " + record.ts() + " is older than " + maxAge
+                    + "; fix the device clock (NTP) or raise hub.ingest.max-age");
+        }
+        return record;
+    }
+}

@@ -1,0 +1,188 @@
+package io.fieldhub.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.alert.RaisedAlert;
+import io.fieldhub.ingest.TelemetryHeaders;
+import io.fieldhub.telemetry.TelemetryRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The warm path: writes telemetry rows and their alerts to PostgreSQL in batches, in one transaction per batch,
+ * idempotent on the message id (a replayed message inserts nothing).
+ *
+ * <p>It is an asynchronous Camel processor: a message's exchange completes only when its batch has committed, so
+ * the MQTT consumer acknowledges it (and the HTTP route answers 202) only once it is durable. A batch is written
+ * when it holds {@code batchSize} messages or {@code linger} after its first one arrived. A failed batch fails
+ * every exchange in it, and the shared error handler redelivers each with backoff.
+ */
+public class WarmStore extends AsyncProcessorSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WarmStore.class);
+
+    private static final String INSERT_TELEMETRY = """
+            insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id)
+            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?) on conflict (message_id) do nothing""";
+    private static final String INSERT_ALERT = """
+            insert into alert (rule_id, severity, device_id, message_id, metric, value, threshold, text, ts, trace_id)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (rule_id, message_id) do nothing""";
+
+    private record Pending(TelemetryRecord record, List<RaisedAlert> alerts, Exchange exchange,
+                           AsyncCallback callback) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper mapper;
+    private final int batchSize;
+    private final long lingerNanos;
+    private final BlockingQueue<Pending> queue;
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Counter alertsRaised;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public WarmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, int batchSize, Duration linger,
+                     MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.mapper = mapper;
+        this.batchSize = batchSize;
+        this.lingerNanos = linger.toNanos();
+        // Bounded, so a slow database pushes back on the consumers instead of filling the heap.
+        this.queue = new LinkedBlockingQueue<>(batchSize * 4);
+        this.stored = meters.counter("fieldhub.telemetry.stored");
+        this.duplicates = meters.counter("fieldhub.telemetry.duplicates");
+        this.alertsRaised = meters.counter("fieldhub.alerts.raised");
+        meters.gauge("fieldhub.store.queue", queue, BlockingQueue::size);
+        this.writer = new Thread(this::run, "warm-store-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        List<RaisedAlert> alerts = exchange.getMessage().getHeader(TelemetryHeaders.ALERTS, List.class);
+        var pending = new Pending(exchange.getMessage().getBody(TelemetryRecord.class),
+                alerts == null ? List.of() : alerts, exchange, callback);
+        try {
+            queue.put(pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        return false;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(batchSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + lingerNanos;
+                while (batch.size() < batchSize) {
+                    queue.drainTo(batch, batchSize - batch.size());
+                    long left = deadline - System.nanoTime();
+                    if (batch.size() >= batchSize || left <= 0) {
+                        break;
+                    }
+                    Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            int[] inserted = tx.execute(status -> {
+                int[] counts = jdbc.batchUpdate(INSERT_TELEMETRY, batch, batch.size(), (ps, p) -> {
+                    TelemetryRecord r = p.record();
+                    ps.setString(1, r.messageId());
+                    ps.setString(2, r.deviceId());
+                    ps.setTimestamp(3, Timestamp.from(r.ts()));
+                    ps.setTimestamp(4, Timestamp.from(r.receivedAt()));
+                    ps.setString(5, json(r.metrics()));
+                    ps.setString(6, json(r.tags()));
+                    ps.setString(7, r.traceId());
+                })[0];
+                List<RaisedAlert> alerts = batch.stream().flatMap(p -> p.alerts().stream()).toList();
+                if (!alerts.isEmpty()) {
+                    jdbc.batchUpdate(INSERT_ALERT, alerts, alerts.size(), (ps, a) -> {
+                        ps.setString(1, a.ruleId());
+                        ps.setString(2, a.severity());
+                        ps.setString(3, a.deviceId());
+                        ps.setString(4, a.messageId());
+                        ps.setString(5, a.metric());
+                        ps.setObject(6, a.value());
+                        ps.setObject(7, a.threshold());
+                        ps.setString(8, a.text());
+                        ps.setTimestamp(9, Timestamp.from(a.ts()));
+                        ps.setString(10, a.traceId());
+                    });
+                    alertsRaised.increment(alerts.size());
+                }
+                return counts;
+            });
+            long fresh = Arrays.stream(inserted).filter(n -> n != 0).count();
+            stored.increment(fresh);
+            duplicates.increment(batch.size() - fresh);
+            batch.forEach(p -> p.callback().done(false));
+        } catch (RuntimeException e) {
+            LOG.warn("warm store: a batch of {} messages could not be written ({}); they stay unacknowledged and are"
+                    + " retried with backoff. Fix: check that PostgreSQL at spring.datasource.url is up",
+                    batch.size(), e.getMessage());
+            batch.forEach(p -> {
+                p.exchange().setException(e);
+                p.callback().done(false);
+            });
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes what is queued, then stops; the context calls this after Camel has drained its in-flight messages. */
+    public void drainAndStop() throws InterruptedException {
+        running = false;
+        writer.join(Duration.ofSeconds(30).toMillis());
+    }
+}
