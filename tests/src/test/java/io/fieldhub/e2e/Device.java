@@ -1,0 +1,62 @@
+package io.fieldhub.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
+/** A simulated device: a real MQTT 5 client publishing to its own telemetry topic at QoS 1. */
+final class Device implements AutoCloseable {
+
+    final String id;
+    private final MqttAsyncClient client;
+
+    Device(RunningHub hub, String id) throws MqttException {
+        this.id = id;
+        this.client = new MqttAsyncClient(hub.mqttUrl(), id + "-" + UUID.randomUUID(), new MemoryPersistence());
+        var options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        client.connect(options).waitForCompletion(10_000);
+    }
+
+    static String uniqueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Publishes and returns the PUBACK reason codes (0 = success). */
+    int[] publish(byte[] payload, String contentType, String messageId) throws MqttException {
+        var message = new MqttMessage(payload);
+        message.setQos(1);
+        var properties = new MqttProperties();
+        if (contentType != null) {
+            properties.setContentType(contentType);
+        }
+        List<UserProperty> user = new ArrayList<>();
+        if (messageId != null) {
+            user.add(new UserProperty("messageId", messageId));
+        }
+        properties.setUserProperties(user);
+        message.setProperties(properties);
+        IMqttToken token = client.publish("devices/" + id + "/telemetry", message);
+        token.waitForCompletion(10_000);
+        return token.getReasonCodes();
+    }
+
+    int[] publishJson(String json, String messageId) throws MqttException {
+        return publish(json.getBytes(StandardCharsets.UTF_8), "application/json", messageId);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        client.disconnect().waitForCompletion(5_000);
+        client.close();
+    }
+}

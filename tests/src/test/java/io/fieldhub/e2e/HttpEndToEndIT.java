@@ -1,0 +1,78 @@
+package io.fieldhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+
+/** A device posts over HTTP; it gets 202 with the message id, and the reading flows like an MQTT one. */
+class HttpEndToEndIT {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    final RunningHub hub = RunningHub.shared();
+    final Observed observed = new Observed(hub);
+    final HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<String> post(String deviceId, String contentType, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/" + deviceId + "/telemetry")))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aPostIsAcceptedWithItsMessageIdStoredArchivedQueryableAndEmailed() throws Exception {
+        String id = Device.uniqueId("engine");
+        Instant ts = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
+        HttpResponse<String> response = post(id, "application/json",
+                "{\"messageId\":\"%s-1\",\"ts\":\"%s\",\"metrics\":{\"temperature\":93.1}}".formatted(id, ts)
+                        .getBytes());
+        assertThat(response.statusCode()).isEqualTo(202);
+        var body = new ObjectMapper().readTree(response.body());
+        assertThat(body.path("messageId").asText()).isEqualTo(id + "-1");
+        assertThat(body.path("deviceId").asText()).isEqualTo(id);
+
+        // 202 means stored: the row is there at once
+        assertThat(observed.rows(id)).hasSize(1);
+        var query = get("/api/devices/" + id + "/telemetry?from=" + ts.minusSeconds(60) + "&to=" + ts.plusSeconds(60));
+        assertThat(query.statusCode()).isEqualTo(200);
+        var rows = new ObjectMapper().readTree(query.body());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).path("metrics").path("temperature").asDouble()).isEqualTo(93.1);
+        assertThat(rows.get(0).path("ts").asText()).isEqualTo(ts.toString());
+        assertThat(new ObjectMapper().readTree(get("/api/devices/" + id + "/telemetry?from=" + ts.plusSeconds(1))
+                .body())).isEmpty();
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        var alerts = new ObjectMapper().readTree(get("/api/alerts?deviceId=" + id).body());
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).path("severity").asText()).isEqualTo("CRITICAL");
+    }
+
+    @Test
+    void aBadPostGets400WithTheReasonAndADeadLetter() throws Exception {
+        String id = Device.uniqueId("engine");
+        HttpResponse<String> response = post(id, "application/json", "{\"metrics\":".getBytes());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("malformed JSON");
+        assertThat(observed.deadLetters(id)).hasSize(1);
+        var listed = new ObjectMapper().readTree(get("/api/dead-letters?deviceId=" + id).body());
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("payload").asText()).isEqualTo("{\"metrics\":");
+        assertThat(listed.get(0).path("reason").asText()).contains("malformed JSON");
+    }
+}

@@ -1,0 +1,69 @@
+package io.fieldhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** A device publishes over MQTT 5; the user sees the PUBACK, the rows, the archive objects and the alert email. */
+class MqttEndToEndIT {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    final RunningHub hub = RunningHub.shared();
+    final Observed observed = new Observed(hub);
+
+    @Test
+    void readingsAreAcknowledgedStoredArchivedAndAHotOneIsEmailed() throws Exception {
+        String id = Device.uniqueId("engine");
+        try (var device = new Device(hub, id)) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(device.publishJson("{\"metrics\":{\"temperature\":%d,\"rpm\":1200}}".formatted(70 + i), null))
+                        .as("PUBACK reason codes").containsExactly(0);
+            }
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":97.5,\"rpm\":3100}}", null)).containsExactly(0);
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(5));
+        assertThat(observed.rows(id)).extracting(r -> r.get("metrics").toString())
+                .anySatisfy(m -> assertThat(m).contains("97.5"));
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
+        assertThat(observed.archiveKeys())
+                .allSatisfy(k -> assertThat(k).matches("telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/hub-1-\\d{12}\\.jsonl\\.gz"));
+        JsonNode hot = observed.archived(id).stream().filter(r -> r.path("metrics").path("temperature").asDouble() > 90)
+                .findFirst().orElseThrow();
+        assertThat(hot.path("messageId").asText()).isNotBlank();
+        assertThat(hot.path("traceId").asText()).hasSize(32);
+        assertThat(hot.path("receivedAt").asText()).isNotBlank();
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        var email = observed.emails(id).get(0);
+        assertThat(Observed.subject(email)).contains("CRITICAL").contains(id).contains("running hot");
+        assertThat(Observed.recipients(email)).containsExactly(RunningHub.MAIL_TO);
+        assertThat(email.getContent().toString()).contains("temperature").contains("97.5").contains("90.0");
+        assertThat(observed.alerts(id)).hasSize(1);
+    }
+
+    @Test
+    void aReplayedMessageIsStoredArchivedAndEmailedOnce() throws Exception {
+        String id = Device.uniqueId("engine");
+        String messageId = UUID.randomUUID().toString();
+        try (var device = new Device(hub, id)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(device.publishJson("{\"metrics\":{\"temperature\":99}}", messageId)).containsExactly(0);
+            }
+            // a different message after the replays proves the replays have been processed
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":20}}", "after-" + messageId))
+                    .containsExactly(0);
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(2));
+        assertThat(observed.rows(id)).extracting(r -> r.get("message_id")).containsExactly(messageId, "after-" + messageId);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(2));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        assertThat(observed.alerts(id)).hasSize(1);
+    }
+}

@@ -1,0 +1,87 @@
+package io.fieldhub.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** What a user can see of the hub from outside: rows, archive objects, dead letters and emails. */
+final class Observed {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunningHub hub;
+
+    Observed(RunningHub hub) {
+        this.hub = hub;
+    }
+
+    List<Map<String, Object>> rows(String deviceId) {
+        return hub.jdbc().queryForList("select * from telemetry where device_id = ? order by id", deviceId);
+    }
+
+    List<Map<String, Object>> alerts(String deviceId) {
+        return hub.jdbc().queryForList("select * from alert where device_id = ? order by id", deviceId);
+    }
+
+    List<Map<String, Object>> deadLetters(String deviceId) {
+        return hub.jdbc().queryForList("select * from dead_letter where device_id = ? order by id", deviceId);
+    }
+
+    List<String> archiveKeys() {
+        return hub.s3().listObjectsV2Paginator(b -> b.bucket(RunningHub.BUCKET).prefix("telemetry/")).contents()
+                .stream().map(S3Object::key).toList();
+    }
+
+    /** Every archived record of one device: each object listed, downloaded and decompressed. */
+    List<JsonNode> archived(String deviceId) {
+        List<JsonNode> records = new ArrayList<>();
+        for (String key : archiveKeys()) {
+            try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                    hub.s3().getObject(b -> b.bucket(RunningHub.BUCKET).key(key))), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    JsonNode record = JSON.readTree(line);
+                    if (deviceId.equals(record.path("deviceId").asText())) {
+                        records.add(record);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(key, e);
+            }
+        }
+        return records;
+    }
+
+    /** Emails whose subject names the device. */
+    List<MimeMessage> emails(String deviceId) {
+        return Arrays.stream(hub.mail.getReceivedMessages()).filter(m -> subject(m).contains(deviceId)).toList();
+    }
+
+    static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> recipients(MimeMessage message) {
+        try {
+            return Arrays.stream(message.getAllRecipients()).map(Address::toString).toList();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.fieldhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fieldhub.embedded.EmbeddedPostgresServer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub on a data directory of its own: stopped and started again, it keeps its rows and archive objects; with
+ * PostgreSQL down, acknowledged messages wait and are stored once when it is back.
+ */
+class RestartIT {
+
+    static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    static RunningHub hub;
+
+    @BeforeAll
+    static void start() {
+        hub = RunningHub.dedicated();
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    @Test
+    void aRestartOnTheSameDataDirectoryKeepsRowsAndObjectsAndNewMessagesFlow() throws Exception {
+        var observed = new Observed(hub);
+        String id = Device.uniqueId("engine");
+        try (var device = new Device(hub, id)) {
+            device.publishJson("{\"metrics\":{\"temperature\":95}}", id + "-before");
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
+        List<String> keysBefore = observed.archiveKeys();
+
+        hub.stop();
+        hub.start();
+
+        assertThat(observed.rows(id)).extracting(r -> r.get("message_id")).containsExactly(id + "-before");
+        assertThat(observed.archiveKeys()).containsAll(keysBefore);
+        assertThat(observed.alerts(id)).hasSize(1);
+        try (var device = new Device(hub, id)) {
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":96}}", id + "-after")).containsExactly(0);
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(2));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(2));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(2));
+    }
+
+    @Test
+    void messagesAcknowledgedWhilePostgresIsDownAreStoredOnceWhenItIsBack() throws Exception {
+        var observed = new Observed(hub);
+        var postgres = hub.bean(EmbeddedPostgresServer.class);
+        String id = Device.uniqueId("engine");
+        postgres.close();
+        try (var device = new Device(hub, id)) {
+            for (int i = 0; i < 5; i++) {
+                // the broker holds them for the hub's persistent session: the device's publish succeeds
+                assertThat(device.publishJson("{\"metrics\":{\"temperature\":%d}}".formatted(91 + i), id + "-" + i))
+                        .containsExactly(0);
+            }
+        } finally {
+            postgres.start();
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(5));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(5));
+        assertThat(observed.alerts(id)).hasSize(5);
+    }
+}

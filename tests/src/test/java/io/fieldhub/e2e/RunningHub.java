@@ -1,0 +1,139 @@
+package io.fieldhub.e2e;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.fieldhub.FieldHubApplication;
+import io.fieldhub.embedded.S3Clients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The hub as a user runs it: embedded broker, PostgreSQL and S3 on free ports, a data directory of its own, and
+ * GreenMail as the SMTP server. Tests talk to it only through real clients (MQTT 5, HTTP, JDBC, S3, SMTP inbox).
+ */
+final class RunningHub implements AutoCloseable {
+
+    static final String BUCKET = "fieldhub-e2e";
+    static final String MAIL_TO = "operations@fieldhub.test";
+
+    private static RunningHub shared;
+
+    final Path dataDir;
+    final int mqttPort = freePort();
+    final int httpPort = freePort();
+    final int postgresPort = freePort();
+    final int s3Port = freePort();
+    final int smtpPort = freePort();
+    final GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    private final List<String> extraArgs;
+    private ConfigurableApplicationContext context;
+    private S3Client s3;
+
+    private RunningHub(Path dataDir, List<String> extraArgs) {
+        this.dataDir = dataDir;
+        this.extraArgs = extraArgs;
+        mail.start();
+    }
+
+    /** One hub for the whole suite (starting one takes seconds); tests keep apart by device id. */
+    static synchronized RunningHub shared() {
+        if (shared == null) {
+            shared = new RunningHub(tempDir(), List.of()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** A hub of its own, for tests that stop or break it. */
+    static RunningHub dedicated(String... extraArgs) {
+        return new RunningHub(tempDir(), List.of(extraArgs)).start();
+    }
+
+    RunningHub start() {
+        List<String> args = new ArrayList<>(List.of(
+                "--hub.data-dir=" + dataDir,
+                "--hub.mqtt.port=" + mqttPort,
+                "--hub.database.port=" + postgresPort,
+                "--hub.s3.port=" + s3Port,
+                "--hub.s3.bucket=" + BUCKET,
+                "--server.port=" + httpPort,
+                "--hub.mail.host=127.0.0.1",
+                "--hub.mail.port=" + smtpPort,
+                "--hub.mail.to=" + MAIL_TO,
+                "--hub.mail.poll-interval=100",
+                "--hub.archive.max-age=1s",
+                "--hub.archive.check-interval=200",
+                "--logging.level.root=WARN"));
+        args.addAll(extraArgs);
+        context = new SpringApplicationBuilder(FieldHubApplication.class).run(args.toArray(String[]::new));
+        return this;
+    }
+
+    void stop() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    String mqttUrl() {
+        return "tcp://localhost:" + mqttPort;
+    }
+
+    String httpUrl(String path) {
+        return "http://localhost:" + httpPort + path;
+    }
+
+    JdbcTemplate jdbc() {
+        return new JdbcTemplate(new DriverManagerDataSource(
+                "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
+    }
+
+    synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub",
+                    "fieldhub-secret");
+        }
+        return s3;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (s3 != null) {
+            s3.close();
+        }
+        mail.stop();
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("fieldhub-e2e-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
