@@ -57,7 +57,13 @@ final class RunningHub implements AutoCloseable {
 
     /** A hub of its own, for tests that stop or break it. */
     static RunningHub dedicated(String... extraArgs) {
-        return new RunningHub(tempDir(), List.of(extraArgs)).start();
+        var hub = new RunningHub(tempDir(), List.of(extraArgs));
+        try {
+            return hub.start();
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
     }
 
     RunningHub start() {
@@ -76,7 +82,10 @@ final class RunningHub implements AutoCloseable {
                 "--hub.archive.check-interval=200",
                 "--logging.level.root=WARN"));
         args.addAll(extraArgs);
-        context = new SpringApplicationBuilder(FieldHubApplication.class).run(args.toArray(String[]::new));
+        // a later --key=value replaces an earlier one (Spring would join repeated keys into a list)
+        var byKey = new java.util.LinkedHashMap<String, String>();
+        args.forEach(a -> byKey.put(a.substring(0, a.indexOf('=')), a));
+        context = new SpringApplicationBuilder(FieldHubApplication.class).run(byKey.values().toArray(String[]::new));
         return this;
     }
 
