@@ -4,6 +4,7 @@ import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.fieldhub.telemetry.RawTelemetry;
 import io.fieldhub.telemetry.TelemetryCodec;
 import io.fieldhub.telemetry.TelemetryRecord;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,11 +39,16 @@ public class FrameCodec implements TelemetryCodec {
             switch (field.kind()) {
                 case EPOCH_SECONDS -> ts = Instant.ofEpochSecond(Integer.toUnsignedLong(in.getInt()));
                 case EPOCH_MILLIS -> ts = Instant.ofEpochMilli(in.getLong());
-                default -> metrics.put(field.name(), read(in, field.kind()) * field.factor());
+                default -> metrics.put(field.name(), scaled(read(in, field.kind()), field.factor()));
             }
         }
         return new TelemetryRecord(raw.messageId(), raw.deviceId(), ts, raw.receivedAt(), metrics, layout.tags(),
                 raw.traceId());
+    }
+
+    /** 961 × 0.1 is 96.1, not 96.10000000000001: decimal scaling, as the person who wrote the layout meant. */
+    private static double scaled(double raw, double factor) {
+        return factor == 1.0 ? raw : BigDecimal.valueOf(raw).multiply(BigDecimal.valueOf(factor)).doubleValue();
     }
 
     private static double read(ByteBuffer in, FrameLayout.Type type) {

@@ -38,11 +38,11 @@ public record HubProperties(
 
     // Strings, not Paths: Spring would resolve "." against the servlet context instead of the working directory.
     public Path homePath() {
-        return Path.of(home);
+        return Path.of(home).toAbsolutePath().normalize();
     }
 
     public Path dataPath() {
-        return Path.of(dataDir);
+        return Path.of(dataDir).toAbsolutePath().normalize();
     }
 
     /** The device-facing broker: embedded HiveMQ unless {@code broker-url} points elsewhere. */
