@@ -44,6 +44,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // the hub's data must survive a crash or power loss, so restore PostgreSQL's defaults.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
+                    // zonky's own JVM shutdown hook would stop PostgreSQL at once, in parallel with the
+                    // application's orderly shutdown that still writes to it; close() stops it instead.
+                    .setRegisterShutdownHook(false)
                     .start();
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("PostgreSQL could not start on port " + requestedPort
