@@ -42,24 +42,34 @@ class StartupBanner {
                  PostgreSQL %s  user %s password %s  (%s)
                  S3         %s  bucket %s  access key %s  secret key %s  (%s)
                  Email      %s
-                 Routes     %d started from %s/routes
+                 Routes     %d loaded, %d started, from %s/routes
                  Rules      %d rules from %s
                  Data       %s
                 ===========================================================
                 """.formatted(
                 hub.mqtt().brokerUrl(), embedded(hub.mqtt().embedded()), http,
                 env.getProperty("spring.datasource.url"), env.getProperty("spring.datasource.username"),
-                env.getProperty("spring.datasource.password"), embedded(hub.database().embedded()),
-                hub.s3().endpoint(), hub.s3().bucket(), hub.s3().accessKey(), hub.s3().secretKey(),
-                embedded(hub.s3().embedded()),
+                secret(env.getProperty("spring.datasource.password"), hub.database().embedded()),
+                embedded(hub.database().embedded()), hub.s3().endpoint(), hub.s3().bucket(), hub.s3().accessKey(),
+                secret(hub.s3().secretKey(), hub.s3().embedded()), embedded(hub.s3().embedded()),
                 hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " to "
                         + hub.mail().to() : "off (set HUB_MAIL_HOST)",
-                camel.getRoutes().size(), hub.homePath().toAbsolutePath().normalize(), rules.ruleCount(),
+                camel.getRoutes().size(), started(), hub.homePath().toAbsolutePath().normalize(), rules.ruleCount(),
                 rules.ruleFiles(), hub.dataPath().toAbsolutePath().normalize());
         // Printed plainly, not as a JSON log line: it is for the person who just started the hub.
         System.out.println(banner);
         LOG.info("FieldHub ready: mqtt={} http={} jdbc={} s3={}", hub.mqtt().brokerUrl(), http,
                 env.getProperty("spring.datasource.url"), hub.s3().endpoint());
+    }
+
+    private long started() {
+        return camel.getRoutes().stream()
+                .filter(r -> camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted()).count();
+    }
+
+    /** Laptop passwords are shown so tools can connect; a real server's never reach the console. */
+    private static String secret(String value, boolean embedded) {
+        return embedded ? value : "(set)";
     }
 
     private static String embedded(boolean embedded) {

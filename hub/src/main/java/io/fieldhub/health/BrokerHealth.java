@@ -9,7 +9,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /** Health "broker": UP while the ingest route's MQTT client is connected to the broker. */
-@Component("brokerHealthIndicator")
+@Component("brokerHealthIndicator") // shown as "broker"
 class BrokerHealth implements HealthIndicator {
 
     private final CamelContext camel;

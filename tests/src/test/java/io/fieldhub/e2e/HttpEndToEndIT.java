@@ -75,4 +75,18 @@ class HttpEndToEndIT {
         assertThat(listed.get(0).path("payload").asText()).isEqualTo("{\"metrics\":");
         assertThat(listed.get(0).path("reason").asText()).contains("malformed JSON");
     }
+
+    @Test
+    void healthNamesTheBrokerDatabaseAndObjectStoreAndMetricsCountTheFlow() throws Exception {
+        var health = new ObjectMapper().readTree(get("/actuator/health").body());
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        for (String part : new String[] {"broker", "db", "objectStore"}) {
+            assertThat(health.path("components").path(part).path("status").asText()).as(part).isEqualTo("UP");
+        }
+        String id = Device.uniqueId("meter");
+        assertThat(post(id, "application/json", "{\"flow\":1.5}".getBytes()).statusCode()).isEqualTo(202);
+        String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).contains("fieldhub_telemetry_stored_total").contains("fieldhub_store_queue")
+                .contains("camel_exchanges_total");
+    }
 }

@@ -42,7 +42,7 @@ final class RunningHub implements AutoCloseable {
 
     private RunningHub(Path dataDir, List<String> extraArgs) {
         this.dataDir = dataDir;
-        this.extraArgs = extraArgs;
+        this.extraArgs = new ArrayList<>(extraArgs);
         mail.start();
     }
 
@@ -57,13 +57,24 @@ final class RunningHub implements AutoCloseable {
 
     /** A hub of its own, for tests that stop or break it. */
     static RunningHub dedicated(String... extraArgs) {
-        var hub = new RunningHub(tempDir(), List.of(extraArgs));
+        var hub = notStarted(extraArgs);
         try {
             return hub.start();
         } catch (RuntimeException e) {
             hub.close();
             throw e;
         }
+    }
+
+    /** Ports and data directory chosen, nothing started yet. */
+    static RunningHub notStarted(String... extraArgs) {
+        return new RunningHub(tempDir(), List.of(extraArgs));
+    }
+
+    /** More command-line settings for the next start. */
+    RunningHub withArgs(String... more) {
+        extraArgs.addAll(List.of(more));
+        return this;
     }
 
     RunningHub start() {
@@ -98,6 +109,10 @@ final class RunningHub implements AutoCloseable {
 
     <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    <T> java.util.Collection<T> beans(Class<T> type) {
+        return context.getBeansOfType(type).values();
     }
 
     String mqttUrl() {
