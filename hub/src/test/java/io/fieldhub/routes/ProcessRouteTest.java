@@ -1,7 +1,6 @@
 package io.fieldhub.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fieldhub.alert.RaisedAlert;
@@ -41,6 +40,7 @@ class ProcessRouteTest {
 
     static final String JSON = "application/json";
     static final String ENGINE_V1 = "application/vnd.fieldhub.engine-v1";
+    /** hub.ingest.max-payload-bytes as config/application.yaml ships it. */
     static final int MAX_PAYLOAD_BYTES = 65536;
     /** engine-v1 as config/application.yaml declares it. */
     static final FrameLayout ENGINE_V1_LAYOUT = new FrameLayout("engine-v1", ENGINE_V1, "big-endian",
@@ -64,7 +64,6 @@ class ProcessRouteTest {
     void start() throws Exception {
         Clock clock = Clock.systemUTC();
         hub = new RouteHarness()
-                .property("hub.ingest.max-payload-bytes", MAX_PAYLOAD_BYTES)
                 .bind("telemetryDecoder", new TelemetryDecoder(
                         new Codecs(JsonMapper.builder().findAndAddModules().build(), List.of(ENGINE_V1_LAYOUT)),
                         MAX_PAYLOAD_BYTES))
@@ -123,16 +122,16 @@ class ProcessRouteTest {
         stored.expectedMessageCount(1);
         Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(1);
 
-        send("engine-9", "m-frame", ENGINE_V1, engineFrame(ts, 955, 2400, 350));
+        send("engine-9", "m-frame", ENGINE_V1, engineFrame(ts, 961, 2400, 357));
 
         stored.assertIsSatisfied(5, TimeUnit.SECONDS);
         TelemetryRecord record = record(0);
         assertThat(record.ts()).isEqualTo(ts);
-        assertThat(record.metrics().get("temperature")).isCloseTo(95.5, within(1e-9));
-        assertThat(record.metrics().get("rpm")).isEqualTo(2400.0);
-        assertThat(record.metrics().get("oilPressure")).isCloseTo(3.5, within(1e-9));
+        assertThat(record.metrics()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("temperature", 96.1, "rpm", 2400.0, "oilPressure", 3.57));
         assertThat(record.tags()).containsEntry("type", "engine");
-        assertThat(alerts(0)).extracting(RaisedAlert::ruleId).containsExactly("Engine overheat");
+        assertThat(alerts(0)).singleElement().satisfies(alert -> assertThat(alert.text())
+                .isEqualTo("Engine engine-9 is running hot: temperature 96.1 above 90.0"));
     }
 
     static Stream<Arguments> badInput() {

@@ -33,18 +33,14 @@ final class RouteHarness implements AutoCloseable {
     static final Path ROUTES = Path.of("..", "routes");
     static final Path RULES = Path.of("..", "rules");
 
-    /** The keys the routes read, with the values config/application.yaml ships. */
+    /** Every key the route files read, with the value config/application.yaml (and EmbeddedDefaults) gives it. */
     static Map<String, String> shippedProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("hub.backbone.endpoint", "direct:process");
-        p.put("hub.mqtt.broker-url", "tcp://127.0.0.1:1883");
+        p.put("hub.mqtt.broker-url", "tcp://localhost:1883");
         p.put("hub.mqtt.client-id", "fieldhub-ingest");
         p.put("hub.mqtt.session-expiry", "604800");
         p.put("hub.mqtt.persistence-dir", "./data/mqtt-client");
-        p.put("hub.ingest.max-payload-bytes", "65536");
-        p.put("hub.ingest.max-metrics", "256");
-        p.put("hub.store.batch-size", "500");
-        p.put("hub.archive.bucket", "fieldhub");
         p.put("hub.archive.check-interval", "1000");
         p.put("hub.mail.enabled", "false");
         p.put("hub.mail.port", "25");
