@@ -42,8 +42,8 @@ public class DeadLetters {
         byte[] payload = rawPayload(exchange);
         String text = payload == null ? null : utf8(payload);
         String stored = payload == null ? null : text != null ? text : Base64.getEncoder().encodeToString(payload);
-        String deviceId = in.getHeader(DEVICE_ID, String.class);
-        String messageId = in.getHeader(MESSAGE_ID, String.class);
+        String deviceId = printable(in.getHeader(DEVICE_ID, String.class));
+        String messageId = printable(in.getHeader(MESSAGE_ID, String.class));
         var key = new GeneratedKeyHolder();
         jdbc.update(con -> {
             var ps = con.prepareStatement("""
@@ -55,7 +55,7 @@ public class DeadLetters {
             ps.setString(3, in.getHeader(TRACE_ID, String.class));
             ps.setString(4, in.getHeader(SOURCE, String.class));
             ps.setString(5, routeId);
-            ps.setString(6, reason);
+            ps.setString(6, printable(reason));
             ps.setString(7, in.getHeader(CONTENT_TYPE, String.class));
             ps.setString(8, stored);
             ps.setString(9, text == null && stored != null ? "base64" : "utf8");
@@ -70,6 +70,11 @@ public class DeadLetters {
         error.put("messageId", messageId);
         error.put("deadLetterId", key.getKey());
         return error;
+    }
+
+    /** PostgreSQL text cannot hold NUL; a dead letter must never fail on what made the message bad. */
+    private static String printable(String s) {
+        return s == null ? null : s.replace('\u0000', '?');
     }
 
     /** The bytes as received: kept by the decoder, or still the body when ingest itself refused the message. */

@@ -24,10 +24,20 @@ public class TelemetryValidator {
         this.clock = clock;
     }
 
+    private static boolean hasControl(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
+    }
+
     public TelemetryRecord validate(TelemetryRecord record) {
-        if (record.messageId().length() > 128) {
-            throw new InvalidTelemetryException("messageId is longer than 128 characters");
+        if (record.messageId().length() > 128 || hasControl(record.messageId())) {
+            throw new InvalidTelemetryException("messageId must be at most 128 printable characters");
         }
+        record.tags().forEach((key, value) -> {
+            if (key.length() > 64 || value.length() > 256 || hasControl(key) || hasControl(value)) {
+                throw new InvalidTelemetryException("tag '" + key.replaceAll("\\p{Cntrl}", "?")
+                        + "' must have a name of at most 64 and a value of at most 256 printable characters");
+            }
+        });
         if (record.metrics().size() > maxMetrics) {
             throw new InvalidTelemetryException(record.metrics().size() + " metrics in one message; the limit is "
                     + maxMetrics + " (hub.ingest.max-metrics)");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.ingest.TelemetryHeaders;
+import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -128,48 +130,68 @@ public class WarmStore extends AsyncProcessorSupport {
 
     private void write(List<Pending> batch) {
         try {
-            int[] inserted = tx.execute(status -> {
-                int[] counts = jdbc.batchUpdate(INSERT_TELEMETRY, batch, batch.size(), (ps, p) -> {
-                    TelemetryRecord r = p.record();
-                    ps.setString(1, r.messageId());
-                    ps.setString(2, r.deviceId());
-                    ps.setTimestamp(3, Timestamp.from(r.ts()));
-                    ps.setTimestamp(4, Timestamp.from(r.receivedAt()));
-                    ps.setString(5, json(r.metrics()));
-                    ps.setString(6, json(r.tags()));
-                    ps.setString(7, r.traceId());
-                })[0];
-                List<RaisedAlert> alerts = batch.stream().flatMap(p -> p.alerts().stream()).toList();
-                if (!alerts.isEmpty()) {
-                    jdbc.batchUpdate(INSERT_ALERT, alerts, alerts.size(), (ps, a) -> {
-                        ps.setString(1, a.ruleId());
-                        ps.setString(2, a.severity());
-                        ps.setString(3, a.deviceId());
-                        ps.setString(4, a.messageId());
-                        ps.setString(5, a.metric());
-                        ps.setObject(6, a.value());
-                        ps.setObject(7, a.threshold());
-                        ps.setString(8, a.text());
-                        ps.setTimestamp(9, Timestamp.from(a.ts()));
-                        ps.setString(10, a.traceId());
-                    });
-                    alertsRaised.increment(alerts.size());
-                }
-                return counts;
-            });
+            int[] inserted = tx.execute(status -> insert(batch));
             long fresh = Arrays.stream(inserted).filter(n -> n != 0).count();
             stored.increment(fresh);
             duplicates.increment(batch.size() - fresh);
             batch.forEach(p -> p.callback().done(false));
+        } catch (DataIntegrityViolationException e) {
+            refused(batch, e);
         } catch (RuntimeException e) {
             LOG.warn("warm store: a batch of {} messages could not be written ({}); they stay unacknowledged and are"
                     + " retried with backoff. Fix: check that PostgreSQL at spring.datasource.url is up",
                     batch.size(), e.getMessage());
-            batch.forEach(p -> {
-                p.exchange().setException(e);
-                p.callback().done(false);
-            });
+            batch.forEach(p -> fail(p, e));
         }
+    }
+
+    /**
+     * PostgreSQL refused the content of a batch, not the connection: retrying would fail forever and hold up
+     * every message in it. Write the messages one by one, so only the offending one fails, as bad input.
+     */
+    private void refused(List<Pending> batch, DataIntegrityViolationException e) {
+        if (batch.size() > 1) {
+            batch.forEach(p -> write(List.of(p)));
+            return;
+        }
+        Pending p = batch.get(0);
+        fail(p, new InvalidTelemetryException("PostgreSQL refused the record: "
+                + e.getMostSpecificCause().getMessage(), e));
+    }
+
+    private static void fail(Pending p, Exception e) {
+        p.exchange().setException(e);
+        p.callback().done(false);
+    }
+
+    private int[] insert(List<Pending> batch) {
+        int[] counts = jdbc.batchUpdate(INSERT_TELEMETRY, batch, batch.size(), (ps, p) -> {
+            TelemetryRecord r = p.record();
+            ps.setString(1, r.messageId());
+            ps.setString(2, r.deviceId());
+            ps.setTimestamp(3, Timestamp.from(r.ts()));
+            ps.setTimestamp(4, Timestamp.from(r.receivedAt()));
+            ps.setString(5, json(r.metrics()));
+            ps.setString(6, json(r.tags()));
+            ps.setString(7, r.traceId());
+        })[0];
+        List<RaisedAlert> alerts = batch.stream().flatMap(p -> p.alerts().stream()).toList();
+        if (!alerts.isEmpty()) {
+            jdbc.batchUpdate(INSERT_ALERT, alerts, alerts.size(), (ps, a) -> {
+                ps.setString(1, a.ruleId());
+                ps.setString(2, a.severity());
+                ps.setString(3, a.deviceId());
+                ps.setString(4, a.messageId());
+                ps.setString(5, a.metric());
+                ps.setObject(6, a.value());
+                ps.setObject(7, a.threshold());
+                ps.setString(8, a.text());
+                ps.setTimestamp(9, Timestamp.from(a.ts()));
+                ps.setString(10, a.traceId());
+            });
+            alertsRaised.increment(alerts.size());
+        }
+        return counts;
     }
 
     private String json(Object value) {

@@ -171,6 +171,29 @@ class StoreWarmRouteIT {
                 .containsExactly("m-outage");
     }
 
+    @Test
+    void aRecordPostgresRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsStored() throws Exception {
+        // NUL cannot be stored in PostgreSQL text: retrying it would hold up its whole batch forever
+        var refused = new TelemetryRecord("m-nul", "pump-7", TS, TS, Map.of("flow", 1.0),
+                Map.of("site", "plant\u00001"), TRACE);
+        List<CompletableFuture<Exchange>> sent = new ArrayList<>();
+        for (TelemetryRecord r : List.of(reading("m-a", "pump-7", 1.0), refused, reading("m-b", "pump-8", 2.0))) {
+            sent.add(hub.template().asyncSend("direct:store-warm", e -> {
+                e.getMessage().setBody(r);
+                e.getMessage().setHeader("alerts", List.of());
+            }));
+        }
+        for (CompletableFuture<Exchange> message : sent) {
+            message.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(db.jdbc().queryForList("select message_id from telemetry order by message_id", String.class))
+                .containsExactly("m-a", "m-b");
+        assertThat(hub.deadLetters().letters()).singleElement().satisfies(letter -> {
+            assertThat(letter.routeId()).isEqualTo("store-warm");
+            assertThat(letter.reason()).contains("PostgreSQL refused the record");
+        });
+    }
+
     private Exchange store(TelemetryRecord record, List<RaisedAlert> alerts) {
         return hub.template().send("direct:store-warm", e -> {
             e.getMessage().setBody(record);

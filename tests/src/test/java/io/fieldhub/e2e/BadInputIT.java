@@ -37,6 +37,8 @@ class BadInputIT {
                         "application/json", "ISO-8601"),
                 Arguments.of("frame not matching its layout", new byte[] {0, 1, 2, 3, 4, 5, 6}, Frames.ENGINE_V1,
                         "does not match layout 'engine-v1'"),
+                Arguments.of("tag with a control character", utf8("{\"metrics\":{\"t\":1},\"tags\":{\"site\":\"a\\u0000b\"}}"),
+                        "application/json", "printable characters"),
                 Arguments.of("unknown content type", utf8("x"), "application/x-protobuf", "unsupported content type"));
     }
 
