@@ -17,6 +17,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private final Path configFolder;
+    /** Messages the broker keeps per session for a subscriber that is behind or away (on disk when persistent). */
+    static final long MAX_QUEUED_MESSAGES = 10_000_000L;
+
     private final Path dataFolder;
     private final Path extensionsFolder;
     private final String bindAddress;
@@ -104,12 +107,20 @@ public final class EmbeddedBroker implements AutoCloseable {
                     <persistence>
                         <mode>%s</mode>
                     </persistence>
+                    <mqtt>
+                        <queued-messages>
+                            <!-- HiveMQ's default (1000, then discard) silently drops messages it has already
+                                 acknowledged to the device whenever the hub falls behind a burst. -->
+                            <max-queue-size>%d</max-queue-size>
+                            <strategy>discard</strategy>
+                        </queued-messages>
+                    </mqtt>
                     <anonymous-usage-statistics>
                         <!-- A field hub may run offline and must not phone home. -->
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, escapeXml(bindAddress), mode);
+                """.formatted(port, escapeXml(bindAddress), mode, MAX_QUEUED_MESSAGES);
         try {
             Files.createDirectories(configFolder);
             Files.createDirectories(dataFolder);

@@ -47,13 +47,22 @@ final class Observed {
 
     /** Every archived record of one device: each object listed, downloaded and decompressed. */
     List<JsonNode> archived(String deviceId) {
+        return archivedWhere(r -> deviceId.equals(r.path("deviceId").asText()));
+    }
+
+    /** How many archived records belong to devices whose id starts with the prefix. */
+    long archivedCount(String deviceIdPrefix) {
+        return archivedWhere(r -> r.path("deviceId").asText().startsWith(deviceIdPrefix)).size();
+    }
+
+    private List<JsonNode> archivedWhere(java.util.function.Predicate<JsonNode> wanted) {
         List<JsonNode> records = new ArrayList<>();
         for (String key : archiveKeys()) {
             try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
                     hub.s3().getObject(b -> b.bucket(RunningHub.BUCKET).key(key))), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     JsonNode record = JSON.readTree(line);
-                    if (deviceId.equals(record.path("deviceId").asText())) {
+                    if (wanted.test(record)) {
                         records.add(record);
                     }
                 }
