@@ -1,5 +1,6 @@
 package io.fieldhub.embedded;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Path configFolder;
     /** Messages the broker keeps per session for a subscriber that is behind or away (on disk when persistent). */
     static final long MAX_QUEUED_MESSAGES = 10_000_000L;
+
+    /** Unacknowledged messages in flight to one subscriber; see {@link #start()}. */
+    static final int INFLIGHT_WINDOW = 5_000;
 
     private final Path dataFolder;
     private final Path extensionsFolder;
@@ -47,6 +51,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("MQTT broker on " + bindAddress + ":" + port + " is already started");
         }
         writeConfig();
+        // HiveMQ sends a subscriber at most 50 unacknowledged messages. The hub acknowledges a message only when
+        // its batch has committed, so 50 would cap ingest at 50 per commit; this internal knob is not in config.xml.
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
         EmbeddedHiveMQ candidate = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(configFolder)
                 .withDataFolder(dataFolder)
