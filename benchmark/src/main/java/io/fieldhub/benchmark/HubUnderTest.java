@@ -1,0 +1,120 @@
+package io.fieldhub.benchmark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.embedded.S3Clients;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Phase 2's subject: the hub as `java -jar`, on embedded defaults (broker, PostgreSQL, S3 in its own process) with
+ * free ports, sending alert email to the benchmark's SMTP sink. Reads its CPU and RSS from /proc, its heap from
+ * the actuator.
+ */
+final class HubUnderTest implements AutoCloseable {
+
+    static final String BUCKET = "fieldhub";
+
+    final int mqttPort = freePort();
+    final int httpPort = freePort();
+    final int postgresPort = freePort();
+    final int s3Port = freePort();
+    private final Process process;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final S3Client s3;
+    private final JdbcTemplate jdbc;
+
+    HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", jar.toString(),
+                "--hub.data-dir=" + dataDir, "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort,
+                "--hub.s3.port=" + s3Port, "--server.port=" + httpPort, "--hub.mail.host=127.0.0.1",
+                "--hub.mail.port=" + smtpPort, "--hub.mail.poll-interval=50", "--logging.level.root=WARN"));
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        jdbc = new JdbcTemplate(new DriverManagerDataSource(
+                "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
+        s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret");
+        awaitHealthy(log);
+    }
+
+    String mqttUrl() {
+        return "tcp://127.0.0.1:" + mqttPort;
+    }
+
+    JdbcTemplate jdbc() {
+        return jdbc;
+    }
+
+    S3Client s3() {
+        return s3;
+    }
+
+    /** CPU seconds the hub process (and its threads) has used, from /proc. */
+    double cpuSeconds() throws IOException {
+        String[] stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).split("\\) ")[1].split(" ");
+        return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
+    }
+
+    long rssMb() throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                .findFirst().orElse(-1);
+    }
+
+    long heapUsedMb() throws IOException, InterruptedException {
+        var body = get("/actuator/metrics/jvm.memory.used?tag=area:heap");
+        return (long) (new ObjectMapper().readTree(body).path("measurements").get(0).path("value").asDouble()
+                / 1024 / 1024);
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private void awaitHealthy(Path log) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the hub exited while starting; see " + log);
+            }
+            try {
+                if (get("/actuator/health").contains("\"status\":\"UP\"")) {
+                    return;
+                }
+            } catch (IOException | InterruptedException e) {
+                // not listening yet
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+        }
+        throw new IllegalStateException("the hub did not become healthy in 120 s; see " + log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        s3.close();
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.fieldhub.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Phase 2, one rate: offer it for a while, then check that everything arrived, once, and how fast. */
+final class RampStep {
+
+    record Result(int offered, long sent, long acked, double ackedRate, long rows, long distinctRows, long archived,
+                  long alerts, long emailed, double storedRate, double drainSeconds, double[] sqlLatencyMs,
+                  double[] emailLatencyMs, double coresUsed, long heapMb, long rssMb, boolean keptUp) {
+
+        boolean countsHold() {
+            return sent == acked && acked == rows && rows == distinctRows && rows == archived && alerts == emailed;
+        }
+    }
+
+    private final HubUnderTest hub;
+    private final SimulatorRun simulator;
+    private final Set<String> archiveKeysSeen = new HashSet<>();
+
+    RampStep(HubUnderTest hub, SimulatorRun simulator) {
+        this.hub = hub;
+        this.simulator = simulator;
+    }
+
+    Result run(int rate, int seconds, int devices, int connections) throws Exception {
+        String runId = "r" + rate;
+        double cpuBefore = hub.cpuSeconds();
+        long start = System.nanoTime();
+        JsonNode summary = simulator.run(runId, "--url", hub.mqttUrl(), "--devices", "" + devices,
+                "--connections", "" + connections, "--rate", "" + rate, "--duration", seconds + "s");
+        long acked = summary.path("acked").asLong();
+        long simulatorEnd = System.nanoTime();
+        String like = runId + "-%";
+        awaitUpTo(120, () -> count("select count(*) from telemetry where message_id like ?", like) >= acked);
+        double drainSeconds = (System.nanoTime() - simulatorEnd) / 1e9;
+        double cores = (hub.cpuSeconds() - cpuBefore) / ((System.nanoTime() - start) / 1e9);
+        long heap = hub.heapUsedMb();
+        long rss = hub.rssMb();
+        awaitUpTo(60, () -> count("select count(*) from alert where message_id like ? and emailed_at is null",
+                like) == 0);
+        awaitUpTo(60, () -> count("select count(*) from telemetry t, archive_watermark w where w.stream ="
+                + " 'telemetry' and t.message_id like ? and t.id > w.last_id", like) == 0);
+
+        Map<String, Object> rows = hub.jdbc().queryForMap("""
+                select count(*) as n, count(distinct message_id) as d,
+                       extract(epoch from max(stored_at) - min(received_at)) as span,
+                       percentile_cont(array[0.5, 0.95, 0.99]) within group
+                           (order by extract(epoch from stored_at - ts) * 1000) as p
+                from telemetry where message_id like ?""", like);
+        Map<String, Object> alerts = hub.jdbc().queryForMap("""
+                select count(*) as n, count(emailed_at) as e,
+                       percentile_cont(array[0.5, 0.95, 0.99]) within group
+                           (order by extract(epoch from emailed_at - ts) * 1000) as p
+                from alert where message_id like ?""", like);
+        long n = ((Number) rows.get("n")).longValue();
+        double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();
+        boolean keptUp = summary.path("ackedRate").asDouble() >= 0.95 * rate && drainSeconds <= 10;
+        return new Result(rate, summary.path("sent").asLong(), acked, summary.path("ackedRate").asDouble(), n,
+                ((Number) rows.get("d")).longValue(), archived(runId), ((Number) alerts.get("n")).longValue(),
+                ((Number) alerts.get("e")).longValue(), span > 0 ? n / span : 0, drainSeconds,
+                percentiles(rows.get("p")), percentiles(alerts.get("p")), cores, heap, rss, keptUp);
+    }
+
+    /** Archived records of this run: every new object downloaded, decompressed and its lines counted. */
+    private long archived(String runId) throws IOException {
+        String marker = "\"messageId\":\"" + runId + "-";
+        long found = 0;
+        for (S3Object object : hub.s3().listObjectsV2Paginator(b -> b.bucket(HubUnderTest.BUCKET)).contents()) {
+            if (!archiveKeysSeen.add(object.key())) {
+                continue;
+            }
+            try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(hub.s3().getObject(
+                    b -> b.bucket(HubUnderTest.BUCKET).key(object.key()))), StandardCharsets.UTF_8))) {
+                found += in.lines().filter(line -> line.contains(marker)).count();
+            }
+        }
+        return found;
+    }
+
+    private long count(String sql, String like) {
+        return hub.jdbc().queryForObject(sql, Long.class, like);
+    }
+
+    private static double[] percentiles(Object sqlArray) throws java.sql.SQLException {
+        if (sqlArray == null) {
+            return new double[0];
+        }
+        Object[] values = (Object[]) ((java.sql.Array) sqlArray).getArray();
+        double[] ms = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            ms[i] = values[i] == null ? Double.NaN : ((Number) values[i]).doubleValue();
+        }
+        return ms;
+    }
+
+    private static void awaitUpTo(int seconds, BooleanSupplier done) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.fieldhub.simulator;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.fieldhub.simulator.mqtt.BrokerAddress;
+import io.fieldhub.simulator.mqtt.Device;
+import io.fieldhub.simulator.mqtt.DeviceConnection;
+import io.fieldhub.simulator.pacing.FloodSchedule;
+import io.fieldhub.simulator.pacing.InflightLimit;
+import io.fieldhub.simulator.pacing.NanoClock;
+import io.fieldhub.simulator.pacing.PacedSchedule;
+import io.fieldhub.simulator.pacing.RunBudget;
+import io.fieldhub.simulator.pacing.Schedule;
+import io.fieldhub.simulator.pacing.TokenBucket;
+import io.fieldhub.simulator.payload.ReadingGenerator;
+import io.fieldhub.simulator.stats.Latency;
+import io.fieldhub.simulator.stats.ProgressReporter;
+import io.fieldhub.simulator.stats.RunStats;
+import io.fieldhub.simulator.stats.Summary;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run: connects, sends on every connection until the budget is spent, waits for the outstanding
+ * acknowledgements and sums up. Each connection sends on its own thread; a progress line goes out every second.
+ */
+public final class Simulation {
+
+    private final SimulationSettings settings;
+    private final PrintStream console;
+    private final RunStats stats = new RunStats();
+    private final InflightLimit inflight;
+    private final ProgressReporter progress;
+    private volatile boolean stopRequested;
+    private volatile RunBudget budget;
+
+    /**
+     * @param console  where progress goes (stderr)
+     * @param terminal whether the console is a terminal, where the progress line is rewritten in place
+     */
+    public Simulation(SimulationSettings settings, PrintStream console, boolean terminal) {
+        this.settings = settings;
+        this.console = console;
+        this.inflight = new InflightLimit(settings.maxInflight());
+        this.progress = new ProgressReporter(stats, console, terminal);
+    }
+
+    public Summary run() throws InterruptedException {
+        List<List<Device>> dealt = Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
+        List<DeviceConnection> connections = connections(dealt);
+        List<ScheduledExecutorService> senders = new ArrayList<>();
+        ScheduledExecutorService reporter = Threads.single("simulator-progress");
+        try {
+            Connections.connectAll(connections, settings.url());
+            console.println(announcement());
+            long startNanos = System.nanoTime();
+            long startedAt = System.currentTimeMillis();
+            RunBudget runBudget = new RunBudget(settings.count(), settings.duration(), NanoClock.SYSTEM,
+                    startNanos);
+            budget = runBudget;
+            if (stopRequested) {
+                runBudget.end();
+            }
+            for (int c = 0; c < connections.size(); c++) {
+                senders.add(Threads.single("simulator-connection-" + (c + 1)));
+                schedule(connections.get(c), dealt.get(c).size(), runBudget, startNanos).start(senders.get(c));
+            }
+            progress.start(reporter, startNanos);
+            runBudget.awaitOver();
+            Threads.finish(senders);
+            inflight.awaitIdle(settings.drainTimeout());
+            long elapsedNanos = System.nanoTime() - startNanos;
+            progress.stop();
+            return summary(startedAt, elapsedNanos);
+        } finally {
+            senders.forEach(ScheduledExecutorService::shutdownNow);
+            reporter.shutdownNow();
+            Connections.disconnectAll(connections);
+        }
+    }
+
+    /** Ends the run early (Ctrl-C): stops sending; {@link #run()} still drains and sums up. */
+    public void stop() {
+        stopRequested = true;
+        RunBudget current = budget;
+        if (current != null) {
+            current.end();
+        }
+    }
+
+    /** Without its connection a device cannot send: the run ends, and the summary counts what was lost. */
+    private synchronized void connectionLost(Throwable cause) {
+        RunBudget current = budget;
+        if (current != null && !current.isOver()) {
+            console.println(System.lineSeparator() + "Connection to " + settings.url() + " lost ("
+                    + (cause == null ? "no reason given" : cause.getMessage()) + "); ending the run");
+            current.end();
+        }
+    }
+
+    private List<DeviceConnection> connections(List<List<Device>> dealt) {
+        SplittableRandom seeds = new SplittableRandom(settings.seed());
+        var shared = new DeviceConnection.Shared(settings.runId(), MqttQos.fromCode(settings.qos()),
+                settings.format().encoder(), stats, inflight, this::connectionLost);
+        BrokerAddress broker = BrokerAddress.parse(settings.url());
+        List<DeviceConnection> connections = new ArrayList<>();
+        for (int c = 0; c < dealt.size(); c++) {
+            connections.add(new DeviceConnection(broker, "fieldhub-sim-" + settings.runId() + "-" + (c + 1),
+                    dealt.get(c), new ReadingGenerator(seeds.nextLong(), settings.hotShare()), shared));
+        }
+        return connections;
+    }
+
+    private Schedule schedule(DeviceConnection connection, int devices, RunBudget runBudget, long originNanos) {
+        if (settings.rate() == 0) {
+            return new FloodSchedule(inflight, runBudget, connection);
+        }
+        // Each connection's share of the rate follows its share of the devices, so every device sends equally.
+        double share = settings.rate() * devices / settings.devices();
+        return new PacedSchedule(new TokenBucket(share, originNanos), inflight, runBudget, connection,
+                NanoClock.SYSTEM);
+    }
+
+    private String announcement() {
+        String pace = settings.rate() == 0 ? "as fast as acknowledged (max " + settings.maxInflight()
+                + " in flight)" : String.format(Locale.ROOT, "%s msg/s", trim(settings.rate()));
+        String end = settings.count() > 0 ? settings.count() + " messages" : settings.duration() != null
+                ? "for " + settings.duration().toString().substring(2).toLowerCase(Locale.ROOT) : "until Ctrl-C";
+        return String.format(Locale.ROOT, "Simulating %d devices over %d connections to %s, %s, %s, %s, run %s",
+                settings.devices(), settings.connections(), settings.url(), settings.format().name()
+                        .toLowerCase(Locale.ROOT), pace, end, settings.runId());
+    }
+
+    private Summary summary(long startedAt, long elapsedNanos) {
+        var counts = stats.counts();
+        return new Summary(settings.runId(), settings.url(), settings.devices(), settings.connections(),
+                settings.format().name().toLowerCase(Locale.ROOT), settings.qos(), settings.rate(), counts.sent(),
+                counts.acked(), counts.errors(), stats.errorsByReason(), counts.hot(), startedAt,
+                System.currentTimeMillis(), elapsedNanos / 1e9, Latency.of(stats.latency()));
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

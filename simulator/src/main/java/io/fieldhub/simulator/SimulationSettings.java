@@ -1,0 +1,20 @@
+package io.fieldhub.simulator;
+
+import io.fieldhub.simulator.payload.PayloadFormat;
+import java.time.Duration;
+
+/**
+ * One run of the simulator, as the command line set it.
+ *
+ * @param rate         messages per second over all devices; 0 sends as fast as the broker acknowledges
+ * @param maxInflight  publishes awaiting their acknowledgement, over all connections
+ * @param duration     how long to send, or null
+ * @param count        messages to send in all, or 0 for no limit
+ * @param hotShare     share of readings above 90 degrees
+ * @param seed         seed of the readings, for a repeatable run
+ * @param drainTimeout how long the end of a run waits for outstanding acknowledgements
+ */
+public record SimulationSettings(String url, int devices, int connections, double rate, int maxInflight,
+                                 Duration duration, long count, PayloadFormat format, double hotShare,
+                                 String devicePrefix, String runId, int qos, long seed, Duration drainTimeout) {
+}

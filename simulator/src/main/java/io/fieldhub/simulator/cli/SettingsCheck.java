@@ -1,0 +1,48 @@
+package io.fieldhub.simulator.cli;
+
+import io.fieldhub.simulator.SimulationSettings;
+import io.fieldhub.simulator.mqtt.BrokerAddress;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ParameterException;
+
+/** Turns the parsed options into settings, or rejects them with a message that names the option. */
+final class SettingsCheck {
+
+    /** The hub accepts device ids of 1-128 of these characters; message ids are built from the same. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final int DEFAULT_MAX_CONNECTIONS = 8;
+
+    private final SimulateCommand options;
+
+    SettingsCheck(SimulateCommand options) {
+        this.options = options;
+    }
+
+    SimulationSettings settings() {
+        SimulateCommand o = options;
+        require(o.devices >= 1, "--devices must be at least 1");
+        int connections = o.connections != null ? o.connections : Math.min(o.devices, DEFAULT_MAX_CONNECTIONS);
+        require(connections >= 1 && connections <= o.devices, "--connections must be between 1 and --devices");
+        require(o.rate >= 0 && Double.isFinite(o.rate), "--rate must be 0 (as fast as possible) or more");
+        require(o.maxInflight >= 1, "--max-inflight must be at least 1");
+        require(o.count >= 0, "--count must be positive");
+        require(o.hotShare >= 0 && o.hotShare <= 1, "--hot-share must be between 0 and 1");
+        require(o.qos >= 0 && o.qos <= 2, "--qos must be 0, 1 or 2");
+        require(ID.matcher(o.devicePrefix).matches(), "--device-prefix may hold letters, digits, '.', '_', ':', '-'");
+        String runId = o.runIdOrRandom();
+        require(ID.matcher(runId).matches(), "--run-id may hold letters, digits, '.', '_', ':', '-'");
+        try {
+            BrokerAddress.parse(o.url);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(o.spec.commandLine(), "--url: " + e.getMessage());
+        }
+        return new SimulationSettings(o.url, o.devices, connections, o.rate, o.maxInflight, o.duration, o.count,
+                o.format, o.hotShare, o.devicePrefix, runId, o.qos, o.seedOrRandom(), o.drainTimeout);
+    }
+
+    private void require(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(options.spec.commandLine(), message);
+        }
+    }
+}

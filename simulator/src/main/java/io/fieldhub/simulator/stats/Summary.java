@@ -1,0 +1,29 @@
+package io.fieldhub.simulator.stats;
+
+import java.util.Map;
+
+/**
+ * The outcome of a run, printed at its end and, with {@code --json-summary}, written for the benchmark.
+ *
+ * @param runId          prefix of every messageId of the run
+ * @param startedAt      epoch millis of the first send
+ * @param endedAt        epoch millis when the last acknowledgement was awaited
+ * @param elapsedSeconds from the first send until the outstanding acknowledgements were settled
+ */
+public record Summary(String runId, String url, int devices, int connections, String format, int qos,
+                      double targetRate, long sent, long acked, long errors, Map<String, Long> errorsByReason,
+                      long hot, long startedAt, long endedAt, double elapsedSeconds, Latency latency) {
+
+    public double ackedRate() {
+        return elapsedSeconds > 0 ? acked / elapsedSeconds : 0;
+    }
+
+    /** Sent but neither acknowledged nor failed by the end of the drain. */
+    public long unacknowledged() {
+        return sent - acked - errors;
+    }
+
+    public boolean clean() {
+        return errors == 0 && acked == sent;
+    }
+}
