@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Settings are system properties: {@code rates} (comma-separated, default 1000,2000,5000,10000,20000,50000),
  * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (8), {@code ceilingCount} (200000),
- * {@code heap} of the hub (1g).
+ * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60).
  */
 public final class BenchRun {
 
@@ -45,6 +45,10 @@ public final class BenchRun {
         try (var hub = new HubUnderTest(home.resolve("hub/target/fieldhub-exec.jar"), work.resolve("hub-data"),
                 work.resolve("hub.log"), mail.getSmtp().getPort(), System.getProperty("heap", "1g"))) {
             var step = new RampStep(hub, simulator);
+            // the JIT compiles Camel, Drools, Jackson and HiveMQ for the first minute: keep that out of the figures
+            int warmUp = Integer.getInteger("warmUpSeconds", 60);
+            System.out.println("    warming up: " + warmUp + " s at " + rates.get(0) + " msg/s (not recorded)");
+            step.run(rates.get(0), warmUp, devices, connections);
             for (int rate : rates) {
                 RampStep.Result result = step.run(rate, seconds, devices, connections);
                 steps.add(result);

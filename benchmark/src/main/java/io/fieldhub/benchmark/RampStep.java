@@ -35,8 +35,10 @@ final class RampStep {
         this.simulator = simulator;
     }
 
+    private int runs;
+
     Result run(int rate, int seconds, int devices, int connections) throws Exception {
-        String runId = "r" + rate;
+        String runId = "s" + (++runs) + "r" + rate;
         double cpuBefore = hub.cpuSeconds();
         long start = System.nanoTime();
         JsonNode summary = simulator.run(runId, "--url", hub.mqttUrl(), "--devices", "" + devices,
