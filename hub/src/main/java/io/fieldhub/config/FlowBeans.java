@@ -6,12 +6,14 @@ import io.fieldhub.codec.Codecs;
 import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.ingest.Ingest;
 import io.fieldhub.notify.AlertEmail;
+import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.process.TelemetryDecoder;
 import io.fieldhub.process.TelemetryValidator;
 import io.fieldhub.rules.RuleEngine;
 import io.fieldhub.store.WarmStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,6 +38,12 @@ class FlowBeans {
     TelemetryDecoder telemetryDecoder(HubProperties hub, ObjectMapper mapper) {
         var layouts = hub.codecs().frames().entrySet().stream().map(e -> e.getValue().layout(e.getKey())).toList();
         return new TelemetryDecoder(new Codecs(mapper, layouts), hub.ingest().maxPayloadBytes());
+    }
+
+    @Bean(destroyMethod = "stopLanes")
+    DeviceLanes deviceLanes(@Value("${hub.process.lanes}") int lanes,
+                            @Value("${hub.process.lane-queue}") int queue) {
+        return new DeviceLanes(lanes > 0 ? lanes : Runtime.getRuntime().availableProcessors(), queue);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.ingest.Ingest;
+import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.process.TelemetryDecoder;
 import io.fieldhub.process.TelemetryValidator;
 import io.fieldhub.rules.RuleEngine;
@@ -103,6 +104,7 @@ class IngestHttpRouteTest {
     void malformedPayloadIsAnswered400ThroughTheInProcessBackbone() throws Exception {
         hub = new RouteHarness()
                 .bind("ingest", new Ingest(Clock.systemUTC()))
+                .bind("deviceLanes", new DeviceLanes(2, 100))
                 .bind("telemetryDecoder", new TelemetryDecoder(new Codecs(JSON, List.of()), 65536))
                 .bind("telemetryValidator", new TelemetryValidator(256, Duration.ofMinutes(5), Duration.ofDays(7),
                         Clock.systemUTC()))

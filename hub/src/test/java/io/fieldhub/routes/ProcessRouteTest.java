@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.codec.FrameLayout;
+import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.process.TelemetryDecoder;
 import io.fieldhub.process.TelemetryValidator;
 import io.fieldhub.rules.RuleEngine;
@@ -64,6 +65,7 @@ class ProcessRouteTest {
     void start() throws Exception {
         Clock clock = Clock.systemUTC();
         hub = new RouteHarness()
+                .bind("deviceLanes", new DeviceLanes(2, 100))
                 .bind("telemetryDecoder", new TelemetryDecoder(
                         new Codecs(JsonMapper.builder().findAndAddModules().build(), List.of(ENGINE_V1_LAYOUT)),
                         MAX_PAYLOAD_BYTES))
