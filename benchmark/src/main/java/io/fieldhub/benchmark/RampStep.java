@@ -19,7 +19,7 @@ final class RampStep {
 
     record Result(int offered, long sent, long acked, double ackedRate, long rows, long distinctRows, long archived,
                   long alerts, long emailed, double storedRate, double drainSeconds, double[] sqlLatencyMs,
-                  double[] emailLatencyMs, double coresUsed, long heapMb, long rssMb, boolean keptUp) {
+                  double[] toHubMs, double[] inHubMs, double[] emailLatencyMs, double coresUsed, long heapMb, long rssMb, boolean keptUp) {
 
         boolean countsHold() {
             return sent == acked && acked == rows && rows == distinctRows && rows == archived && alerts == emailed;
@@ -60,7 +60,11 @@ final class RampStep {
                 select count(*) as n, count(distinct message_id) as d,
                        extract(epoch from max(stored_at) - min(received_at)) as span,
                        percentile_cont(array[0.5, 0.95, 0.99]) within group
-                           (order by extract(epoch from stored_at - ts) * 1000) as p
+                           (order by extract(epoch from stored_at - ts) * 1000) as p,
+                       percentile_cont(array[0.5, 0.95, 0.99]) within group
+                           (order by extract(epoch from received_at - ts) * 1000) as broker,
+                       percentile_cont(array[0.5, 0.95, 0.99]) within group
+                           (order by extract(epoch from stored_at - received_at) * 1000) as hub
                 from telemetry where message_id like ?""", like);
         Map<String, Object> alerts = hub.jdbc().queryForMap("""
                 select count(*) as n, count(emailed_at) as e,
@@ -73,7 +77,8 @@ final class RampStep {
         return new Result(rate, summary.path("sent").asLong(), acked, summary.path("ackedRate").asDouble(), n,
                 ((Number) rows.get("d")).longValue(), archived(runId), ((Number) alerts.get("n")).longValue(),
                 ((Number) alerts.get("e")).longValue(), span > 0 ? n / span : 0, drainSeconds,
-                percentiles(rows.get("p")), percentiles(alerts.get("p")), cores, heap, rss, keptUp);
+                percentiles(rows.get("p")), percentiles(rows.get("broker")), percentiles(rows.get("hub")),
+                percentiles(alerts.get("p")), cores, heap, rss, keptUp);
     }
 
     /** Archived records of this run: every new object downloaded, decompressed and its lines counted. */

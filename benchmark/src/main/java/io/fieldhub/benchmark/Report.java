@@ -30,10 +30,11 @@ final class Report {
 
     static String line(RampStep.Result r) {
         return String.format(Locale.ROOT, "offered %6d/s  acked %8.0f/s  stored %8.0f/s  drain %5.1f s  "
-                        + "SQL p50/p95/p99 %s ms  email p99 %s ms  cores %.2f  heap %d MB  RSS %d MB  "
+                        + "SQL p50/p95/p99 %s ms (to hub %s, in hub %s)  email p99 %s ms  cores %.2f  heap %d MB  "
+                        + "RSS %d MB  "
                         + "sent=%d acked=%d rows=%d distinct=%d archived=%d alerts=%d emailed=%d  %s",
                 r.offered(), r.ackedRate(), r.storedRate(), r.drainSeconds(), ms(r.sqlLatencyMs(), 0, 1, 2),
-                ms(r.emailLatencyMs(), 2), r.coresUsed(), r.heapMb(), r.rssMb(), r.sent(), r.acked(), r.rows(),
+                ms(r.toHubMs(), 0, 1, 2), ms(r.inHubMs(), 0, 1, 2), ms(r.emailLatencyMs(), 2), r.coresUsed(), r.heapMb(), r.rssMb(), r.sent(), r.acked(), r.rows(),
                 r.distinctRows(), r.archived(), r.alerts(), r.emailed(), r.keptUp() ? "kept up" : "FELL BEHIND");
     }
 
@@ -63,13 +64,15 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Broker ceiling: published %.0f msg/s, delivered to a counting "
                 + "subscriber %.0f msg/s (%d sent).%n%n", ceiling.publishRate(), ceiling.deliveredRate(),
                 ceiling.sent()));
-        md.append("| offered msg/s | acked msg/s | stored msg/s | drain s | SQL p50 / p95 / p99 ms | email p99 ms "
-                + "| hub cores | heap MB | RSS MB | sent = acked = rows = archived, dups | kept up |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| offered msg/s | acked msg/s | stored msg/s | drain s | SQL p50 / p95 / p99 ms | of which "
+                + "device → hub | of which in hub | email p99 ms | hub cores | heap MB | RSS MB "
+                + "| sent = acked = rows = archived, dups | kept up |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RampStep.Result r : steps) {
-            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f | %s | %s | %.2f | %d | %d | "
+            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f | %s | %s | %s | %s | %.2f | %d | %d | "
                             + "%d / %d / %d / %d, %d | %s |%n", r.offered(), r.ackedRate(), r.storedRate(),
-                    r.drainSeconds(), ms(r.sqlLatencyMs(), 0, 1, 2), ms(r.emailLatencyMs(), 2), r.coresUsed(),
+                    r.drainSeconds(), ms(r.sqlLatencyMs(), 0, 1, 2), ms(r.toHubMs(), 0, 1, 2),
+                    ms(r.inHubMs(), 0, 1, 2), ms(r.emailLatencyMs(), 2), r.coresUsed(),
                     r.heapMb(), r.rssMb(), r.sent(), r.acked(), r.rows(), r.archived(), r.rows() - r.distinctRows(),
                     r.keptUp() ? "yes" : "no"));
         }
