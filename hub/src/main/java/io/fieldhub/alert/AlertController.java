@@ -31,7 +31,7 @@ class AlertController {
     List<Map<String, Object>> alerts(@RequestParam(required = false) String deviceId,
                                      @RequestParam(defaultValue = "100") int limit) {
         return jdbc.sql(SELECT + " where (cast(? as text) is null or device_id = ?) order by id desc limit ?")
-                .params(deviceId, deviceId, Math.min(Math.max(limit, 1), 10_000))
+                .params(deviceId, deviceId, Rows.limit(limit))
                 .query(Rows::json).list();
     }
 

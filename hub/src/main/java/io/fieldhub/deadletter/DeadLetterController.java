@@ -27,7 +27,7 @@ class DeadLetterController {
                                content_type as "contentType", payload, payload_encoding as "payloadEncoding"
                         from dead_letter where (cast(? as text) is null or device_id = ?)
                         order by id desc limit ?""")
-                .params(deviceId, deviceId, Math.min(Math.max(limit, 1), 10_000))
+                .params(deviceId, deviceId, Rows.limit(limit))
                 .query(Rows::json).list();
     }
 }

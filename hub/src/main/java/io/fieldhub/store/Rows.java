@@ -19,6 +19,11 @@ public final class Rows {
     private Rows() {
     }
 
+    /** A page size the API accepts: at least 1, at most 10,000 rows. */
+    public static int limit(int requested) {
+        return Math.min(Math.max(requested, 1), 10_000);
+    }
+
     public static Map<String, Object> json(ResultSet rs, int rowNum) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         Map<String, Object> row = new LinkedHashMap<>();

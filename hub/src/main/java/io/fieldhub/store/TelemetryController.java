@@ -31,7 +31,7 @@ class TelemetryController {
                         from telemetry where device_id = ? and ts >= ? and ts < ? order by ts, id limit ?""")
                 .params(deviceId, java.sql.Timestamp.from(from == null ? Instant.EPOCH : from),
                         java.sql.Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to),
-                        Math.min(Math.max(limit, 1), 10_000))
+                        Rows.limit(limit))
                 .query(Rows::json).list();
     }
 }
