@@ -7,10 +7,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A PostgreSQL server run from zonky's bundled binaries, keeping its data in a given directory. */
 public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
     private final Path dataDirectory;
     private final int requestedPort;
@@ -30,6 +36,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (postgres != null) {
             throw new IllegalStateException("PostgreSQL in " + dataDirectory + " is already started");
         }
+        stopOrphan();
         if (requestedPort != 0) {
             requirePortFree();
         }
@@ -51,6 +58,31 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("PostgreSQL could not start on port " + requestedPort
                     + " with data directory " + dataDirectory + " (is another server using that directory?)", e);
+        }
+    }
+
+    /**
+     * PostgreSQL runs as a child process and outlives a hub that was killed (kill -9, OOM killer, power to the JVM
+     * only). Its postmaster.pid names it; stop it cleanly so this start can own the directory and the port again.
+     */
+    private void stopOrphan() {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+                    .ifPresent(orphan -> {
+                        LOG.warn("PostgreSQL (pid {}) from an earlier run is still serving {}; stopping it", pid,
+                                dataDirectory);
+                        orphan.destroy(); // SIGTERM: PostgreSQL's smart shutdown, clean and crash-safe
+                        orphan.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+                    });
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("PostgreSQL in " + dataDirectory + " was left running by an earlier run "
+                    + "and could not be stopped; stop it (pg_ctl stop -D " + dataDirectory + ") and start again", e);
         }
     }
 
