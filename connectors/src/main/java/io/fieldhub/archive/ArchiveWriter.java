@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,12 +88,12 @@ public class ArchiveWriter {
             // The row lock makes concurrent flushers (timer, shutdown, a second instance) take turns.
             long watermark = jdbc.queryForObject(
                     "select last_id from archive_watermark where stream = 'telemetry' for update", Long.class);
+            if (!(force ? waiting(watermark) : due(watermark))) {
+                return 0;
+            }
             List<Row> rows = jdbc.query("""
                     select id, message_id, device_id, ts, received_at, metrics::text, tags::text, trace_id
                     from telemetry where id > ? order by id limit ?""", this::row, watermark, settings.maxRecords());
-            if (rows.isEmpty() || !(force || due(rows))) {
-                return 0;
-            }
             write(rows);
             jdbc.update("update archive_watermark set last_id = ? where stream = 'telemetry'",
                     rows.get(rows.size() - 1).id());
@@ -101,9 +102,21 @@ public class ArchiveWriter {
         return archived == null ? 0 : archived;
     }
 
-    private boolean due(List<Row> rows) {
-        return rows.size() >= settings.maxRecords()
-                || !rows.get(0).receivedAt().plus(settings.maxAge()).isAfter(clock.instant());
+    private boolean waiting(long watermark) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from telemetry where id > ?)", Boolean.class, watermark));
+    }
+
+    /**
+     * Whether the waiting rows make an object now: decided from a count and the first row's time, so that rows
+     * which are not due yet are not read and turned into JSON on every check.
+     */
+    private boolean due(long watermark) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                select count(*) > 0 and (count(*) >= ? or (array_agg(received_at order by id))[1] <= ?)
+                from (select id, received_at from telemetry where id > ? order by id limit ?) waiting""",
+                Boolean.class, settings.maxRecords(), Timestamp.from(clock.instant().minus(settings.maxAge())),
+                watermark, settings.maxRecords()));
     }
 
     private void write(List<Row> rows) {
