@@ -2,7 +2,6 @@ package io.fieldhub.benchmark;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,13 +32,13 @@ public final class BenchRun {
                 .split(",")).map(String::trim).map(Integer::valueOf).toList();
 
         System.out.println("1/3 broker ceiling: simulator -> embedded broker -> counting subscriber");
-        var ceiling = BrokerCeiling.measure(simulator, work, freePort(), devices, connections,
+        var ceiling = BrokerCeiling.measure(simulator, work, HubUnderTest.freePort(), devices, connections,
                 Long.getLong("ceilingCount", 200_000L));
         System.out.printf("    published %.0f msg/s, delivered %.0f msg/s%n", ceiling.publishRate(),
                 ceiling.deliveredRate());
 
         System.out.println("2/3 hub ramp: " + rates + " msg/s, " + seconds + " s each");
-        var mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        var mail = new GreenMail(new ServerSetup(HubUnderTest.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         List<RampStep.Result> steps = new ArrayList<>();
         try (var hub = new HubUnderTest(home.resolve("hub/target/fieldhub-exec.jar"), work.resolve("hub-data"),
@@ -71,9 +70,4 @@ public final class BenchRun {
         System.exit(steps.stream().allMatch(RampStep.Result::countsHold) ? 0 : 1);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -110,7 +110,7 @@ final class HubUnderTest implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

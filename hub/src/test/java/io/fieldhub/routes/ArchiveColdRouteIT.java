@@ -11,7 +11,6 @@ import io.fieldhub.embedded.EmbeddedS3Server;
 import io.fieldhub.embedded.S3Clients;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -58,7 +57,7 @@ class ArchiveColdRouteIT {
     @BeforeAll
     static void start() throws Exception {
         db = new TestDatabase(dir.resolve("postgres"));
-        s3Port = freePort();
+        s3Port = RouteHarness.freePort();
         startS3();
         s3 = S3Clients.create(s3Server.endpoint(), "us-east-1", "fieldhub", "fieldhub-secret");
         s3.createBucket(b -> b.bucket(BUCKET));
@@ -235,11 +234,6 @@ class ArchiveColdRouteIT {
         return lines;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** The hub's clock, set by the test, so "the oldest row has waited hub.archive.max-age" needs no waiting. */
     static final class SettableClock extends Clock {

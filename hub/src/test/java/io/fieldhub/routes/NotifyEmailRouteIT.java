@@ -11,7 +11,6 @@ import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -42,7 +41,7 @@ class NotifyEmailRouteIT {
     @BeforeAll
     static void startDatabase() throws IOException {
         db = new TestDatabase(dir.resolve("postgres"));
-        smtpPort = freePort();
+        smtpPort = RouteHarness.freePort();
     }
 
     @AfterAll
@@ -158,9 +157,4 @@ class NotifyEmailRouteIT {
         return db.jdbc().queryForObject("select emailed_at from alert where id = ?", Timestamp.class, id);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

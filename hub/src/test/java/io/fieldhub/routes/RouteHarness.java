@@ -132,4 +132,11 @@ final class RouteHarness implements AutoCloseable {
     public void close() {
         context.stop();
     }
+
+    /** A port nobody listens on right now, for a test's own server. */
+    static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 }

@@ -4,30 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +28,10 @@ class CrashIT {
 
     @TempDir
     Path dataDir;
-    final int mqttPort = freePort();
-    final int httpPort = freePort();
-    final int postgresPort = freePort();
-    final int s3Port = freePort();
+    final int mqttPort = RunningHub.freePort();
+    final int httpPort = RunningHub.freePort();
+    final int postgresPort = RunningHub.freePort();
+    final int s3Port = RunningHub.freePort();
     Process hub;
 
     @AfterEach
@@ -59,63 +45,23 @@ class CrashIT {
     @Test
     void everyAcknowledgedMessageSurvivesAKillNine() throws Exception {
         hub = startHub("first");
-        Set<String> acked = ConcurrentHashMap.newKeySet();
-        List<MqttAsyncClient> clients = new ArrayList<>();
-        List<Semaphore> windows = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            var client = new MqttAsyncClient("tcp://localhost:" + mqttPort, "crash-" + c, new MemoryPersistence());
-            client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
-            clients.add(client);
-            windows.add(new Semaphore(10));
-        }
+        Set<String> acknowledged;
         boolean killed = false;
-        for (int seq = 0; seq < 20_000 && clients.get(0).isConnected(); seq++) {
-            if (!killed && acked.size() >= 3_000) {
-                hub.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
-                killed = true;
+        try (var burst = new Burst("tcp://localhost:" + mqttPort, "crash", 4)) {
+            for (int seq = 0; seq < 20_000; seq++) {
+                if (!killed && burst.ackedCount() >= 3_000) {
+                    hub.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
+                    killed = true;
+                }
+                String json = "{\"metrics\":{\"temperature\":" + (60 + seq % 40) + "}}";
+                if (!burst.publish("crash-" + seq % 50, "crash-" + seq, json)) {
+                    break; // the broker died with the hub
+                }
             }
-            int c = seq % clients.size();
-            if (!windows.get(c).tryAcquire(5, TimeUnit.SECONDS)) {
-                break;
-            }
-            String id = "crash-" + seq;
-            var message = new MqttMessage(("{\"metrics\":{\"temperature\":" + (60 + seq % 40) + "}}")
-                    .getBytes(StandardCharsets.UTF_8));
-            message.setQos(1);
-            var properties = new MqttProperties();
-            properties.setUserProperties(List.of(new UserProperty("messageId", id)));
-            message.setProperties(properties);
-            Semaphore window = windows.get(c);
-            try {
-                clients.get(c).publish("devices/crash-" + seq % 50 + "/telemetry", message, null,
-                        new MqttActionListener() {
-                            @Override
-                            public void onSuccess(IMqttToken token) {
-                                if (token.getReasonCodes()[0] == 0) {
-                                    acked.add(id);
-                                }
-                                window.release();
-                            }
-
-                            @Override
-                            public void onFailure(IMqttToken token, Throwable e) {
-                                window.release();
-                            }
-                        });
-            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-                break; // the broker died with the hub
-            }
+            acknowledged = burst.acked();
         }
         assertThat(killed).as("the hub was killed mid-burst").isTrue();
-        Set<String> acknowledged = new HashSet<>(acked);
         assertThat(acknowledged.size()).isGreaterThanOrEqualTo(3_000);
-        clients.forEach(client -> {
-            try {
-                client.close(true);
-            } catch (Exception e) {
-                // already disconnected by the kill
-            }
-        });
 
         hub = startHub("second");
         var jdbc = new JdbcTemplate(new DriverManagerDataSource(
@@ -153,11 +99,4 @@ class CrashIT {
         return process;
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -3,20 +3,8 @@ package io.fieldhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,58 +21,17 @@ class LoadIT {
     @Test
     void twentyThousandMessagesAreAllStoredAndArchivedOnce() throws Exception {
         String run = Device.uniqueId("load");
-        AtomicInteger acked = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        List<MqttAsyncClient> clients = new ArrayList<>();
-        // the broker lets each connection have 10 publishes awaiting their PUBACK (its receive maximum)
-        List<Semaphore> inFlight = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            inFlight.add(new Semaphore(10));
-            var client = new MqttAsyncClient(hub.mqttUrl(), run + "-c" + c, new MemoryPersistence());
-            var options = new MqttConnectionOptions();
-            options.setReceiveMaximum(65_535);
-            client.connect(options).waitForCompletion(10_000);
-            clients.add(client);
-        }
-        class Acks implements MqttActionListener {
-            final Semaphore window;
-
-            Acks(Semaphore window) {
-                this.window = window;
+        try (var burst = new Burst(hub.mqttUrl(), run, 4)) {
+            for (int seq = 0; seq < PER_DEVICE; seq++) {
+                for (int d = 0; d < DEVICES; d++) {
+                    String device = run + "-" + d;
+                    assertThat(burst.publish(device, device + "-" + seq,
+                            "{\"metrics\":{\"temperature\":" + (60 + seq % 30) + "}}")).isTrue();
+                }
             }
-
-            @Override
-            public void onSuccess(IMqttToken token) {
-                (token.getReasonCodes()[0] == 0 ? acked : failed).incrementAndGet();
-                window.release();
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-                failed.incrementAndGet();
-                window.release();
-            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> burst.answered() == DEVICES * PER_DEVICE);
+            assertThat(burst.failed()).isZero();
         }
-        for (int seq = 0; seq < PER_DEVICE; seq++) {
-            for (int d = 0; d < DEVICES; d++) {
-                String device = run + "-" + d;
-                var message = new MqttMessage(("{\"metrics\":{\"temperature\":" + (60 + seq % 30) + "}}")
-                        .getBytes(StandardCharsets.UTF_8));
-                message.setQos(1);
-                var properties = new MqttProperties();
-                properties.setUserProperties(List.of(new UserProperty("messageId", device + "-" + seq)));
-                message.setProperties(properties);
-                int c = d % clients.size();
-                inFlight.get(c).acquire();
-                clients.get(c).publish("devices/" + device + "/telemetry", message, null, new Acks(inFlight.get(c)));
-            }
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() + failed.get() == DEVICES * PER_DEVICE);
-        for (var client : clients) {
-            client.disconnect().waitForCompletion(5_000);
-            client.close();
-        }
-        assertThat(failed).hasValue(0);
 
         String like = run + "-%";
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(count(

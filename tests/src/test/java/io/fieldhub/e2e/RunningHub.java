@@ -153,7 +153,7 @@ final class RunningHub implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
