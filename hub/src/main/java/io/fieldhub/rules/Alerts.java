@@ -18,13 +18,13 @@ public final class Alerts {
     /** Raises an alert about {@code metric} of record {@code t} crossing {@code threshold}. */
     public void raise(String severity, String text, TelemetryRecord t, String metric, double threshold) {
         raised.add(new RaisedAlert(firingRule, severity, t.deviceId(), t.messageId(),
-                metric, t.metric(metric), threshold, text, t.ts(), t.traceId()));
+                metric, t.metric(metric), threshold, text, t.ts(), t.traceId(), null));
     }
 
     /** Raises an alert about record {@code t} that is not tied to one metric's limit. */
     public void raise(String severity, String text, TelemetryRecord t) {
         raised.add(new RaisedAlert(firingRule, severity, t.deviceId(), t.messageId(),
-                null, null, null, text, t.ts(), t.traceId()));
+                null, null, null, text, t.ts(), t.traceId(), null));
     }
 
     void firing(String ruleName) {

@@ -210,6 +210,6 @@ class StoreWarmRouteIT {
 
     static RaisedAlert overheat(TelemetryRecord t) {
         return new RaisedAlert("Engine overheat", "CRITICAL", t.deviceId(), t.messageId(), "temperature",
-                t.metric("temperature"), 90.0, "Engine " + t.deviceId() + " is running hot", t.ts(), t.traceId());
+                t.metric("temperature"), 90.0, "Engine " + t.deviceId() + " is running hot", t.ts(), t.traceId(), null);
     }
 }
