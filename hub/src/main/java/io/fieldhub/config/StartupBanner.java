@@ -43,7 +43,7 @@ class StartupBanner {
                  S3         %s  bucket %s  access key %s  secret key %s  (%s)
                  Email      %s
                  Routes     %d loaded, %d started, from %s/routes
-                 Rules      %d rules from %s
+                 Rules      %d rules, version %s, from %s
                  Data       %s
                 ===========================================================
                 """.formatted(
@@ -54,8 +54,8 @@ class StartupBanner {
                 secret(hub.s3().secretKey(), hub.s3().embedded()), embedded(hub.s3().embedded()),
                 hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " to "
                         + hub.mail().to() : "off (set HUB_MAIL_HOST)",
-                camel.getRoutes().size(), started(), hub.homePath().toAbsolutePath().normalize(), rules.ruleCount(),
-                rules.ruleFiles(), hub.dataPath().toAbsolutePath().normalize());
+                camel.getRoutes().size(), started(), hub.homePath().toAbsolutePath().normalize(), rules.rules().ruleCount(),
+                rules.rules().version(), rules.rules().files().keySet(), hub.dataPath().toAbsolutePath().normalize());
         // Printed plainly, not as a JSON log line: it is for the person who just started the hub.
         System.out.println(banner);
         LOG.info("FieldHub ready: mqtt={} http={} jdbc={} s3={}", hub.mqtt().brokerUrl(), http,

@@ -42,6 +42,11 @@ public class DeviceLanes extends AsyncProcessorSupport {
         return false;
     }
 
+    /** How many lanes there are; the rule engine keeps one session per lane. */
+    public int count() {
+        return lanes.length;
+    }
+
     public void stopLanes() {
         for (ExecutorService lane : lanes) {
             lane.shutdown();

@@ -2,129 +2,141 @@ package io.fieldhub.rules;
 
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.telemetry.TelemetryRecord;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.kie.api.KieBase;
-import org.kie.api.KieServices;
-import org.kie.api.builder.KieBuilder;
-import org.kie.api.builder.KieFileSystem;
-import org.kie.api.builder.Message;
-import org.kie.api.builder.ReleaseId;
-import org.kie.api.definition.KiePackage;
-import org.kie.api.event.rule.BeforeMatchFiredEvent;
-import org.kie.api.event.rule.DefaultAgendaEventListener;
-import org.kie.api.runtime.StatelessKieSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bridge between the Camel flow and Drools: compiles the DRL files of a rules folder once (classic
- * {@code KieBuilder.buildAll()}, which rebuilds fast enough for hot reload) and evaluates each
- * telemetry record against them. Thread safe: every {@link #evaluate} runs in its own stateless session.
+ * Bridge between the Camel flow and Drools: evaluates each reading against the current {@link RuleSet} in the
+ * stateful session of its device's partition, and swaps rule sets atomically between messages.
+ *
+ * <p>Event time: a reading counts in windows at its device time. The rule clock is hub time minus the lateness
+ * bound, so a window or a silence is judged only once readings that late have had their chance to arrive. A
+ * reading older than the rule clock is late: it is still evaluated and counts in every window that still covers
+ * its device time (older ones, beyond every window, only meet per-reading rules); {@code fieldhub.rules.late}
+ * counts them. Nothing is dropped.
  */
 public class RuleEngine {
 
-    private static final Logger log = LoggerFactory.getLogger(RuleEngine.class);
-    private static final String RESOURCES = "src/main/resources/";
+    private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
 
-    private final List<String> ruleFiles;
-    private final KieBase kieBase;
+    private final RulePartition[] partitions;
+    private final Clock clock;
+    private final long latenessMillis;
+    private final Counter late;
+    private volatile RuleSet rules;
 
-    /** Builds every {@code *.drl} under {@code rulesDir}; throws {@link RuleBuildException} on any error. */
-    public RuleEngine(Path rulesDir) {
-        long start = System.nanoTime();
-        this.ruleFiles = findRuleFiles(rulesDir);
-        KieServices ks = KieServices.Factory.get();
-        KieFileSystem kfs = ks.newKieFileSystem();
-        for (String file : ruleFiles) {
-            kfs.write(RESOURCES + file, read(rulesDir.resolve(file)));
+    /**
+     * @param partitions how many sessions share the devices; the same count and hash as the device lanes, so each
+     *                   session is only ever used by one lane thread
+     * @param lateness   how long the rule clock waits behind hub time for late readings
+     */
+    public RuleEngine(RuleSet rules, int partitions, Duration lateness, Clock clock, MeterRegistry meters) {
+        this.rules = rules;
+        this.clock = clock;
+        this.latenessMillis = lateness.toMillis();
+        this.partitions = new RulePartition[partitions];
+        for (int i = 0; i < partitions; i++) {
+            this.partitions[i] = new RulePartition(rules, ruleClock());
         }
-        // A fresh ReleaseId per build, so a reload never collides with the module already in the repository.
-        ReleaseId releaseId = ks.newReleaseId("io.fieldhub", "rules", "1.0.0-" + UUID.randomUUID());
-        kfs.generateAndWritePomXML(releaseId);
-        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
-        if (!errors.isEmpty()) {
-            throw new RuleBuildException(describe(rulesDir, errors));
-        }
-        this.kieBase = ks.newKieContainer(releaseId).getKieBase();
-        // The container keeps its module; dropping it from the global repository stops reloads from piling up.
-        ks.getRepository().removeKieModule(releaseId);
-        log.info("Built {} rules from {} files in {} in {} ms", ruleCount(), ruleFiles.size(), rulesDir,
-                (System.nanoTime() - start) / 1_000_000);
+        this.late = meters.counter("fieldhub.rules.late");
+        meters.gauge("fieldhub.rules.live-readings", this, RuleEngine::liveReadings);
     }
 
-    /** Runs the rules on one record and returns the alerts they raised (empty when none fired). */
+    /** An engine on the rule files of a folder, with the default lateness and retention: for tools and tests. */
+    public static RuleEngine fromFolder(Path rulesDir, int partitions, Clock clock) {
+        RuleSet rules = new RuleSetBuilder(Duration.ofMinutes(15)).build(RuleSetBuilder.readFolder(rulesDir));
+        return new RuleEngine(rules, partitions, Duration.ofSeconds(30), clock, new SimpleMeterRegistry());
+    }
+
+    /** Runs the rules on one reading and returns the alerts they raised (empty when none fired). */
     public List<RaisedAlert> evaluate(TelemetryRecord record) {
-        Alerts alerts = new Alerts();
-        StatelessKieSession session = kieBase.newStatelessKieSession();
-        session.setGlobal("alerts", alerts);
-        session.addEventListener(new DefaultAgendaEventListener() {
-            @Override
-            public void beforeMatchFired(BeforeMatchFiredEvent event) {
-                alerts.firing(event.getMatch().getRule().getName());
-            }
-        });
-        session.execute(record);
-        return alerts.raised();
-    }
-
-    /** Number of rules in the rule base. */
-    public int ruleCount() {
-        return kieBase.getKiePackages().stream().map(KiePackage::getRules).mapToInt(c -> c.size()).sum();
-    }
-
-    /** The DRL files that were loaded, relative to the rules folder, with {@code /} separators. */
-    public List<String> ruleFiles() {
-        return ruleFiles;
-    }
-
-    private static List<String> findRuleFiles(Path rulesDir) {
-        if (!Files.isDirectory(rulesDir)) {
-            throw new RuleBuildException("Rules folder " + rulesDir.toAbsolutePath()
-                    + " does not exist; create it (it may be empty) and restart");
+        RulePartition p = partitions[Math.floorMod(record.deviceId().hashCode(), partitions.length)];
+        long ruleClock = ruleClock();
+        if (record.ts().toEpochMilli() < ruleClock) {
+            late.increment();
+            LOG.debug("Late reading {} from device {} at {}: evaluated, counted in the windows that still cover it",
+                    record.messageId(), record.deviceId(), record.ts());
         }
-        try (Stream<Path> paths = Files.walk(rulesDir)) {
-            return paths.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".drl"))
-                    .map(p -> rulesDir.relativize(p).toString().replace('\\', '/'))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new RuleBuildException("Cannot list rule files in " + rulesDir.toAbsolutePath(), e);
-        }
-    }
-
-    private static String read(Path file) {
+        p.lock.lock();
         try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new RuleBuildException("Cannot read rule file " + file.toAbsolutePath(), e);
+            return p.evaluate(record, ruleClock);
+        } finally {
+            p.lock.unlock();
         }
     }
 
-    private static String describe(Path rulesDir, List<Message> errors) {
-        // The parser adds an unlocated "null Package" error after every located one; it only hides the real cause.
-        Set<String> located = errors.stream().filter(m -> m.getLine() > 0).map(Message::getPath)
-                .collect(Collectors.toSet());
-        List<String> lines = errors.stream()
-                .filter(m -> m.getLine() > 0 || !located.contains(m.getPath()))
-                .map(m -> "  " + relative(m.getPath()) + ":" + m.getLine() + ": "
-                        + m.getText().strip().replace("\n", "\n      "))
-                .toList();
-        return "Rules in " + rulesDir.toAbsolutePath() + " do not build (" + lines.size() + " error(s)):\n"
-                + String.join("\n", lines) + "\nFix the rule file and restart.";
+    /** Moves every partition's rule clock to now and returns what fired on time alone (devices gone silent). */
+    public List<RaisedAlert> tick() {
+        long ruleClock = ruleClock();
+        List<RaisedAlert> raised = new ArrayList<>();
+        for (RulePartition p : partitions) {
+            p.lock.lock();
+            try {
+                raised.addAll(p.tick(ruleClock));
+            } finally {
+                p.lock.unlock();
+            }
+        }
+        return raised;
     }
 
-    private static String relative(String kiePath) {
-        if (kiePath == null) {
-            return "(unknown file)";
+    /**
+     * Puts a rule set in force for every device at once: all partitions are held while their state moves over, so
+     * no reading meets a mix of old and new rules. Returns what the new rules raised on the state they took over.
+     */
+    public List<RaisedAlert> swap(RuleSet next) {
+        List<RaisedAlert> raised = new ArrayList<>();
+        for (RulePartition p : partitions) {
+            p.lock.lock();
         }
-        return kiePath.startsWith(RESOURCES) ? kiePath.substring(RESOURCES.length()) : kiePath;
+        try {
+            for (RulePartition p : partitions) {
+                raised.addAll(p.swap(next));
+            }
+            rules = next;
+        } finally {
+            for (RulePartition p : partitions) {
+                p.lock.unlock();
+            }
+        }
+        return raised;
+    }
+
+    /** Feeds stored readings (oldest first) back into the windows, as after a restart; returns what they raised. */
+    public List<RaisedAlert> rebuild(List<TelemetryRecord> history) {
+        List<RaisedAlert> raised = new ArrayList<>();
+        history.forEach(r -> raised.addAll(evaluate(r)));
+        return raised;
+    }
+
+    public RuleSet rules() {
+        return rules;
+    }
+
+    /** Readings held in rule memory across all partitions. */
+    public int liveReadings() {
+        int sum = 0;
+        for (RulePartition p : partitions) {
+            sum += p.liveReadings();
+        }
+        return sum;
+    }
+
+    public void dispose() {
+        for (RulePartition p : partitions) {
+            p.dispose();
+        }
+    }
+
+    private long ruleClock() {
+        return clock.millis() - latenessMillis;
     }
 }

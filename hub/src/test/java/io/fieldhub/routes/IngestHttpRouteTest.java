@@ -108,7 +108,7 @@ class IngestHttpRouteTest {
                 .bind("telemetryDecoder", new TelemetryDecoder(new Codecs(JSON, List.of()), 65536))
                 .bind("telemetryValidator", new TelemetryValidator(256, Duration.ofMinutes(5), Duration.ofDays(7),
                         Clock.systemUTC()))
-                .bind("ruleEngine", new RuleEngine(RouteHarness.RULES))
+                .bind("ruleEngine", RuleEngine.fromFolder(RouteHarness.RULES, 2, Clock.systemUTC()))
                 .routes("ingest-http.camel.yaml", "process.camel.yaml")
                 .advise("process", a -> a.weaveByToUri("direct:store-warm").replace().to("mock:stored"))
                 .start();

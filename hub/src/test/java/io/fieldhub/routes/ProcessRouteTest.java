@@ -58,7 +58,7 @@ class ProcessRouteTest {
 
     @BeforeAll
     static void buildShippedRules() {
-        rules = new RuleEngine(RouteHarness.RULES);
+        rules = RuleEngine.fromFolder(RouteHarness.RULES, 2, Clock.systemUTC());
     }
 
     @BeforeEach

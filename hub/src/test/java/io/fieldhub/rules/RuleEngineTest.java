@@ -8,6 +8,7 @@ import io.fieldhub.telemetry.TelemetryRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,13 @@ class RuleEngineTest {
 
     @BeforeAll
     static void buildShippedRules() {
-        engine = new RuleEngine(Path.of("..", "rules"));
+        engine = RuleEngine.fromFolder(Path.of("..", "rules"), 2, Clock.systemUTC());
     }
 
     @Test
     void loadsTheShippedRules() {
-        assertThat(engine.ruleFiles()).contains("fieldhub/engine/engine-overheat.drl");
-        assertThat(engine.ruleCount()).isGreaterThanOrEqualTo(1);
+        assertThat(engine.rules().files().keySet()).contains("fieldhub/engine/engine-overheat.drl");
+        assertThat(engine.rules().ruleCount()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -121,27 +122,29 @@ class RuleEngineTest {
         Path pkg = Files.createDirectories(dir.resolve("acme"));
         Files.writeString(pkg.resolve("broken.drl"), """
                 package acme
-                import io.fieldhub.telemetry.TelemetryRecord
+                import io.fieldhub.rules.Reading
 
                 rule "Broken"
                 when
-                    $t : TelemetryRecord( deviceId == "x" ))
+                    $t : Reading( deviceId == "x" ))
                 then
                 end
                 """);
 
-        assertThatThrownBy(() -> new RuleEngine(dir))
+        assertThatThrownBy(() -> RuleEngine.fromFolder(dir, 1, Clock.systemUTC()))
                 .isInstanceOf(RuleBuildException.class)
                 .hasMessageContaining("acme/broken.drl:6:")
-                .hasMessageContaining("Fix the rule file and restart");
+                .satisfies(e -> assertThat(((RuleBuildException) e).errors())
+                        .extracting(RuleBuildException.BuildError::file, RuleBuildException.BuildError::line)
+                        .contains(org.assertj.core.groups.Tuple.tuple("acme/broken.drl", 6)));
     }
 
     @Test
     void emptyFolderBuildsWithNoRules(@TempDir Path dir) {
-        RuleEngine empty = new RuleEngine(dir);
+        RuleEngine empty = RuleEngine.fromFolder(dir, 1, Clock.systemUTC());
 
-        assertThat(empty.ruleCount()).isZero();
-        assertThat(empty.ruleFiles()).isEmpty();
+        assertThat(empty.rules().ruleCount()).isZero();
+        assertThat(empty.rules().files()).isEmpty();
         assertThat(empty.evaluate(reading("m-8", "engine-1", Map.of(), 200.0))).isEmpty();
     }
 

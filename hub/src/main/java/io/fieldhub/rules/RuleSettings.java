@@ -1,0 +1,23 @@
+package io.fieldhub.rules;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Rule engine settings, under {@code hub.rules.*}; defaults and comments live in {@code config/application.yaml}.
+ *
+ * @param lateness          how far the rule clock stays behind hub time, so late readings still count in windows
+ * @param retention         how long a reading stays in rule memory: the longest window a rule may use
+ * @param tick              how often the rule clock moves when no reading arrives (absence rules fire on it)
+ * @param rebuildWindow     at start, readings stored this far back are fed to the rules to rebuild their windows
+ * @param rebuildMaxReadings at most this many of them (the newest)
+ * @param watch             reload the rules when a file in {@code rules/} changes
+ */
+@Validated
+@ConfigurationProperties("hub.rules")
+public record RuleSettings(@NotNull Duration lateness, @NotNull Duration retention, @NotNull Duration tick,
+                           @NotNull Duration rebuildWindow, @Min(0) int rebuildMaxReadings, boolean watch) {
+}
