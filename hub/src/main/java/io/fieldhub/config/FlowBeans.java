@@ -1,6 +1,7 @@
 package io.fieldhub.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.archive.ArchiveWriter;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.deadletter.DeadLetters;
@@ -67,10 +68,18 @@ class FlowBeans {
         return new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
     }
 
+    @Bean
+    AlertLifecycle alertLifecycle(JdbcTemplate jdbc, TransactionTemplate tx, HubProperties hub, Clock clock,
+                                  MeterRegistry meters) {
+        HubProperties.Alerts alerts = hub.alerts();
+        var settings = new AlertLifecycle.Settings(alerts.clearAfter(), alerts.escalateAfter(), alerts.maxTier());
+        return new AlertLifecycle(jdbc, tx, settings, clock, meters);
+    }
+
     @Bean(destroyMethod = "drainAndStop")
-    WarmStore warmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, HubProperties hub,
-                        MeterRegistry meters) {
-        return new WarmStore(jdbc, tx, mapper, hub.store().batchSize(), hub.store().linger(), meters);
+    WarmStore warmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, AlertLifecycle alertLifecycle,
+                        HubProperties hub, MeterRegistry meters) {
+        return new WarmStore(jdbc, tx, mapper, alertLifecycle, hub.store().batchSize(), hub.store().linger(), meters);
     }
 
     @Bean

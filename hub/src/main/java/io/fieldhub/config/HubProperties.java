@@ -34,6 +34,7 @@ public record HubProperties(
         @Valid @NotNull Store store,
         @Valid @NotNull Archive archive,
         @Valid @NotNull Mail mail,
+        @Valid @NotNull Alerts alerts,
         @Valid @NotNull Codecs codecs) {
 
     // Strings, not Paths: Spring would resolve "." against the servlet context instead of the working directory.
@@ -74,6 +75,20 @@ public record HubProperties(
 
     /** SMTP for alert email; off when {@code host} is empty. */
     public record Mail(boolean enabled, String host, @Min(1) int port, @NotBlank String from, @NotBlank String to) {
+    }
+
+    /**
+     * The alert lifecycle.
+     *
+     * @param clearAfter      an alert clears once its device has reported this long after the last trigger (the
+     *                        hysteresis); a rule's {@code @clearAfter} overrides it
+     * @param escalateAfter   an open alert nobody acknowledged rises one tier after this, and again after each further
+     *                        such period
+     * @param maxTier         the highest escalation tier (0 turns escalation off)
+     * @param escalationCheck how often the {@code alerts-escalate} route looks for alerts due to escalate
+     */
+    public record Alerts(@NotNull Duration clearAfter, @NotNull Duration escalateAfter, @Min(0) int maxTier,
+                         @NotNull Duration escalationCheck) {
     }
 
     /** Binary frame layouts by name, e.g. {@code engine-v1}. */

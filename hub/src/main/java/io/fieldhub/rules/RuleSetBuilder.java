@@ -150,7 +150,8 @@ public final class RuleSetBuilder {
         return kiePath.startsWith(RESOURCES) ? kiePath.substring(RESOURCES.length()) : kiePath;
     }
 
-    static String version(SortedMap<String, byte[]> files) {
+    /** The content hash that names a rule set: SHA-256 of its paths and contents, first 16 hex digits. */
+    public static String version(SortedMap<String, byte[]> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             files.forEach((path, content) -> {

@@ -2,6 +2,7 @@ package io.fieldhub.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.ingest.TelemetryHeaders;
 import io.fieldhub.telemetry.InvalidTelemetryException;
@@ -10,15 +11,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.function.Function;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -30,8 +33,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The warm path: writes telemetry rows and their alerts to PostgreSQL in batches, in one transaction per batch,
- * idempotent on the message id (a replayed message inserts nothing).
+ * The warm path: writes telemetry rows to PostgreSQL in batches, and applies their alerts to the alert lifecycle
+ * ({@link AlertLifecycle}), in one transaction per batch, idempotent on the message id (a replayed message inserts
+ * nothing and alerts on nothing).
  *
  * <p>It is an asynchronous Camel processor: a message's exchange completes only when its batch has committed, so
  * the MQTT consumer acknowledges it (and the HTTP route answers 202) only once it is durable. A batch is written
@@ -42,24 +46,30 @@ public class WarmStore extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmStore.class);
 
-    /** The whole batch in one statement: one parse, bind and execute for PostgreSQL instead of one per row. */
+    /**
+     * The whole batch in one statement: one parse, bind and execute for PostgreSQL instead of one per row. It returns
+     * the ids it stored, so only fresh messages (not replays of stored ids) reach the alert lifecycle.
+     */
     private static final String INSERT_TELEMETRY = """
             insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id)
             select m, d, t::timestamptz, r::timestamptz, x::jsonb, g::jsonb, tr
             from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                  as batch(m, d, t, r, x, g, tr)
-            on conflict (message_id) do nothing""";
-    private static final String INSERT_ALERT = """
-            insert into alert (rule_id, severity, device_id, message_id, metric, value, threshold, text, ts, trace_id)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (rule_id, message_id) do nothing""";
+            on conflict (message_id) do nothing
+            returning message_id""";
 
     private record Pending(TelemetryRecord record, List<RaisedAlert> alerts, Exchange exchange,
                            AsyncCallback callback) {
     }
 
+    /** What a committed batch added: new rows, and the triggers applied to alerts. */
+    private record Written(int fresh, int triggers) {
+    }
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ObjectMapper mapper;
+    private final AlertLifecycle lifecycle;
     private final int batchSize;
     private final long lingerNanos;
     private final BlockingQueue<Pending> queue;
@@ -69,18 +79,19 @@ public class WarmStore extends AsyncProcessorSupport {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public WarmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, int batchSize, Duration linger,
-                     MeterRegistry meters) {
+    public WarmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, AlertLifecycle lifecycle,
+                     int batchSize, Duration linger, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
+        this.lifecycle = lifecycle;
         this.batchSize = batchSize;
         this.lingerNanos = linger.toNanos();
         // Bounded, so a slow database pushes back on the consumers instead of filling the heap.
         this.queue = new LinkedBlockingQueue<>(batchSize * 4);
         this.stored = meters.counter("fieldhub.telemetry.stored");
         this.duplicates = meters.counter("fieldhub.telemetry.duplicates");
-        this.alertsRaised = meters.counter("fieldhub.alerts.raised");
+        this.alertsRaised = meters.counter(AlertLifecycle.TRIGGERS_METRIC);
         meters.gauge("fieldhub.store.queue", queue, BlockingQueue::size);
         this.writer = new Thread(this::run, "warm-store-writer");
         writer.setDaemon(true);
@@ -138,9 +149,10 @@ public class WarmStore extends AsyncProcessorSupport {
 
     private void write(List<Pending> batch) {
         try {
-            int fresh = tx.execute(status -> insert(batch));
-            stored.increment(fresh);
-            duplicates.increment(batch.size() - fresh);
+            Written written = tx.execute(status -> insert(batch));
+            stored.increment(written.fresh());
+            duplicates.increment(batch.size() - written.fresh());
+            alertsRaised.increment(written.triggers());
             batch.forEach(p -> p.callback().done(false));
         } catch (DataIntegrityViolationException e) {
             refused(batch, e);
@@ -171,9 +183,12 @@ public class WarmStore extends AsyncProcessorSupport {
         p.callback().done(false);
     }
 
-    /** Inserts the batch; returns how many rows were new (the rest were replays of stored message ids). */
-    private int insert(List<Pending> batch) {
-        int fresh = jdbc.execute((ConnectionCallback<Integer>) con -> {
+    /**
+     * Inserts the batch and applies the alerts of its fresh messages. A message id twice in one batch (a redelivery
+     * racing the original) is stored once, and its alerts are applied once.
+     */
+    private Written insert(List<Pending> batch) {
+        Set<String> freshIds = jdbc.execute((ConnectionCallback<Set<String>>) con -> {
             try (PreparedStatement ps = con.prepareStatement(INSERT_TELEMETRY)) {
                 ps.setArray(1, texts(con, batch, r -> r.messageId()));
                 ps.setArray(2, texts(con, batch, r -> r.deviceId()));
@@ -182,26 +197,24 @@ public class WarmStore extends AsyncProcessorSupport {
                 ps.setArray(5, texts(con, batch, r -> json(r.metrics())));
                 ps.setArray(6, texts(con, batch, r -> json(r.tags())));
                 ps.setArray(7, texts(con, batch, r -> r.traceId()));
-                return ps.executeUpdate();
+                Set<String> ids = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
             }
         });
-        List<RaisedAlert> alerts = batch.stream().flatMap(p -> p.alerts().stream()).toList();
-        if (!alerts.isEmpty()) {
-            jdbc.batchUpdate(INSERT_ALERT, alerts, alerts.size(), (ps, a) -> {
-                ps.setString(1, a.ruleId());
-                ps.setString(2, a.severity());
-                ps.setString(3, a.deviceId());
-                ps.setString(4, a.messageId());
-                ps.setString(5, a.metric());
-                ps.setObject(6, a.value());
-                ps.setObject(7, a.threshold());
-                ps.setString(8, a.text());
-                ps.setTimestamp(9, Timestamp.from(a.ts()));
-                ps.setString(10, a.traceId());
-            });
-            alertsRaised.increment(alerts.size());
+        List<TelemetryRecord> fresh = new ArrayList<>(freshIds.size());
+        List<RaisedAlert> triggers = new ArrayList<>();
+        for (Pending p : batch) {
+            if (freshIds.remove(p.record().messageId())) {
+                fresh.add(p.record());
+                triggers.addAll(p.alerts());
+            }
         }
-        return fresh;
+        return new Written(fresh.size(), lifecycle.apply(triggers, fresh));
     }
 
     private static java.sql.Array texts(Connection con, List<Pending> batch, Function<TelemetryRecord, String> field)

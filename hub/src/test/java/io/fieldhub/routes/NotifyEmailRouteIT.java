@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.fieldhub.alert.AlertLifecycle;
+import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.notify.AlertEmail;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * routes/notify-email.camel.yaml against a real PostgreSQL and SMTP server: every alert is emailed once to
- * hub.mail.to, marked as sent, and an SMTP outage delays the email without dropping it.
+ * routes/notify-email.camel.yaml against a real PostgreSQL and SMTP server: every raised alert is emailed once to
+ * hub.mail.to, marked as sent, repeated triggers and later transitions send nothing, and an SMTP outage delays the
+ * email without dropping it.
  */
 class NotifyEmailRouteIT {
 
@@ -34,6 +40,7 @@ class NotifyEmailRouteIT {
     @TempDir
     static Path dir;
     static TestDatabase db;
+    static AlertLifecycle lifecycle;
     static int smtpPort;
     GreenMail smtp;
     RouteHarness hub;
@@ -41,6 +48,9 @@ class NotifyEmailRouteIT {
     @BeforeAll
     static void startDatabase() throws IOException {
         db = new TestDatabase(dir.resolve("postgres"));
+        lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
+                new SimpleMeterRegistry());
         smtpPort = RouteHarness.freePort();
     }
 
@@ -78,12 +88,16 @@ class NotifyEmailRouteIT {
                 .containsExactly(new InternetAddress("operations@plant-1.example"));
         assertThat(email.getFrom()).containsExactly(new InternetAddress("fieldhub@plant-1.example"));
         assertThat(GreenMailUtil.getBody(email)).contains("engine-7", "Engine overheat", "temperature", "95.5",
-                "http://hub.plant-1.example:8080/api/alerts/" + id);
+                "90.0", "2026-11-26T10:00:00.123Z", "m-1", "http://hub.plant-1.example:8080/api/alerts/" + id);
         await().atMost(DEADLINE).until(() -> emailedAt(id) != null);
 
-        // A later alert proves the route polled again; the first one must not come back with it.
-        insertAlert("m-2", "engine-8", 91.0);
-        assertThat(smtp.waitForIncomingEmail(DEADLINE.toMillis(), 2)).isTrue();
+        // A repeat of the open alert, its escalation and its acknowledgement send nothing. A new alert, recorded
+        // after them, proves the route polled past them; the first one must not come back with it.
+        insertAlert("m-1b", "engine-7", 96.5);
+        assertThat(lifecycle.escalateDue(Instant.now().plus(Duration.ofHours(1)))).isEqualTo(1);
+        lifecycle.acknowledge(id, "maria", null);
+        long second = insertAlert("m-2", "engine-8", 91.0);
+        await().atMost(DEADLINE).until(() -> emailedAt(second) != null);
         assertThat(smtp.getReceivedMessages()).extracting(MimeMessage::getSubject).containsExactly(
                 "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 95.5 above 90.0",
                 "[FieldHub CRITICAL] engine-8: Engine engine-8 is running hot: temperature 91.0 above 90.0");
@@ -143,18 +157,20 @@ class NotifyEmailRouteIT {
         return server;
     }
 
-    /** An alert row as the warm store writes it when the engine overheat rule fires. */
+    /** The engine overheat rule fires: the device's open alert, a new one with a RAISED transition if none is. */
     private static long insertAlert(String messageId, String deviceId, double temperature) {
         String text = "Engine " + deviceId + " is running hot: temperature " + temperature + " above 90.0";
-        return db.jdbc().queryForObject("""
-                insert into alert (rule_id, severity, device_id, message_id, metric, value, threshold, text, ts, trace_id)
-                values ('Engine overheat', 'CRITICAL', ?, ?, 'temperature', ?, 90.0, ?, ?,
-                        '4bf92f3577b34da6a3ce929d0e0e4736')
-                returning id""", Long.class, deviceId, messageId, temperature, text, Timestamp.from(TS));
+        lifecycle.applyOutsideMessages(List.of(new RaisedAlert("Engine overheat", "CRITICAL", deviceId, messageId,
+                "temperature", temperature, 90.0, text, TS, "4bf92f3577b34da6a3ce929d0e0e4736", null)), false);
+        return db.jdbc().queryForObject("select id from alert where device_id = ? and state <> 'CLEARED'",
+                Long.class, deviceId);
     }
 
-    private static Timestamp emailedAt(long id) {
-        return db.jdbc().queryForObject("select emailed_at from alert where id = ?", Timestamp.class, id);
+    /** When the email for the alert's RAISED transition was sent. */
+    private static Timestamp emailedAt(long alertId) {
+        return db.jdbc().queryForObject(
+                "select emailed_at from alert_transition where alert_id = ? and transition = 'RAISED'",
+                Timestamp.class, alertId);
     }
 
 }

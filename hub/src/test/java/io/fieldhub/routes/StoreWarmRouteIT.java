@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.store.WarmStore;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * routes/store-warm.camel.yaml against a real PostgreSQL: a message completes only once its row (and its alerts) are
- * committed, and a message id is stored once however often and however concurrently it arrives.
+ * committed, and a message id is stored, and alerted on, once however often and however concurrently it arrives.
  */
 class StoreWarmRouteIT {
 
@@ -45,7 +47,10 @@ class StoreWarmRouteIT {
     static void start() throws Exception {
         db = new TestDatabase(dir.resolve("postgres"));
         // batch-size and linger as config/application.yaml ships them
-        warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), 500, Duration.ofMillis(20),
+        var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
                 new SimpleMeterRegistry());
         hub = new RouteHarness().bind("warmStore", warmStore).routes("store-warm.camel.yaml").start();
     }
@@ -89,17 +94,20 @@ class StoreWarmRouteIT {
         store(hot, List.of(overheat(hot)));
 
         assertThat(db.count("telemetry")).isEqualTo(1);
-        Map<String, Object> alert = db.jdbc().queryForMap(
-                "select rule_id, severity, device_id, message_id, metric, value, threshold, text, emailed_at from alert");
+        Map<String, Object> alert = db.jdbc().queryForMap("""
+                select rule_id, severity, device_id, state, count, first_message_id, metric, last_value, threshold,
+                       text from alert""");
         assertThat(alert).containsEntry("rule_id", "Engine overheat").containsEntry("severity", "CRITICAL")
-                .containsEntry("device_id", "engine-7").containsEntry("message_id", "m-2")
-                .containsEntry("metric", "temperature").containsEntry("value", 95.5)
-                .containsEntry("threshold", 90.0).containsEntry("emailed_at", null);
+                .containsEntry("device_id", "engine-7").containsEntry("state", "OPEN").containsEntry("count", 1)
+                .containsEntry("first_message_id", "m-2").containsEntry("metric", "temperature")
+                .containsEntry("last_value", 95.5).containsEntry("threshold", 90.0);
         assertThat((String) alert.get("text")).contains("engine-7 is running hot");
+        assertThat(db.jdbc().queryForList("select transition from alert_transition where emailed_at is null",
+                String.class)).as("waiting to be emailed").containsExactly("RAISED");
     }
 
     @Test
-    void replayedMessageIdAddsNoRow() {
+    void replayedMessageIdAddsNoRowAndCountsNoTrigger() {
         TelemetryRecord hot = reading("m-3", "engine-7", 95.5);
         store(hot, List.of(overheat(hot)));
 
@@ -107,7 +115,7 @@ class StoreWarmRouteIT {
 
         assertThat(replay.getException()).as("a replay completes normally, so the device gets its ack").isNull();
         assertThat(db.count("telemetry")).isEqualTo(1);
-        assertThat(db.count("alert")).isEqualTo(1);
+        assertThat(db.jdbc().queryForObject("select count from alert", Integer.class)).isEqualTo(1);
     }
 
     @Test
@@ -147,7 +155,9 @@ class StoreWarmRouteIT {
         assertThat(db.count("telemetry")).isEqualTo(distinct);
         assertThat(db.jdbc().queryForObject("select count(distinct message_id) from telemetry", Long.class))
                 .isEqualTo(distinct);
-        assertThat(db.count("alert")).isEqualTo(distinct / 10);
+        // every hot message counted once, on the one open alert of its engine (engine-0 .. engine-6)
+        assertThat(db.count("alert")).isEqualTo(7);
+        assertThat(db.jdbc().queryForObject("select sum(count) from alert", Long.class)).isEqualTo(distinct / 10);
     }
 
     @Test

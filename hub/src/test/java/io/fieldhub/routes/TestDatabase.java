@@ -8,8 +8,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** A real PostgreSQL with the hub's schema (Flyway, classpath:db/migration), for route tests of the stores. */
-final class TestDatabase implements AutoCloseable {
+/**
+ * A real PostgreSQL with the hub's schema (Flyway, classpath:db/migration), for tests of the stores and the alert
+ * lifecycle.
+ */
+public final class TestDatabase implements AutoCloseable {
 
     private final Path directory;
     private final int port;
@@ -18,7 +21,7 @@ final class TestDatabase implements AutoCloseable {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
 
-    TestDatabase(Path directory) {
+    public TestDatabase(Path directory) {
         this.directory = directory;
         server = new EmbeddedPostgresServer(directory, 0);
         server.start();
@@ -33,25 +36,25 @@ final class TestDatabase implements AutoCloseable {
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
-    HikariDataSource dataSource() {
+    public HikariDataSource dataSource() {
         return dataSource;
     }
 
-    JdbcTemplate jdbc() {
+    public JdbcTemplate jdbc() {
         return jdbc;
     }
 
-    TransactionTemplate tx() {
+    public TransactionTemplate tx() {
         return tx;
     }
 
     /** Empties every table and resets the archive watermark, so each test starts from a fresh hub. */
-    void clear() {
-        jdbc.execute("truncate telemetry, alert, dead_letter restart identity");
+    public void clear() {
+        jdbc.execute("truncate telemetry, alert_transition, alert, dead_letter restart identity");
         jdbc.update("update archive_watermark set last_id = 0");
     }
 
-    long count(String table) {
+    public long count(String table) {
         return jdbc.queryForObject("select count(*) from " + table, Long.class);
     }
 

@@ -58,9 +58,42 @@ class HttpEndToEndIT {
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
-        var alerts = new ObjectMapper().readTree(get("/api/alerts?deviceId=" + id).body());
+        var alerts = new ObjectMapper().readTree(get("/api/alerts?deviceId=" + id + "&state=OPEN").body());
         assertThat(alerts).hasSize(1);
-        assertThat(alerts.get(0).path("severity").asText()).isEqualTo("CRITICAL");
+        var alert = alerts.get(0);
+        assertThat(alert.path("severity").asText()).isEqualTo("CRITICAL");
+        assertThat(alert.path("ruleId").asText()).isEqualTo("Engine overheat");
+        assertThat(alert.path("count").asInt()).isEqualTo(1);
+        assertThat(alert.path("lastValue").asDouble()).isEqualTo(93.1);
+        assertThat(alert.path("lastTs").asText()).isEqualTo(ts.toString());
+    }
+
+    @Test
+    void anOperatorAcknowledgesAnAlertOnceAndItsHistoryShowsWho() throws Exception {
+        String id = Device.uniqueId("engine");
+        assertThat(post(id, "application/json", "{\"metrics\":{\"temperature\":99.0}}".getBytes()).statusCode())
+                .isEqualTo(202);
+        long alertId = await().atMost(DEADLINE).until(() -> new ObjectMapper().readTree(
+                get("/api/alerts?deviceId=" + id).body()), a -> a.size() == 1).get(0).path("id").asLong();
+
+        HttpResponse<String> ack = ack(alertId, "{\"by\":\"maria\",\"note\":\"checking the coolant\"}");
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(ack.body()).path("state").asText()).isEqualTo("ACKNOWLEDGED");
+        HttpResponse<String> again = ack(alertId, "");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("already acknowledged");
+        assertThat(ack(alertId + 1_000_000, "").statusCode()).isEqualTo(404);
+
+        var history = new ObjectMapper().readTree(get("/api/alerts/" + alertId + "/history").body());
+        assertThat(history).extracting(t -> t.path("transition").asText() + " by " + t.path("actor").asText())
+                .containsExactly("RAISED by rules", "ACKNOWLEDGED by maria");
+        assertThat(get("/api/alerts?state=SOMETIMES").statusCode()).isEqualTo(400);
+    }
+
+    HttpResponse<String> ack(long alertId, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/alerts/" + alertId + "/ack")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** What a user can see of the hub from outside: rows, archive objects, dead letters and emails. */
+/** What a user can see of the hub from outside: rows, alerts, archive objects, dead letters and emails. */
 final class Observed {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +34,13 @@ final class Observed {
 
     List<Map<String, Object>> alerts(String deviceId) {
         return hub.jdbc().queryForList("select * from alert where device_id = ? order by id", deviceId);
+    }
+
+    /** The history of a device's alerts, oldest first: transition, actor, emailed_at. */
+    List<Map<String, Object>> alertTransitions(String deviceId) {
+        return hub.jdbc().queryForList("""
+                select t.* from alert_transition t join alert a on a.id = t.alert_id
+                where a.device_id = ? order by t.id""", deviceId);
     }
 
     List<Map<String, Object>> deadLetters(String deviceId) {
