@@ -10,10 +10,6 @@ import io.fieldhub.notify.AlertEmail;
 import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.process.TelemetryDecoder;
 import io.fieldhub.process.TelemetryValidator;
-import io.fieldhub.rules.RuleEngine;
-import io.fieldhub.rules.RuleSet;
-import io.fieldhub.rules.RuleSetBuilder;
-import io.fieldhub.rules.RuleSettings;
 import io.fieldhub.store.WarmStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -54,18 +50,6 @@ class FlowBeans {
     TelemetryValidator telemetryValidator(HubProperties hub, Clock clock) {
         HubProperties.Ingest ingest = hub.ingest();
         return new TelemetryValidator(ingest.maxMetrics(), ingest.maxFutureSkew(), ingest.maxAge(), clock);
-    }
-
-    @Bean
-    RuleSetBuilder ruleSetBuilder(RuleSettings settings) {
-        return new RuleSetBuilder(settings.retention());
-    }
-
-    @Bean(destroyMethod = "dispose")
-    RuleEngine ruleEngine(HubProperties hub, RuleSetBuilder builder, RuleSettings settings, DeviceLanes lanes,
-                          Clock clock, MeterRegistry meters) {
-        RuleSet rules = builder.build(RuleSetBuilder.readFolder(hub.homePath().resolve("rules")));
-        return new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
     }
 
     @Bean

@@ -1,0 +1,89 @@
+package io.fieldhub.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.alert.AlertLifecycle;
+import io.fieldhub.alert.RaisedAlert;
+import io.fieldhub.process.DeviceLanes;
+import io.fieldhub.rules.RuleBuildException;
+import io.fieldhub.rules.RuleEngine;
+import io.fieldhub.rules.RuleSet;
+import io.fieldhub.rules.RuleSetBuilder;
+import io.fieldhub.rules.RuleSettings;
+import io.fieldhub.rules.deploy.RuleCheck;
+import io.fieldhub.rules.deploy.RuleDeployments;
+import io.fieldhub.rules.deploy.RuleVersions;
+import io.fieldhub.rules.deploy.ScenarioGate;
+import io.fieldhub.rules.scenario.ScenarioRunner;
+import io.fieldhub.store.RecentTelemetry;
+import io.fieldhub.telemetry.TelemetryRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The rule engine and what keeps it current: the rule set from {@code rules/}, its windows, its deployments. */
+@Configuration(proxyBeanMethods = false)
+class RuleBeans {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleBeans.class);
+
+    @Bean
+    RuleSetBuilder ruleSetBuilder(RuleSettings settings) {
+        return new RuleSetBuilder(settings.retention());
+    }
+
+    /**
+     * Builds the rules in {@code rules/} (a broken file stops the start, naming file and line), then rebuilds
+     * their windows from the newest stored readings, before any route delivers a message.
+     */
+    @Bean(destroyMethod = "dispose")
+    RuleEngine ruleEngine(HubProperties hub, RuleSetBuilder builder, RuleSettings settings, DeviceLanes lanes,
+                          RecentTelemetry recent, AlertLifecycle alerts, Clock clock, MeterRegistry meters) {
+        Path dir = hub.homePath().resolve("rules");
+        RuleSet rules;
+        try {
+            rules = builder.build(RuleSetBuilder.readFolder(dir));
+        } catch (RuleBuildException e) {
+            throw new RuleBuildException("Rules in " + dir + " do not build, so the hub cannot start. "
+                    + e.getMessage() + "\nFix the rule file and restart.", e.errors());
+        }
+        var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
+        long start = System.nanoTime();
+        List<TelemetryRecord> history = recent.since(clock.instant().minus(settings.rebuildWindow()),
+                settings.rebuildMaxReadings());
+        List<RaisedAlert> raised = engine.rebuild(history);
+        alerts.applyOutsideMessages(raised, true);
+        LOG.info("Rules version {}: {} rules from {} files; windows rebuilt from {} stored readings in {} ms",
+                rules.version(), rules.ruleCount(), rules.files().size(), history.size(),
+                (System.nanoTime() - start) / 1_000_000);
+        return engine;
+    }
+
+    @Bean
+    RecentTelemetry recentTelemetry(JdbcClient jdbc, ObjectMapper mapper) {
+        return new RecentTelemetry(jdbc, mapper);
+    }
+
+    @Bean
+    RuleVersions ruleVersions(JdbcClient jdbc, ObjectMapper mapper) {
+        return new RuleVersions(jdbc, mapper);
+    }
+
+    @Bean
+    RuleCheck ruleCheck(RuleSettings settings) {
+        return new ScenarioGate(new ScenarioRunner(settings.lateness()));
+    }
+
+    @Bean(initMethod = "recordStartup")
+    RuleDeployments ruleDeployments(HubProperties hub, RuleSetBuilder builder, RuleCheck check, RuleEngine engine,
+                                    RuleVersions versions, AlertLifecycle alerts, Clock clock,
+                                    MeterRegistry meters) {
+        return new RuleDeployments(hub.homePath().resolve("rules"), builder, check, engine, versions, alerts, clock,
+                meters);
+    }
+}

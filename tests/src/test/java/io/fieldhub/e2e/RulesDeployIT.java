@@ -1,0 +1,217 @@
+package io.fieldhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rules change while the hub runs: through the API (validate, deploy, roll back, each version recorded with who
+ * and when) and by saving a file in rules/ in the middle of a burst, which loses and duplicates no message.
+ */
+class RulesDeployIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PUMP_DRY = """
+            package acme
+            import io.fieldhub.rules.Reading
+            global io.fieldhub.rules.Alerts alerts
+
+            rule "Pump dry"
+            when
+                $r : Reading( type == "pump", metric("flow") < 0.5 )
+            then
+                alerts.raise("WARNING", "Pump " + $r.getDeviceId() + " runs dry", $r, "flow", 0.5);
+            end
+            """;
+
+    static Path home;
+    static RunningHub hub;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        home = Files.createTempDirectory("fieldhub-rules-");
+        copyTree(Path.of("routes"), home.resolve("routes"));
+        copyTree(Path.of("rules"), home.resolve("rules"));
+        hub = RunningHub.dedicated("--hub.home=" + home);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void rulesAreValidatedDeployedAndRolledBackThroughTheApi() throws Exception {
+        JsonNode before = get("/api/rules");
+        long firstVersionId = get("/api/rules/versions").get(0).get("id").asLong();
+        Map<String, String> shipped = ruleFiles(home.resolve("rules"));
+
+        Map<String, String> broken = new TreeMap<>(shipped);
+        broken.put("acme/pump-dry.drl", PUMP_DRY.replace("< 0.5 )", "< ))"));
+        HttpResponse<String> refused = post("/api/rules/validate", Map.of("files", broken, "by", "alice"));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        JsonNode error = JSON.readTree(refused.body()).at("/failure/errors/0");
+        assertThat(error.get("file").asText()).isEqualTo("acme/pump-dry.drl");
+        assertThat(error.get("line").asInt()).isEqualTo(7);
+        assertThat(get("/api/rules").get("version")).isEqualTo(before.get("version"));
+
+        Map<String, String> withPump = new TreeMap<>(shipped);
+        withPump.put("acme/pump-dry.drl", PUMP_DRY);
+        HttpResponse<String> deployed = post("/api/rules/deploy", Map.of("files", withPump, "by", "alice"));
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+        assertThat(home.resolve("rules/acme/pump-dry.drl")).hasContent(PUMP_DRY);
+        JsonNode latest = get("/api/rules/versions").get(0);
+        assertThat(latest.get("source").asText()).isEqualTo("api");
+        assertThat(latest.get("actor").asText()).isEqualTo("alice");
+
+        String pump = Device.uniqueId("pump");
+        try (var device = new Device(hub, pump)) {
+            assertThat(device.publishJson("{\"metrics\":{\"flow\":0.2}}", pump + "-1")).containsExactly(0);
+        }
+        var observed = new Observed(hub);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !observed.alerts(pump).isEmpty());
+        assertThat(observed.alerts(pump)).singleElement().satisfies(a -> assertThat(a.get("rule_id"))
+                .isEqualTo("Pump dry"));
+
+        HttpResponse<String> rolledBack = post("/api/rules/versions/" + firstVersionId + "/rollback",
+                Map.of("by", "bob"));
+        assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
+        assertThat(get("/api/rules").get("version")).isEqualTo(before.get("version"));
+        assertThat(home.resolve("rules/acme/pump-dry.drl")).doesNotExist();
+        assertThat(get("/api/rules/versions").get(0).get("actor").asText()).isEqualTo("bob");
+    }
+
+    @Test
+    void aRuleFileSavedDuringABurstLosesAndDuplicatesNoMessage() throws Exception {
+        String run = Device.uniqueId("reload");
+        int devices = 20;
+        int perDevice = 250;
+        String before = get("/api/rules").get("version").asText();
+        try (var burst = new Burst(hub.mqttUrl(), run, 4)) {
+            for (int seq = 0; seq < perDevice; seq++) {
+                if (seq == perDevice / 2) {
+                    Files.writeString(home.resolve("rules/acme-reload.drl"), PUMP_DRY.replace("Pump dry",
+                            "Pump dry again"));
+                }
+                for (int d = 0; d < devices; d++) {
+                    String device = run + "-" + d;
+                    assertThat(burst.publish(device, device + "-" + seq,
+                            "{\"metrics\":{\"temperature\":" + (60 + seq % 20) + "}}")).isTrue();
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> burst.answered() == devices * perDevice);
+            assertThat(burst.failed()).isZero();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !get("/api/rules").get("version").asText()
+                .equals(before));
+
+        String like = run + "-%";
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(hub.jdbc().queryForObject(
+                "select count(*) from telemetry where device_id like ?", Long.class, like))
+                .isEqualTo(devices * perDevice));
+        assertThat(hub.jdbc().queryForObject("select count(distinct message_id) from telemetry where device_id like ?",
+                Long.class, like)).isEqualTo(devices * perDevice);
+    }
+
+    @Test
+    void windowStateIsRebuiltFromStoredReadingsAfterARestart() throws Exception {
+        String before = get("/api/rules").get("version").asText();
+        Files.writeString(home.resolve("rules/acme-surges.drl"), """
+                package acme
+                import io.fieldhub.rules.Device
+                import io.fieldhub.rules.Reading
+                global io.fieldhub.rules.Alerts alerts
+
+                rule "Pump surges"
+                when
+                    $d : Device( type == "surge" )
+                    accumulate( $r : Reading( deviceId == $d.id, metric("pressure") > 8.0 ) over window:time(10m);
+                                $n : count( $r ); $n >= 3 )
+                then
+                    alerts.raise("WARNING", "Pump " + $d.getId() + " surged 3 times in 10 minutes", $d);
+                end
+                """);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !get("/api/rules").get("version").asText().equals(before));
+        String pump = Device.uniqueId("surge");
+        var observed = new Observed(hub);
+        try (var device = new Device(hub, pump)) {
+            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.1}}", pump + "-1")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.4}}", pump + "-2")).containsExactly(0);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> observed.rows(pump).size() == 2);
+        assertThat(observed.alerts(pump)).isEmpty();
+
+        hub.stop();
+        hub.start();
+
+        // Two surges before the restart, one after: the window remembers the first two.
+        try (var device = new Device(hub, pump)) {
+            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.7}}", pump + "-3")).containsExactly(0);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> !observed.alerts(pump).isEmpty());
+        assertThat(observed.alerts(pump)).singleElement().satisfies(a -> assertThat(a)
+                .containsEntry("rule_id", "Pump surges").containsEntry("count", 1));
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        var response = http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, String> ruleFiles(Path rules) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(rules)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                String relative = rules.relativize(p).toString().replace('\\', '/');
+                if (name.endsWith(".drl") || name.endsWith(".drl.csv")) {
+                    files.put(relative, Files.readString(p));
+                } else if (name.endsWith(".drl.xlsx") || name.endsWith(".drl.xls")) {
+                    files.put(relative, "base64:" + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
+                }
+            }
+        }
+        return files;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
