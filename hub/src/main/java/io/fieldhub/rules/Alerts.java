@@ -17,6 +17,7 @@ public final class Alerts {
     private String firingRule;
     private Duration clearAfter;
     private long clockMillis;
+    private Reading current;
 
     /** Raises an alert about {@code metric} of reading {@code r} crossing {@code threshold}. */
     public void raise(String severity, String text, Reading r, String metric, double threshold) {
@@ -37,10 +38,26 @@ public final class Alerts {
                 t.ts(), t.traceId(), clearAfter));
     }
 
-    /** Raises an alert about a device when no reading triggered it (it went silent); timed by the rule clock. */
+    /**
+     * Raises an alert about a device (a window over its readings, or its silence). When the rules are evaluating a
+     * reading of that device, the alert names it; otherwise (the rule clock moved) it is timed by the rule clock.
+     */
     public void raise(String severity, String text, Device d) {
-        raised.add(new RaisedAlert(firingRule, severity, d.getId(), null, null, null, null, text,
-                Instant.ofEpochMilli(clockMillis), null, clearAfter));
+        raise(severity, text, d, null, null, null);
+    }
+
+    /** Raises an alert about a device whose {@code metric}, summarised over a window as {@code value}, crossed a limit. */
+    public void raise(String severity, String text, Device d, String metric, Number value, Double threshold) {
+        Reading r = current != null && current.getDeviceId().equals(d.getId()) ? current : null;
+        raised.add(new RaisedAlert(firingRule, severity, d.getId(), r == null ? null : r.getMessageId(), metric,
+                value == null ? null : value.doubleValue(), threshold, text,
+                r == null ? Instant.ofEpochMilli(clockMillis) : r.getRecord().ts(),
+                r == null ? null : r.getRecord().traceId(), clearAfter));
+    }
+
+    /** The reading being evaluated, or {@code null} while the rule clock alone moves. */
+    void evaluating(Reading reading) {
+        this.current = reading;
     }
 
     void firing(String ruleName, Duration ruleClearAfter, long ruleClockMillis) {

@@ -136,7 +136,8 @@ public class RuleEngine {
         }
     }
 
+    /** Hub time minus the lateness bound, in whole seconds: moving Drools' clock costs per move, not per second. */
     private long ruleClock() {
-        return clock.millis() - latenessMillis;
+        return Math.floorDiv(clock.millis() - latenessMillis, 1000) * 1000;
     }
 }

@@ -56,10 +56,17 @@ final class RulePartition {
             session.insert(fresh.device);
             return fresh;
         });
-        session.insert(new Reading(record, state.lastMetrics, state.lastTimestamp));
+        long ts = record.ts().toEpochMilli();
+        Reading reading = new Reading(record, state.lastMetrics, state.lastTimestamp);
+        session.insert(reading);
         state.lastMetrics = record.metrics();
-        state.lastTimestamp = record.ts().toEpochMilli();
-        session.fireAllRules();
+        state.lastTimestamp = ts;
+        alerts.evaluating(reading);
+        try {
+            session.fireAllRules();
+        } finally {
+            alerts.evaluating(null);
+        }
         return alerts.drain();
     }
 
