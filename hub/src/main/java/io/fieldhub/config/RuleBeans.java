@@ -53,6 +53,7 @@ class RuleBeans {
                     + e.getMessage() + "\nFix the rule file and restart.", e.errors());
         }
         var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
+        engine.limitMemory(settings.liveReadingsCap());
         long start = System.nanoTime();
         List<TelemetryRecord> history = recent.since(clock.instant().minus(settings.rebuildWindow()),
                 settings.rebuildMaxReadings());

@@ -31,6 +31,8 @@ public class RuleEngine {
     private final Clock clock;
     private final long latenessMillis;
     private final Counter late;
+    private final Counter evicted;
+    private volatile long warnedAt;
     private volatile RuleSet rules;
 
     /**
@@ -47,6 +49,7 @@ public class RuleEngine {
             this.partitions[i] = new RulePartition(rules, ruleClock());
         }
         this.late = meters.counter("fieldhub.rules.late");
+        this.evicted = meters.counter("fieldhub.rules.evicted");
         meters.gauge("fieldhub.rules.live-readings", this, RuleEngine::liveReadings);
     }
 
@@ -67,9 +70,40 @@ public class RuleEngine {
         }
         p.lock.lock();
         try {
-            return p.evaluate(record, ruleClock);
+            long before = p.evicted();
+            List<RaisedAlert> raised = p.evaluate(record, ruleClock);
+            if (p.evicted() > before) {
+                overflowed(p.evicted() - before);
+            }
+            return raised;
         } finally {
             p.lock.unlock();
+        }
+    }
+
+    /**
+     * Caps the readings held in rule memory (all partitions together), so a burst cannot exhaust the heap: beyond
+     * the cap, the oldest readings leave their windows before they expire, counted in {@code fieldhub.rules.evicted}.
+     */
+    public void limitMemory(int maxLiveReadings) {
+        for (RulePartition p : partitions) {
+            p.lock.lock();
+            try {
+                p.limit(Math.max(1, maxLiveReadings / partitions.length));
+            } finally {
+                p.lock.unlock();
+            }
+        }
+    }
+
+    private void overflowed(long readings) {
+        evicted.increment(readings);
+        long now = System.nanoTime();
+        if (now - warnedAt > 60_000_000_000L) {
+            warnedAt = now;
+            LOG.warn("Rule memory is full (hub.rules.max-live-readings): the oldest readings leave their windows "
+                    + "before the windows end, so window rules see less than they say. Fix: give the hub more heap and "
+                    + "raise hub.rules.max-live-readings, or shorten or narrow the window rules");
         }
     }
 
@@ -125,7 +159,12 @@ public class RuleEngine {
     public int liveReadings() {
         int sum = 0;
         for (RulePartition p : partitions) {
-            sum += p.liveReadings();
+            p.lock.lock();
+            try {
+                sum += p.liveReadings();
+            } finally {
+                p.lock.unlock();
+            }
         }
         return sum;
     }

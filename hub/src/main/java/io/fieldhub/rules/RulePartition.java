@@ -2,6 +2,7 @@ package io.fieldhub.rules;
 
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.telemetry.TelemetryRecord;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.drools.core.common.InternalFactHandle;
 import org.kie.api.KieServices;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -27,6 +30,10 @@ final class RulePartition {
     final ReentrantLock lock = new ReentrantLock();
     private final Map<String, DeviceState> devices = new HashMap<>();
     private final Alerts alerts = new Alerts();
+    // The readings inserted, oldest first, while rule memory is capped (expired ones are dropped as they surface).
+    private final ArrayDeque<FactHandle> held = new ArrayDeque<>();
+    private int maxReadings = Integer.MAX_VALUE;
+    private long evicted;
     private RuleSet rules;
     private KieSession session;
     private SessionPseudoClock clock;
@@ -58,7 +65,7 @@ final class RulePartition {
         });
         long ts = record.ts().toEpochMilli();
         Reading reading = new Reading(record, state.lastMetrics, state.lastTimestamp);
-        session.insert(reading);
+        hold(session.insert(reading));
         state.lastMetrics = record.metrics();
         state.lastTimestamp = ts;
         alerts.evaluating(reading);
@@ -96,14 +103,39 @@ final class RulePartition {
         rules = next;
         session = newSession(next, old.<SessionPseudoClock>getSessionClock().getCurrentTime());
         devices.values().forEach(d -> session.insert(d.device));
-        live.forEach(session::insert);
+        held.clear();
+        live.forEach(r -> hold(session.insert(r)));
         old.dispose();
         session.fireAllRules();
         return alerts.drain();
     }
 
+    /** Caps the readings this partition holds; beyond it the oldest leave rule memory before they expire. */
+    void limit(int readings) {
+        this.maxReadings = readings;
+    }
+
+    /** How many readings have left rule memory early because of the cap. */
+    long evicted() {
+        return evicted;
+    }
+
+    private void hold(FactHandle handle) {
+        if (maxReadings == Integer.MAX_VALUE) {
+            return;
+        }
+        held.addLast(handle);
+        while (held.size() > maxReadings) {
+            var oldest = (InternalFactHandle) held.pollFirst();
+            if (oldest.isValid()) {
+                session.delete(oldest);
+                evicted++;
+            }
+        }
+    }
+
     int liveReadings() {
-        return (int) session.getFactCount() - devices.size();
+        return session.getFactHandles(o -> o instanceof Reading).size();
     }
 
     void dispose() {

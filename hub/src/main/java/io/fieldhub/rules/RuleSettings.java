@@ -15,9 +15,18 @@ import org.springframework.validation.annotation.Validated;
  * @param rebuildWindow     at start, readings stored this far back are fed to the rules to rebuild their windows
  * @param rebuildMaxReadings at most this many of them (the newest)
  * @param watch             reload the rules when a file in {@code rules/} changes
+ * @param maxLiveReadings   the most readings rule memory holds; 0 = sized from the heap (about 3 KB a reading,
+ *                          40 % of the maximum heap)
  */
 @Validated
 @ConfigurationProperties("hub.rules")
 public record RuleSettings(@NotNull Duration lateness, @NotNull Duration retention, @NotNull Duration tick,
-                           @NotNull Duration rebuildWindow, @Min(0) int rebuildMaxReadings, boolean watch) {
+                           @NotNull Duration rebuildWindow, @Min(0) int rebuildMaxReadings, boolean watch,
+                           @Min(0) int maxLiveReadings) {
+
+    /** The cap on rule memory in readings: the configured one, or 40 % of the maximum heap at 3 KB a reading. */
+    public int liveReadingsCap() {
+        return maxLiveReadings > 0 ? maxLiveReadings
+                : (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() * 4 / 10 / 3072);
+    }
 }

@@ -148,6 +148,24 @@ class RuleEngineTest {
         assertThat(empty.evaluate(reading("m-8", "engine-1", Map.of(), 200.0))).isEmpty();
     }
 
+    @Test
+    void ruleMemoryIsCappedAndWhatLeavesEarlyIsCounted() {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var rules = new RuleSetBuilder(java.time.Duration.ofMinutes(15))
+                .build(RuleSetBuilder.readFolder(Path.of("..", "rules")));
+        var capped = new RuleEngine(rules, 1, java.time.Duration.ofSeconds(30), Clock.systemUTC(), meters);
+        capped.limitMemory(100);
+        Instant now = Instant.now();
+        for (int i = 0; i < 500; i++) {
+            capped.evaluate(new TelemetryRecord("cap-" + i, "engine-" + (i % 10), now, now,
+                    Map.of("temperature", 70.0, "rpm", 1200.0), Map.of("type", "engine"), "t"));
+        }
+
+        assertThat(capped.liveReadings()).isEqualTo(100);
+        assertThat(meters.counter("fieldhub.rules.evicted").count()).isEqualTo(400.0);
+        capped.dispose();
+    }
+
     private static TelemetryRecord reading(String messageId, String deviceId, Map<String, String> tags,
                                            double temperature) {
         Instant ts = Instant.parse("2026-11-26T10:00:00.123Z");
