@@ -40,7 +40,8 @@ final class HubUnderTest implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", jar.toString(),
                 "--hub.data-dir=" + dataDir, "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort,
                 "--hub.s3.port=" + s3Port, "--server.port=" + httpPort, "--hub.mail.host=127.0.0.1",
-                "--hub.mail.port=" + smtpPort, "--hub.mail.poll-interval=50", "--logging.level.root=WARN"));
+                "--hub.mail.port=" + smtpPort, "--hub.mail.poll-interval=50", "--logging.level.root=WARN",
+                "--hub.notify.routing-file=bench/notifications.yaml"));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         jdbc = new JdbcTemplate(new DriverManagerDataSource(
                 "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));

@@ -39,6 +39,7 @@ final class RampStep {
      */
     private static final String RAISED_BY_RUN = """
             from alert_transition t join alert a on a.id = t.alert_id
+            left join notification n on n.transition_id = t.id and n.channel = 'email'
             where t.transition = 'RAISED' and a.first_message_id like ?""";
 
     private final HubUnderTest hub;
@@ -66,7 +67,7 @@ final class RampStep {
         double cores = (hub.cpuSeconds() - cpuBefore) / ((System.nanoTime() - start) / 1e9);
         long heap = hub.heapUsedMb();
         long rss = hub.rssMb();
-        awaitUpTo(60, () -> count("select count(*) " + RAISED_BY_RUN + " and t.emailed_at is null", like) == 0);
+        awaitUpTo(60, () -> count("select count(*) " + RAISED_BY_RUN + " and n.sent_at is null", like) == 0);
         awaitUpTo(60, () -> count("select count(*) from telemetry t, archive_watermark w where w.stream ="
                 + " 'telemetry' and t.message_id like ? and t.id > w.last_id", like) == 0);
 
@@ -81,9 +82,9 @@ final class RampStep {
                            (order by extract(epoch from stored_at - received_at) * 1000) as hub
                 from telemetry where message_id like ?""", like);
         Map<String, Object> alerts = hub.jdbc().queryForMap("""
-                select count(*) as n, count(t.emailed_at) as e,
+                select count(*) as n, count(n.sent_at) as e,
                        percentile_cont(array[0.5, 0.95, 0.99]) within group
-                           (order by extract(epoch from t.emailed_at - a.first_ts) * 1000) as p
+                           (order by extract(epoch from n.sent_at - a.first_ts) * 1000) as p
                 """ + RAISED_BY_RUN, like);
         long n = ((Number) rows.get("n")).longValue();
         double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();

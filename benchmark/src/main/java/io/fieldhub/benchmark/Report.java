@@ -56,7 +56,7 @@ final class Report {
                     offers rising rates for a fixed time each. A step *keeps up* when the acked rate is at least 95 %
                     of the offered rate and the hub has stored everything within 10 s of the end. Latency is device
                     send time (`ts`) to row written (`stored_at`), and, for the hot reading that opens an alert, to
-                    its email accepted by SMTP (`alert_transition.emailed_at`); later hot readings of an open alert
+                    its email accepted by SMTP (`notification.sent_at`); later hot readings of an open alert
                     update it and send no email. Every alert a step's readings opened must have been emailed.
 
                     """);

@@ -100,7 +100,7 @@ class AlertController {
             return noSuchAlert(id);
         }
         return ResponseEntity.ok(jdbc.sql("""
-                        select id, transition, at, actor, severity, tier, detail, emailed_at as "emailedAt"
+                        select id, transition, at, actor, severity, tier, detail
                         from alert_transition where alert_id = ? order by id""")
                 .param(id).query(Rows::json).list());
     }

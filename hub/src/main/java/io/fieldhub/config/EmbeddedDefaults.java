@@ -10,7 +10,7 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Decides, from configuration alone, which parts run embedded: a part is embedded unless its external address is
  * set ({@code hub.mqtt.broker-url}, {@code spring.datasource.url}, {@code hub.s3.endpoint}); email is on when
- * {@code hub.mail.host} is set. The same route files then run against either.
+ * {@code hub.mail.host} is set, SMS when {@code hub.sms.host} is. The same route files then run against either.
  */
 public class EmbeddedDefaults implements EnvironmentPostProcessor {
 
@@ -36,6 +36,8 @@ public class EmbeddedDefaults implements EnvironmentPostProcessor {
         }
         String mailHost = env.getProperty("hub.mail.host", "");
         derived.put("hub.mail.enabled", !mailHost.isBlank());
+        String smsHost = env.getProperty("hub.sms.host", "");
+        derived.put("hub.sms.enabled", !smsHost.isBlank());
         env.getPropertySources().addLast(new MapPropertySource("fieldhubEmbeddedDefaults", derived));
     }
 }

@@ -6,7 +6,6 @@ import io.fieldhub.archive.ArchiveWriter;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.ingest.Ingest;
-import io.fieldhub.notify.AlertEmail;
 import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.process.TelemetryDecoder;
 import io.fieldhub.process.TelemetryValidator;
@@ -81,10 +80,5 @@ class FlowBeans {
         var settings = new ArchiveWriter.Settings(hub.s3().bucket(), hub.instanceId(), hub.archive().maxRecords(),
                 hub.archive().maxAge());
         return new ArchiveWriter(jdbc, tx, s3, mapper, settings, clock);
-    }
-
-    @Bean
-    AlertEmail alertEmail(HubProperties hub) {
-        return new AlertEmail(hub.publicUrl());
     }
 }

@@ -73,8 +73,14 @@ public record HubProperties(
     public record Archive(@Min(1) int maxRecords, @NotNull Duration maxAge) {
     }
 
-    /** SMTP for alert email; off when {@code host} is empty. */
-    public record Mail(boolean enabled, String host, @Min(1) int port, @NotBlank String from, @NotBlank String to) {
+    /**
+     * SMTP for alert email ({@code routes/notify-email.camel.yaml}); off when {@code host} is empty. Each email goes
+     * to the address its notification names (config/notifications.yaml).
+     *
+     * @param starttls require STARTTLS: never send in plain text (a server that does not offer it is an error)
+     */
+    public record Mail(boolean enabled, String host, @Min(1) int port, @NotBlank String from, boolean starttls,
+                       String username, String password) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fieldhub.config;
 
+import io.fieldhub.notify.sms.SmsProperties;
 import io.fieldhub.rules.RuleEngine;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -19,19 +20,21 @@ class StartupBanner {
     private final Environment env;
     private final CamelContext camel;
     private final RuleEngine rules;
+    private final SmsProperties sms;
 
-    StartupBanner(HubProperties hub, Environment env, CamelContext camel, RuleEngine rules) {
+    StartupBanner(HubProperties hub, Environment env, CamelContext camel, RuleEngine rules, SmsProperties sms) {
         this.hub = hub;
         this.env = env;
         this.camel = camel;
         this.rules = rules;
+        this.sms = sms;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void print() {
         if (!hub.mail().enabled()) {
             LOG.warn("email is OFF: hub.mail.host is not set, so alerts are stored but not emailed. "
-                    + "Fix: set HUB_MAIL_HOST (and HUB_MAIL_PORT, HUB_MAIL_TO)");
+                    + "Fix: set HUB_MAIL_HOST (and HUB_MAIL_PORT, HUB_MAIL_FROM)");
         }
         String http = "http://localhost:" + env.getProperty("local.server.port", env.getProperty("server.port"));
         String banner = """
@@ -42,6 +45,7 @@ class StartupBanner {
                  PostgreSQL %s  user %s password %s  (%s)
                  S3         %s  bucket %s  access key %s  secret key %s  (%s)
                  Email      %s
+                 SMS        %s
                  Routes     %d loaded, %d started, from %s/routes
                  Rules      %d rules, version %s, from %s
                  Data       %s
@@ -52,8 +56,10 @@ class StartupBanner {
                 secret(env.getProperty("spring.datasource.password"), hub.database().embedded()),
                 embedded(hub.database().embedded()), hub.s3().endpoint(), hub.s3().bucket(), hub.s3().accessKey(),
                 secret(hub.s3().secretKey(), hub.s3().embedded()), embedded(hub.s3().embedded()),
-                hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " to "
-                        + hub.mail().to() : "off (set HUB_MAIL_HOST)",
+                hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " from "
+                        + hub.mail().from() : "off (set HUB_MAIL_HOST)",
+                sms.enabled() ? "smpp://" + sms.systemId() + "@" + sms.host() + ":" + sms.port()
+                        : "off (set HUB_SMS_HOST)",
                 camel.getRoutes().size(), started(), hub.homePath().toAbsolutePath().normalize(), rules.rules().ruleCount(),
                 rules.rules().version(), rules.rules().files().keySet(), hub.dataPath().toAbsolutePath().normalize());
         // Printed plainly, not as a JSON log line: it is for the person who just started the hub.

@@ -20,10 +20,22 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class NotificationOutbox {
 
+    /**
+     * One alert's notifications to one recipient on one channel go out in order (a case is opened before it is
+     * closed, a RAISED email before the CLEARED one): a notification waits while an earlier one is being sent or
+     * retried. One that quiet hours hold back (never attempted, not yet due) does not hold up a later one that an
+     * exception lets through.
+     */
     private static final String CLAIM = """
             update notification n set attempts = n.attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond'
-            where n.id in (select id from notification where channel = ? and state = 'PENDING'
-                           and next_attempt_at <= now() order by id limit ? for update skip locked)
+            where n.id in (select c.id from notification c
+                           where c.channel = ? and c.state = 'PENDING' and c.next_attempt_at <= now()
+                             and not exists (select 1 from notification p
+                                             where p.alert_id = c.alert_id and p.channel = c.channel
+                                               and p.recipient = c.recipient and p.id < c.id
+                                               and p.state = 'PENDING'
+                                               and (p.attempts > 0 or p.next_attempt_at <= now()))
+                           order by c.id limit ? for update skip locked)
             returning n.id""";
     private static final String OUTGOING = """
             select n.id, n.channel, n.recipient, n.address, n.kind, n.attempts, n.transition_id, t.transition,
@@ -92,13 +104,19 @@ public class NotificationOutbox {
                 .params(deliveryState, Timestamp.from(at), channel, providerRef).update();
     }
 
-    /** Every notification of an alert with its attempts, oldest first: what was sent to whom, and how it went. */
+    /**
+     * Every notification of an alert with its attempts, oldest first: what was sent to whom, and how it went. A
+     * notification the rate limit held names the digest it went out in ({@code digestId}, {@code digestState}).
+     */
     public List<Map<String, Object>> ofAlert(long alertId) {
         List<Map<String, Object>> notifications = jdbc.sql("""
                 select n.id, n.transition_id as "transitionId", t.transition, n.channel, n.recipient, n.address,
-                       n.kind, n.state, n.attempts, n.last_error as "lastError", n.provider_ref as "providerRef",
-                       n.delivery, n.delivered_at as "deliveredAt", n.created_at as "createdAt", n.sent_at as "sentAt"
+                       n.kind, n.state, n.attempts, n.next_attempt_at as "nextAttemptAt", n.last_error as "lastError",
+                       n.provider_ref as "providerRef", n.delivery, n.delivered_at as "deliveredAt",
+                       n.created_at as "createdAt", n.sent_at as "sentAt", n.digest_id as "digestId",
+                       d.state as "digestState", d.sent_at as "digestSentAt"
                 from notification n left join alert_transition t on t.id = n.transition_id
+                left join notification d on d.id = n.digest_id
                 where n.alert_id = ? order by n.id""").param(alertId).query(io.fieldhub.store.Rows::json).list();
         for (Map<String, Object> n : notifications) {
             n.put("attempts", jdbc.sql("select at, outcome, detail from notification_attempt where notification_id = ?"

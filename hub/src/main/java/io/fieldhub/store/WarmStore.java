@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -192,8 +193,9 @@ public class WarmStore extends AsyncProcessorSupport {
             try (PreparedStatement ps = con.prepareStatement(INSERT_TELEMETRY)) {
                 ps.setArray(1, texts(con, batch, r -> r.messageId()));
                 ps.setArray(2, texts(con, batch, r -> r.deviceId()));
-                ps.setArray(3, texts(con, batch, r -> r.ts().toString()));
-                ps.setArray(4, texts(con, batch, r -> r.receivedAt().toString()));
+                // Truncated to PostgreSQL's microseconds here, as the alert lifecycle does, so the two always agree.
+                ps.setArray(3, texts(con, batch, r -> r.ts().truncatedTo(ChronoUnit.MICROS).toString()));
+                ps.setArray(4, texts(con, batch, r -> r.receivedAt().truncatedTo(ChronoUnit.MICROS).toString()));
                 ps.setArray(5, texts(con, batch, r -> json(r.metrics())));
                 ps.setArray(6, texts(con, batch, r -> json(r.tags())));
                 ps.setArray(7, texts(con, batch, r -> r.traceId()));

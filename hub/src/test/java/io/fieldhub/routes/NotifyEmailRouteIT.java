@@ -4,21 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.fieldhub.alert.AlertLifecycle;
-import io.fieldhub.alert.RaisedAlert;
-import io.fieldhub.notify.AlertEmail;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.fieldhub.notify.channel.SendFailures;
+import io.fieldhub.notify.email.AlertEmailComposer;
+import io.fieldhub.notify.email.SmtpErrors;
+import jakarta.mail.BodyPart;
 import jakarta.mail.Message.RecipientType;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,19 +28,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * routes/notify-email.camel.yaml against a real PostgreSQL and SMTP server: every raised alert is emailed once to
- * hub.mail.to, marked as sent, repeated triggers and later transitions send nothing, and an SMTP outage delays the
- * email without dropping it.
+ * routes/notify-email.camel.yaml against a real PostgreSQL (the outbox) and SMTP server (GreenMail): each email
+ * notification goes to its own address as HTML and plain text from config/templates, the emails of one alert form one
+ * thread, a digest sums up its alerts, an SMTP outage delays email without losing or doubling it, a permanent
+ * rejection is final, and nothing sent is sent again after a restart.
  */
 class NotifyEmailRouteIT {
 
-    static final Duration DEADLINE = Duration.ofSeconds(20);
-    static final Instant TS = Instant.parse("2026-11-26T10:00:00.123Z");
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final String HOST = "hub.plant-1.example";
 
     @TempDir
     static Path dir;
     static TestDatabase db;
-    static AlertLifecycle lifecycle;
+    static ChannelOutbox outbox;
     static int smtpPort;
     GreenMail smtp;
     RouteHarness hub;
@@ -48,9 +49,7 @@ class NotifyEmailRouteIT {
     @BeforeAll
     static void startDatabase() throws IOException {
         db = new TestDatabase(dir.resolve("postgres"));
-        lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        outbox = new ChannelOutbox(db);
         smtpPort = RouteHarness.freePort();
     }
 
@@ -62,8 +61,8 @@ class NotifyEmailRouteIT {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        db.clear();
+    void start() {
+        outbox.clear();
         smtp = startSmtp();
     }
 
@@ -76,79 +75,236 @@ class NotifyEmailRouteIT {
     }
 
     @Test
-    void alertIsEmailedOnceToTheOperatorsAndMarkedSent() throws Exception {
+    void eachTransitionIsOneEmailToItsRecipientInOneThreadPerAlertWithHtmlAndText() throws Exception {
+        long alert = outbox.alert("engine-7", 95.5, 3);
+        long raised = outbox.transition(alert, "RAISED", 0, "rules");
+        long toMaria = outbox.notification(raised, alert, "email", "maria", "maria@plant-1.example");
+        long toLead = outbox.notification(raised, alert, "email", "lead", "lead@plant-1.example");
+        outbox.notification(raised, alert, "sms", "maria", "+4915112345678");
         startMailRoute();
-        long id = insertAlert("m-1", "engine-7", 95.5);
 
-        assertThat(smtp.waitForIncomingEmail(DEADLINE.toMillis(), 1)).as("an email arrives").isTrue();
-        MimeMessage email = smtp.getReceivedMessages()[0];
-        assertThat(email.getSubject())
-                .isEqualTo("[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 95.5 above 90.0");
-        assertThat(email.getRecipients(RecipientType.TO))
-                .containsExactly(new InternetAddress("operations@plant-1.example"));
-        assertThat(email.getFrom()).containsExactly(new InternetAddress("fieldhub@plant-1.example"));
-        assertThat(GreenMailUtil.getBody(email)).contains("engine-7", "Engine overheat", "temperature", "95.5",
-                "90.0", "2026-11-26T10:00:00.123Z", "m-1", "http://hub.plant-1.example:8080/api/alerts/" + id);
-        await().atMost(DEADLINE).until(() -> emailedAt(id) != null);
+        assertThat(smtp.waitForIncomingEmail(DEADLINE.toMillis(), 2)).as("two emails arrive").isTrue();
+        await().atMost(DEADLINE).until(() -> outbox.state(toMaria).equals("SENT") && outbox.state(toLead).equals("SENT"));
+        MimeMessage first = to("maria@plant-1.example").get(0);
+        String thread = "<alert-" + alert + "@" + HOST + ">";
+        assertThat(first.getSubject()).isEqualTo("[CRITICAL] Engine overheat on engine-7");
+        assertThat(first.getMessageID()).isEqualTo(thread);
+        assertThat(first.getHeader("In-Reply-To")).isNull();
+        assertThat(first.getFrom()).containsExactly(new InternetAddress("fieldhub@plant-1.example"));
+        assertThat(outbox.providerRef(toMaria)).isEqualTo(thread);
+        assertThat(outbox.outcomes(toMaria)).containsExactly("SENT");
 
-        // A repeat of the open alert, its escalation and its acknowledgement send nothing. A new alert, recorded
-        // after them, proves the route polled past them; the first one must not come back with it.
-        insertAlert("m-1b", "engine-7", 96.5);
-        assertThat(lifecycle.escalateDue(Instant.now().plus(Duration.ofHours(1)))).isEqualTo(1);
-        lifecycle.acknowledge(id, "maria", null);
-        long second = insertAlert("m-2", "engine-8", 91.0);
-        await().atMost(DEADLINE).until(() -> emailedAt(second) != null);
-        assertThat(smtp.getReceivedMessages()).extracting(MimeMessage::getSubject).containsExactly(
-                "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 95.5 above 90.0",
-                "[FieldHub CRITICAL] engine-8: Engine engine-8 is running hot: temperature 91.0 above 90.0");
+        String link = "http://hub.plant-1.example:8080/api/alerts/" + alert;
+        assertThat(first.getContentType()).startsWith("multipart/alternative");
+        String text = part(first, "text/plain");
+        String html = part(first, "text/html");
+        assertThat(text).contains("Raised: Engine engine-7 is running hot: temperature 95.5 > 90", "engine-7",
+                "Engine overheat", "temperature", "95.5", "Threshold:  90", "2026-11-26T10:00:00.123Z",
+                "3 triggers so far", link);
+        assertThat(html).contains("<th align=\"left\" style=\"padding: 2px 12px 2px 0;\">Device</th><td>engine-7</td>",
+                "95.5", "90", "2026-11-26T10:00:00.123Z", "<a href=\"" + link + "\">",
+                // the alert's text is escaped in HTML
+                "temperature 95.5 &gt; 90");
+
+        long escalated = outbox.transition(alert, "ESCALATED", 1, "escalation");
+        long escalatedToMaria = outbox.notification(escalated, alert, "email", "maria", "maria@plant-1.example");
+        long cleared = outbox.transition(alert, "CLEARED", 1, "rules");
+        long clearedToMaria = outbox.notification(cleared, alert, "email", "maria", "maria@plant-1.example");
+
+        await().atMost(DEADLINE).until(() -> outbox.state(clearedToMaria).equals("SENT"));
+        List<MimeMessage> toMariaEmails = to("maria@plant-1.example");
+        assertThat(toMariaEmails).extracting(MimeMessage::getSubject).containsExactly(
+                "[CRITICAL] Engine overheat on engine-7",
+                "Re: [CRITICAL] Engine overheat on engine-7",
+                "Re: [CRITICAL] Engine overheat on engine-7");
+        assertThat(toMariaEmails).extracting(MimeMessage::getMessageID).containsExactly(thread,
+                "<alert-" + alert + "-transition-" + escalated + "@" + HOST + ">",
+                "<alert-" + alert + "-transition-" + cleared + "@" + HOST + ">");
+        for (MimeMessage reply : toMariaEmails.subList(1, 3)) {
+            assertThat(reply.getHeader("In-Reply-To")).containsExactly(thread);
+            assertThat(reply.getHeader("References")).containsExactly(thread);
+        }
+        assertThat(part(toMariaEmails.get(1), "text/plain")).contains("Escalated to tier 1", "ESCALATED", link);
+        assertThat(part(toMariaEmails.get(2), "text/plain")).contains("Cleared", "CLEARED", "State:      CLEARED");
+        assertThat(outbox.state(escalatedToMaria)).isEqualTo("SENT");
+        assertThat(to("lead@plant-1.example")).hasSize(1);
+        assertThat(smtp.getReceivedMessages()).as("the SMS notification is not the email channel's").hasSize(4);
     }
 
     @Test
-    void alertRaisedDuringAnSmtpOutageIsEmailedOnceTheServerIsBack() throws Exception {
+    void aDigestSumsUpTheNotificationsTheRateLimitHeld() throws Exception {
+        long engine7 = outbox.alert("engine-7", 95.5, 1);
+        long engine8 = outbox.alert("engine-8", 97.0, 2);
+        long held7 = outbox.notification(outbox.transition(engine7, "RAISED", 0, "rules"), engine7, "email", "maria",
+                "maria@plant-1.example");
+        long held8 = outbox.notification(outbox.transition(engine8, "RAISED", 0, "rules"), engine8, "email", "maria",
+                "maria@plant-1.example");
+        long digest = outbox.digest("email", "maria", "maria@plant-1.example", List.of(held7, held8));
+        startMailRoute();
+
+        await().atMost(DEADLINE).until(() -> outbox.state(digest).equals("SENT"));
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+        MimeMessage email = smtp.getReceivedMessages()[0];
+        assertThat(email.getSubject()).isEqualTo("[FieldHub] 2 alert notifications held for you: 2 CRITICAL");
+        assertThat(email.getMessageID()).isEqualTo("<digest-" + digest + "@" + HOST + ">");
+        assertThat(part(email, "text/plain")).contains("2 alert notifications were held back",
+                "[CRITICAL] Engine overheat on engine-7: RAISED", "temperature 95.5 (threshold 90)",
+                "[CRITICAL] Engine overheat on engine-8: RAISED", "temperature 97 (threshold 90)",
+                "http://hub.plant-1.example:8080/api/alerts/" + engine7,
+                "http://hub.plant-1.example:8080/api/alerts/" + engine8);
+        assertThat(part(email, "text/html")).contains("engine-7", "engine-8",
+                "<a href=\"http://hub.plant-1.example:8080/api/alerts/" + engine8 + "\">");
+        assertThat(outbox.state(held7)).as("a held notification goes out only in its digest").isEqualTo("DIGESTED");
+    }
+
+    @Test
+    void emailDuringAnSmtpOutageIsDeliveredOnceWhenTheServerIsBack() throws Exception {
         startMailRoute();
         smtp.stop();
-        long id = insertAlert("m-3", "engine-7", 99.0);
+        long alert = outbox.alert("engine-7", 99.0, 1);
+        long id = outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria",
+                "maria@plant-1.example");
         try {
-            await("the alert stays unsent while SMTP is down").during(Duration.ofMillis(1500))
-                    .atMost(Duration.ofSeconds(5)).until(() -> emailedAt(id) == null);
+            await("retried while SMTP is down").atMost(DEADLINE)
+                    .until(() -> outbox.outcomes(id).stream().filter("RETRY"::equals).count() >= 2);
+            assertThat(outbox.state(id)).isEqualTo("PENDING");
+            assertThat(outbox.lastError(id)).contains("Couldn't connect to host");
         } finally {
             smtp = startSmtp();
         }
 
-        assertThat(smtp.waitForIncomingEmail(Duration.ofSeconds(45).toMillis(), 1)).isTrue();
-        await().atMost(DEADLINE).until(() -> emailedAt(id) != null);
-        assertThat(smtp.getReceivedMessages()).extracting(MimeMessage::getSubject).containsExactly(
-                "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 99.0 above 90.0");
+        await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
+        await("no second copy").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> smtp.getReceivedMessages().length == 1);
+        assertThat(outbox.outcomes(id)).last().isEqualTo("SENT");
+        assertThat(outbox.outcomes(id)).filteredOn("SENT"::equals).hasSize(1);
         assertThat(hub.deadLetters().letters()).as("an outage is waited out, not dead-lettered").isEmpty();
     }
 
     @Test
-    void withoutAMailHostTheRouteStaysStoppedAndAlertsStayUnsent() throws Exception {
+    void manyFailuresOpenTheCircuitAndEveryEmailIsDeliveredOnceAfterRecovery() throws Exception {
+        hub = mailRoute().property("hub.mail.circuit.open-seconds", 2).property("hub.mail.circuit.min-calls", 4)
+                .start();
+        smtp.stop();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            long alert = outbox.alert("engine-" + i, 95.0 + i, 1);
+            ids.add(outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria",
+                    "maria@plant-1.example"));
+        }
+        try {
+            await("the circuit opens").atMost(DEADLINE).until(() -> outbox.count("CIRCUIT_OPEN") > 0);
+        } finally {
+            smtp = startSmtp();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
+        await("no second copy").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> smtp.getReceivedMessages().length == ids.size());
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(m -> subject(m)).distinct()).hasSize(ids.size());
+    }
+
+    @Test
+    void aRecipientTheServerRefusesIsFailedWithTheReasonAndOthersStillGo() throws Exception {
+        long alert = outbox.alert("engine-7", 95.5, 1);
+        long raised = outbox.transition(alert, "RAISED", 0, "rules");
+        // A command line longer than SMTP allows (RFC 5321: 512 octets; GreenMail: 4096) is refused with a 500 reply,
+        // as a real server refuses an unknown mailbox.
+        long refused = outbox.notification(raised, alert, "email", "ghost", "g".repeat(4100) + "@plant-1.example");
+        long noAddress = outbox.notification(raised, alert, "email", "typo", "maria@@plant-1.example");
+        long fine = outbox.notification(raised, alert, "email", "maria", "maria@plant-1.example");
+        startMailRoute();
+
+        await().atMost(DEADLINE).until(() -> outbox.state(refused).equals("FAILED")
+                && outbox.state(noAddress).equals("FAILED") && outbox.state(fine).equals("SENT"));
+        assertThat(outbox.outcomes(refused)).containsExactly("FAILED");
+        assertThat(outbox.details(refused)).singleElement().asString().contains("500 Command too long");
+        assertThat(outbox.outcomes(noAddress)).containsExactly("FAILED");
+        assertThat(outbox.lastError(noAddress)).contains("AddressException");
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+        assertThat(to("maria@plant-1.example")).hasSize(1);
+    }
+
+    @Test
+    void aRestartedRouteSendsNothingAgain() throws Exception {
+        long alert = outbox.alert("engine-7", 95.5, 1);
+        long raised = outbox.transition(alert, "RAISED", 0, "rules");
+        long first = outbox.notification(raised, alert, "email", "maria", "maria@plant-1.example");
+        long second = outbox.notification(raised, alert, "email", "lead", "lead@plant-1.example");
+        startMailRoute();
+        await().atMost(DEADLINE).until(() -> outbox.state(first).equals("SENT") && outbox.state(second).equals("SENT"));
+        hub.close();
+
+        startMailRoute();
+        long cleared = outbox.notification(outbox.transition(alert, "CLEARED", 0, "rules"), alert, "email", "maria",
+                "maria@plant-1.example");
+        await().atMost(DEADLINE).until(() -> outbox.state(cleared).equals("SENT"));
+        await("nothing else").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> smtp.getReceivedMessages().length == 3);
+        assertThat(outbox.outcomes(first)).containsExactly("SENT");
+        assertThat(outbox.outcomes(second)).containsExactly("SENT");
+    }
+
+    @Test
+    void withoutAMailHostTheRouteStaysStoppedAndNotificationsWait() throws Exception {
         hub = route().start();
-        long id = insertAlert("m-4", "engine-7", 95.5);
+        long alert = outbox.alert("engine-7", 95.5, 1);
+        long id = outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria",
+                "maria@plant-1.example");
 
         assertThat(hub.context().getRouteController().getRouteStatus("notify-email").isStopped()).isTrue();
-        assertThat(emailedAt(id)).as("still waiting, to be sent once mail is configured").isNull();
-        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(outbox.state(id)).as("still waiting, to be sent once mail is configured").isEqualTo("PENDING");
+        assertThat(outbox.outcomes(id)).isEmpty();
     }
 
     /** The route as a hub with hub.mail.host set runs it (EmbeddedDefaults then sets hub.mail.enabled). */
     private void startMailRoute() throws Exception {
-        hub = route()
-                .property("hub.mail.enabled", true)
-                .property("hub.mail.host", "127.0.0.1")
-                .property("hub.mail.port", smtpPort)
-                .property("hub.mail.from", "fieldhub@plant-1.example")
-                .property("hub.mail.to", "operations@plant-1.example")
-                .property("hub.mail.poll-interval", 200)
-                .start();
+        hub = mailRoute().start();
     }
 
-    private static RouteHarness route() {
+    private RouteHarness mailRoute() {
+        return route().property("hub.mail.enabled", true).property("hub.mail.host", "127.0.0.1");
+    }
+
+    private RouteHarness route() {
         return new RouteHarness()
-                .bind("dataSource", db.dataSource())
-                .bind("alertEmail", new AlertEmail("http://hub.plant-1.example:8080/"))
+                .property("hub.mail.port", smtpPort)
+                .property("hub.mail.from", "fieldhub@plant-1.example")
+                .property("hub.mail.poll-interval", 100)
+                .bind("notificationOutbox", outbox.outbox())
+                .bind("alertEmailComposer", new AlertEmailComposer(ChannelOutbox.PUBLIC_URL))
+                .bind("emailFailures", new SendFailures(outbox.outbox(), "email", SmtpErrors::isPermanent))
                 .routes("notify-email.camel.yaml");
+    }
+
+    private List<MimeMessage> to(String address) {
+        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getRecipients(RecipientType.TO)).anyMatch(a -> a.toString().equals(address));
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The text of the email's part of this type. */
+    private static String part(MimeMessage email, String type) throws MessagingException, IOException {
+        Multipart parts = (Multipart) email.getContent();
+        for (int i = 0; i < parts.getCount(); i++) {
+            BodyPart part = parts.getBodyPart(i);
+            if (part.isMimeType(type)) {
+                return (String) part.getContent();
+            }
+        }
+        throw new AssertionError("no " + type + " part in " + email.getContentType());
     }
 
     private static GreenMail startSmtp() {
@@ -156,21 +312,4 @@ class NotifyEmailRouteIT {
         server.start();
         return server;
     }
-
-    /** The engine overheat rule fires: the device's open alert, a new one with a RAISED transition if none is. */
-    private static long insertAlert(String messageId, String deviceId, double temperature) {
-        String text = "Engine " + deviceId + " is running hot: temperature " + temperature + " above 90.0";
-        lifecycle.applyOutsideMessages(List.of(new RaisedAlert("Engine overheat", "CRITICAL", deviceId, messageId,
-                "temperature", temperature, 90.0, text, TS, "4bf92f3577b34da6a3ce929d0e0e4736", null)), false);
-        return db.jdbc().queryForObject("select id from alert where device_id = ? and state <> 'CLEARED'",
-                Long.class, deviceId);
-    }
-
-    /** When the email for the alert's RAISED transition was sent. */
-    private static Timestamp emailedAt(long alertId) {
-        return db.jdbc().queryForObject(
-                "select emailed_at from alert_transition where alert_id = ? and transition = 'RAISED'",
-                Timestamp.class, alertId);
-    }
-
 }

@@ -43,11 +43,29 @@ final class RouteHarness implements AutoCloseable {
         p.put("hub.mqtt.persistence-dir", "./data/mqtt-client");
         p.put("hub.archive.check-interval", "1000");
         p.put("hub.alerts.escalation-check", "10s");
+        p.put("hub.home", "..");
         p.put("hub.mail.enabled", "false");
         p.put("hub.mail.port", "25");
         p.put("hub.mail.from", "fieldhub@localhost");
-        p.put("hub.mail.to", "operations@localhost");
+        p.put("hub.mail.starttls", "false");
+        p.put("hub.mail.batch-size", "20");
         p.put("hub.mail.poll-interval", "500");
+        p.put("hub.sms.enabled", "false");
+        p.put("hub.sms.port", "2775");
+        p.put("hub.sms.system-id", "fieldhub");
+        p.put("hub.sms.source-address", "FieldHub");
+        p.put("hub.sms.source-ton", "5");
+        p.put("hub.sms.source-npi", "0");
+        p.put("hub.sms.batch-size", "20");
+        p.put("hub.sms.poll-interval", "500");
+        p.put("hub.sms.reconnect-delay", "5000");
+        for (String channel : List.of("mail", "sms")) {
+            p.put("hub." + channel + ".circuit.failure-rate", "50");
+            p.put("hub." + channel + ".circuit.window", "10");
+            p.put("hub." + channel + ".circuit.min-calls", "5");
+            p.put("hub." + channel + ".circuit.open-seconds", "30");
+            p.put("hub." + channel + ".circuit.half-open-calls", "1");
+        }
         return p;
     }
 

@@ -102,8 +102,8 @@ class StoreWarmRouteIT {
                 .containsEntry("first_message_id", "m-2").containsEntry("metric", "temperature")
                 .containsEntry("last_value", 95.5).containsEntry("threshold", 90.0);
         assertThat((String) alert.get("text")).contains("engine-7 is running hot");
-        assertThat(db.jdbc().queryForList("select transition from alert_transition where emailed_at is null",
-                String.class)).as("waiting to be emailed").containsExactly("RAISED");
+        assertThat(db.jdbc().queryForList("select transition from alert_transition where routed_at is null",
+                String.class)).as("waiting for the notification fan-out").containsExactly("RAISED");
     }
 
     @Test

@@ -50,7 +50,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Empties every table and resets the archive watermark, so each test starts from a fresh hub. */
     public void clear() {
-        jdbc.execute("truncate telemetry, alert_transition, alert, dead_letter restart identity");
+        jdbc.execute("truncate telemetry, notification_attempt, notification, alert_transition, alert, dead_letter"
+                + " restart identity");
         jdbc.update("update archive_watermark set last_id = 0");
     }
 

@@ -42,9 +42,15 @@ class MqttEndToEndIT {
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
         var email = observed.emails(id).get(0);
-        assertThat(Observed.subject(email)).contains("CRITICAL").contains(id).contains("running hot");
+        long alertId = ((Number) observed.alerts(id).get(0).get("id")).longValue();
+        assertThat(Observed.subject(email)).isEqualTo("[CRITICAL] Engine overheat on " + id);
         assertThat(Observed.recipients(email)).containsExactly(RunningHub.MAIL_TO);
-        assertThat(email.getContent().toString()).contains("temperature").contains("97.5").contains("90.0");
+        assertThat(email.getMessageID()).isEqualTo("<alert-" + alertId + "@localhost>");
+        assertThat(Observed.text(email)).contains("running hot", "temperature", "97.5", "Threshold:  90",
+                hub.httpUrl("/api/alerts/" + alertId));
+        assertThat(observed.notifications(id, "email")).singleElement().satisfies(n -> assertThat(n)
+                .containsEntry("state", "SENT").containsEntry("address", RunningHub.MAIL_TO)
+                .containsEntry("provider_ref", email.getMessageID()));
         assertThat(observed.alerts(id)).singleElement().satisfies(a -> assertThat(a)
                 .containsEntry("state", "OPEN").containsEntry("count", 1).containsEntry("last_value", 97.5));
     }

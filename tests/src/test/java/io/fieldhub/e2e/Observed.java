@@ -36,11 +36,18 @@ final class Observed {
         return hub.jdbc().queryForList("select * from alert where device_id = ? order by id", deviceId);
     }
 
-    /** The history of a device's alerts, oldest first: transition, actor, emailed_at. */
+    /** The history of a device's alerts, oldest first: transition, actor, routed_at. */
     List<Map<String, Object>> alertTransitions(String deviceId) {
         return hub.jdbc().queryForList("""
                 select t.* from alert_transition t join alert a on a.id = t.alert_id
                 where a.device_id = ? order by t.id""", deviceId);
+    }
+
+    /** The notifications of a device's alerts on one channel, oldest first: recipient, address, state, attempts. */
+    List<Map<String, Object>> notifications(String deviceId, String channel) {
+        return hub.jdbc().queryForList("""
+                select n.* from notification n join alert a on a.id = n.alert_id
+                where a.device_id = ? and n.channel = ? order by n.id""", deviceId, channel);
     }
 
     List<Map<String, Object>> deadLetters(String deviceId) {
@@ -89,6 +96,21 @@ final class Observed {
         try {
             return message.getSubject();
         } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The email's plain-text part. */
+    static String text(MimeMessage message) {
+        try {
+            var parts = (jakarta.mail.Multipart) message.getContent();
+            for (int i = 0; i < parts.getCount(); i++) {
+                if (parts.getBodyPart(i).isMimeType("text/plain")) {
+                    return (String) parts.getBodyPart(i).getContent();
+                }
+            }
+            throw new IllegalStateException("no text/plain part in " + message.getContentType());
+        } catch (MessagingException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

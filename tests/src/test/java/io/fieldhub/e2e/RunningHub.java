@@ -20,12 +20,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The hub as a user runs it: embedded broker, PostgreSQL and S3 on free ports, a data directory of its own, and
- * GreenMail as the SMTP server. Tests talk to it only through real clients (MQTT 5, HTTP, JDBC, S3, SMTP inbox).
+ * GreenMail as the SMTP server, to which the e2e routing sends every raised alert. Tests talk to it only through real clients (MQTT 5, HTTP, JDBC, S3, SMTP inbox).
  */
 final class RunningHub implements AutoCloseable {
 
     static final String BUCKET = "fieldhub-e2e";
+    /** The e2e routing (src/test/resources/e2e-notifications.yaml) emails every raised alert here. */
     static final String MAIL_TO = "operations@fieldhub.test";
+    static final Path ROUTING = resource("/e2e-notifications.yaml");
 
     private static RunningHub shared;
 
@@ -87,7 +89,7 @@ final class RunningHub implements AutoCloseable {
                 "--server.port=" + httpPort,
                 "--hub.mail.host=127.0.0.1",
                 "--hub.mail.port=" + smtpPort,
-                "--hub.mail.to=" + MAIL_TO,
+                "--hub.notify.routing-file=" + ROUTING,
                 "--hub.mail.poll-interval=100",
                 "--hub.archive.max-age=1s",
                 "--hub.archive.check-interval=200",
@@ -150,6 +152,14 @@ final class RunningHub implements AutoCloseable {
             return Files.createTempDirectory("fieldhub-e2e-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(RunningHub.class.getResource(name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

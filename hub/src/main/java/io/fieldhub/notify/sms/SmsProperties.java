@@ -1,0 +1,48 @@
+package io.fieldhub.notify.sms;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Alert SMS over SMPP ({@code routes/notify-sms.camel.yaml}), under {@code hub.sms.*}; defaults and comments live
+ * in {@code config/application.yaml}. Off until {@code host} is set (then {@code enabled} follows, as for email).
+ * The hub binds to the SMSC as a transceiver: one session sends submit_sm and receives the delivery receipts.
+ *
+ * @param systemId      the ESME account at the SMSC
+ * @param sourceAddress the sender shown on the phone: a number, or up to 11 letters
+ * @param sourceTon     type of number of the sender: 5 alphanumeric, 1 international, 0 unknown
+ * @param sourceNpi     numbering plan of the sender: 0 unknown, 1 E.164
+ * @param batchSize     notifications claimed per poll
+ * @param pollInterval  milliseconds between polls of the outbox
+ * @param reconnectDelay milliseconds between attempts to bind again after the SMSC went away
+ * @param circuit       when the channel stops calling the SMSC for a while (read by the route)
+ */
+@Validated
+@ConfigurationProperties("hub.sms")
+public record SmsProperties(
+        boolean enabled,
+        String host,
+        @Min(1) int port,
+        @NotBlank String systemId,
+        String password,
+        @NotBlank String sourceAddress,
+        @Min(0) @Max(6) int sourceTon,
+        @Min(0) @Max(18) int sourceNpi,
+        @Min(1) int batchSize,
+        @Min(1) long pollInterval,
+        @Min(1) long reconnectDelay,
+        @Valid @NotNull Circuit circuit) {
+
+    /**
+     * The channel's circuit breaker: open once {@code failureRate} percent of the last {@code window} sends failed
+     * (after at least {@code minCalls}), stay open {@code openSeconds}, then let {@code halfOpenCalls} try.
+     */
+    public record Circuit(@Min(1) @Max(100) int failureRate, @Min(1) int window, @Min(1) int minCalls,
+                          @Min(1) int openSeconds, @Min(1) int halfOpenCalls) {
+    }
+}
