@@ -6,7 +6,7 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The outbox in a test database, with the rows CORE's fan-out and digests would write for the email and SMS
+ * The outbox in a test database, with the rows the fan-out and digests would write for the email, SMS and CRM
  * channels (an alert, its transitions, their notifications, a digest of held ones) and the queries the channel tests
  * assert on.
  */
@@ -40,6 +40,16 @@ final class ChannelOutbox {
                         '2026-11-26T10:00:00.123Z', '2026-11-26T10:00:00.123Z', ?)
                 returning id""", Long.class, deviceId, count, temperature, temperature,
                 "Engine " + deviceId + " is running hot: temperature " + temperature + " > 90");
+    }
+
+    /** An open CRITICAL alert of the engine overheat rule, triggered once. */
+    long alert(String deviceId, double temperature) {
+        return alert(deviceId, temperature, 1);
+    }
+
+    /** A transition of the alert (a CLEARED one clears it) and its crm notification, as the fan-out writes them. */
+    long crmNotification(long alertId, String transition) {
+        return notification(transition(alertId, transition, 0, "rules"), alertId, "crm", "crm", "Case");
     }
 
     /** A transition of the alert, as the alert lifecycle writes it (a CLEARED one clears the alert). */
@@ -100,6 +110,10 @@ final class ChannelOutbox {
     List<String> details(long id) {
         return db.jdbc().queryForList("select detail from notification_attempt where notification_id = ? order by id",
                 String.class, id);
+    }
+
+    long attempts() {
+        return db.count("notification_attempt");
     }
 
     /** Attempts of every notification with this outcome. */

@@ -52,14 +52,14 @@ class NotifyCrmLoginIT {
     @TempDir
     static Path dir;
     static TestDatabase db;
-    static CrmOutbox outbox;
+    static ChannelOutbox outbox;
     static WireMockServer salesforce;
     RouteHarness hub;
 
     @BeforeAll
     static void start() {
         db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new CrmOutbox(db);
+        outbox = new ChannelOutbox(db);
         salesforce = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         salesforce.start();
     }

@@ -44,14 +44,14 @@ class NotifyCrmRouteIT {
     @TempDir
     static Path dir;
     static TestDatabase db;
-    static CrmOutbox outbox;
+    static ChannelOutbox outbox;
     static WireMockServer salesforce;
     RouteHarness hub;
 
     @BeforeAll
     static void start() {
         db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new CrmOutbox(db);
+        outbox = new ChannelOutbox(db);
         salesforce = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         salesforce.start();
     }
@@ -100,7 +100,7 @@ class NotifyCrmRouteIT {
                 .withHeader("Content-Type", equalToIgnoreCase("application/json;charset=utf-8"))
                 .withRequestBody(equalToJson("""
                         {"Subject":
-                           "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 95.5 above 90.0",
+                           "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 95.5 > 90",
                          "Priority": "High",
                          "Status": "New"}""", false, true)));
         String description = SalesforceStub.patchBodies(salesforce).get(0).get("Description");

@@ -64,7 +64,7 @@ final class SalesforceStub {
     }
 
     /** The route with its beans, as CrmBeans wires them, and the placeholders it reads. */
-    static RouteHarness route(CrmOutbox outbox, CrmProperties crm) {
+    static RouteHarness route(ChannelOutbox outbox, CrmProperties crm) {
         var salesforce = SalesforceConnection.component(crm);
         return new RouteHarness()
                 .bind("salesforce", salesforce)
