@@ -78,7 +78,7 @@ public class RuleDeployments {
         } catch (RuleBuildException e) {
             return refused("file-watch", actor, e.errors(), List.of());
         }
-        return put(files, check.scenariosIn(rulesDir), "file-watch", actor, false);
+        return put(files, Map.of(), "file-watch", actor, false);
     }
 
     /**
@@ -89,53 +89,59 @@ public class RuleDeployments {
      */
     public synchronized Outcome deploy(Map<String, byte[]> ruleFiles, Map<String, byte[]> scenarios, String actor) {
         ruleFiles.keySet().forEach(folder::resolve);
-        SortedMap<String, byte[]> tests = scenarios.isEmpty() ? check.scenariosIn(rulesDir) : new TreeMap<>(scenarios);
-        return put(new TreeMap<>(ruleFiles), tests, "api", actor, true);
+        return put(new TreeMap<>(ruleFiles), scenarios, "api", actor, true);
     }
 
     /** Puts an earlier version back in force (tested against the folder's scenarios as they are now). */
     public synchronized Outcome rollback(SortedMap<String, byte[]> ruleFiles, String actor) {
         ruleFiles.keySet().forEach(folder::resolve);
-        return put(ruleFiles, check.scenariosIn(rulesDir), "rollback", actor, true);
+        return put(ruleFiles, Map.of(), "rollback", actor, true);
     }
 
     /** Builds and tests a candidate without deploying it; {@code failure} is null when it would deploy. */
     public Outcome validate(Map<String, byte[]> ruleFiles, Map<String, byte[]> scenarios, String actor) {
-        SortedMap<String, byte[]> tests = scenarios.isEmpty() ? check.scenariosIn(rulesDir) : new TreeMap<>(scenarios);
-        RuleSet candidate;
-        try {
-            candidate = builder.build(ruleFiles);
-        } catch (RuleBuildException e) {
-            return new Outcome(false, false, null, null,
-                    new Failure(clock.instant(), "validate", actor, e.errors(), List.of()));
-        }
-        List<String> failed = check.failures(candidate, tests);
-        Failure failure = failed.isEmpty() ? null
-                : new Failure(clock.instant(), "validate", actor, List.of(), failed);
-        return new Outcome(false, false, candidate.version(), null, failure);
+        Candidate candidate = candidate(ruleFiles, scenarios);
+        Failure failure = candidate.clean() ? null
+                : new Failure(clock.instant(), "validate", actor, candidate.errors(), candidate.failedScenarios());
+        return new Outcome(false, false, candidate.rules() == null ? null : candidate.rules().version(), null,
+                failure);
     }
 
     public Failure lastFailure() {
         return lastFailure;
     }
 
-    private Outcome put(SortedMap<String, byte[]> files, SortedMap<String, byte[]> scenarios, String source,
+    /** A rule set built and tested: the rules (null when they do not build), and what was wrong with them. */
+    private record Candidate(RuleSet rules, List<BuildError> errors, List<String> failedScenarios) {
+        boolean clean() {
+            return errors.isEmpty() && failedScenarios.isEmpty();
+        }
+    }
+
+    /** Builds the files and runs the scenarios given (or, when none are given, the rules folder's) on them. */
+    private Candidate candidate(Map<String, byte[]> files, Map<String, byte[]> scenarios) {
+        RuleSet rules;
+        try {
+            rules = builder.build(files);
+        } catch (RuleBuildException e) {
+            return new Candidate(null, e.errors(), List.of());
+        }
+        SortedMap<String, byte[]> tests = scenarios.isEmpty() ? check.scenariosIn(rulesDir) : new TreeMap<>(scenarios);
+        return new Candidate(rules, List.of(), check.failures(rules, tests));
+    }
+
+    private Outcome put(SortedMap<String, byte[]> files, Map<String, byte[]> scenarios, String source,
                         String actor, boolean writeFolder) {
         RuleSet current = engine.rules();
         if (current.version().equals(RuleSetBuilder.version(files))) {
             lastFailure = null;
             return new Outcome(true, false, current.version(), null, null);
         }
-        RuleSet next;
-        try {
-            next = builder.build(files);
-        } catch (RuleBuildException e) {
-            return refused(source, actor, e.errors(), List.of());
+        Candidate candidate = candidate(files, scenarios);
+        if (!candidate.clean()) {
+            return refused(source, actor, candidate.errors(), candidate.failedScenarios());
         }
-        List<String> failedScenarios = check.failures(next, scenarios);
-        if (!failedScenarios.isEmpty()) {
-            return refused(source, actor, List.of(), failedScenarios);
-        }
+        RuleSet next = candidate.rules();
         if (writeFolder) {
             folder.replaceRuleFiles(files);
         }
