@@ -1,5 +1,6 @@
 package io.fieldhub.alert;
 
+import io.fieldhub.store.PgArrays;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package io.fieldhub.alert;
 
+import io.fieldhub.store.PgArrays;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;

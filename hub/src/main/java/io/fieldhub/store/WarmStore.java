@@ -9,12 +9,9 @@ import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -191,14 +187,14 @@ public class WarmStore extends AsyncProcessorSupport {
     private Written insert(List<Pending> batch) {
         Set<String> freshIds = jdbc.execute((ConnectionCallback<Set<String>>) con -> {
             try (PreparedStatement ps = con.prepareStatement(INSERT_TELEMETRY)) {
-                ps.setArray(1, texts(con, batch, r -> r.messageId()));
-                ps.setArray(2, texts(con, batch, r -> r.deviceId()));
-                // Truncated to PostgreSQL's microseconds here, as the alert lifecycle does, so the two always agree.
-                ps.setArray(3, texts(con, batch, r -> r.ts().truncatedTo(ChronoUnit.MICROS).toString()));
-                ps.setArray(4, texts(con, batch, r -> r.receivedAt().truncatedTo(ChronoUnit.MICROS).toString()));
-                ps.setArray(5, texts(con, batch, r -> json(r.metrics())));
-                ps.setArray(6, texts(con, batch, r -> json(r.tags())));
-                ps.setArray(7, texts(con, batch, r -> r.traceId()));
+                ps.setArray(1, PgArrays.of(con, "text", batch, p -> p.record().messageId()));
+                ps.setArray(2, PgArrays.of(con, "text", batch, p -> p.record().deviceId()));
+                // in PostgreSQL's microseconds, exactly as the alert lifecycle writes and compares device times
+                ps.setArray(3, PgArrays.of(con, "text", batch, p -> PgArrays.instant(p.record().ts())));
+                ps.setArray(4, PgArrays.of(con, "text", batch, p -> PgArrays.instant(p.record().receivedAt())));
+                ps.setArray(5, PgArrays.of(con, "text", batch, p -> json(p.record().metrics())));
+                ps.setArray(6, PgArrays.of(con, "text", batch, p -> json(p.record().tags())));
+                ps.setArray(7, PgArrays.of(con, "text", batch, p -> p.record().traceId()));
                 Set<String> ids = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -217,11 +213,6 @@ public class WarmStore extends AsyncProcessorSupport {
             }
         }
         return new Written(fresh.size(), lifecycle.apply(triggers, fresh));
-    }
-
-    private static java.sql.Array texts(Connection con, List<Pending> batch, Function<TelemetryRecord, String> field)
-            throws SQLException {
-        return con.createArrayOf("text", batch.stream().map(p -> field.apply(p.record())).toArray());
     }
 
     private String json(Object value) {

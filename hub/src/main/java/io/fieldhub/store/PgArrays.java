@@ -1,4 +1,4 @@
-package io.fieldhub.alert;
+package io.fieldhub.store;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -9,12 +9,12 @@ import java.util.Collection;
 import java.util.function.Function;
 
 /** One PostgreSQL array parameter per column, so a whole batch binds to one statement ({@code unnest(?, ?, ...)}). */
-final class PgArrays {
+public final class PgArrays {
 
     private PgArrays() {
     }
 
-    static <T> Array of(Connection con, String type, Collection<T> rows, Function<T, Object> column)
+    public static <T> Array of(Connection con, String type, Collection<T> rows, Function<T, Object> column)
             throws SQLException {
         return con.createArrayOf(type, rows.stream().map(column).toArray());
     }
@@ -23,11 +23,11 @@ final class PgArrays {
      * An instant as PostgreSQL stores it (microseconds), in ISO-8601 text for a {@code ::timestamptz} cast; so an
      * instant compared in Java with one read back compares as the database does.
      */
-    static String instant(Instant ts) {
+    public static String instant(Instant ts) {
         return micros(ts).toString();
     }
 
-    static Instant micros(Instant ts) {
+    public static Instant micros(Instant ts) {
         return ts.truncatedTo(ChronoUnit.MICROS);
     }
 }
