@@ -37,7 +37,11 @@ final class HubUnderTest implements AutoCloseable {
     private final JdbcTemplate jdbc;
 
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
+        // HUB_JVM_OPTS of bench/run, for example "-XX:+UseParallelGC" to compare collectors
+        command.addAll(java.util.Arrays.stream(System.getProperty("hubJvmOpts", "").split("\\s+"))
+                .filter(o -> !o.isBlank()).toList());
+        command.addAll(List.of("-jar", jar.toString(),
                 "--hub.data-dir=" + dataDir, "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort,
                 "--hub.s3.port=" + s3Port, "--server.port=" + httpPort, "--hub.mail.host=127.0.0.1",
                 "--hub.mail.port=" + smtpPort, "--hub.mail.poll-interval=50", "--logging.level.root=WARN",

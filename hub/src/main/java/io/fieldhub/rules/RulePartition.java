@@ -27,11 +27,13 @@ import org.kie.api.time.SessionPseudoClock;
  */
 final class RulePartition {
 
+    private static final long MINUTE = 60_000;
+
     final ReentrantLock lock = new ReentrantLock();
     private final Map<String, DeviceState> devices = new HashMap<>();
     private final Alerts alerts = new Alerts();
-    // The readings inserted, oldest first, while rule memory is capped (expired ones are dropped as they surface).
-    private final ArrayDeque<FactHandle> held = new ArrayDeque<>();
+    // Every reading in rule memory, in the order inserted; they leave from the front once older than the look-back.
+    private final ArrayDeque<InternalFactHandle> held = new ArrayDeque<>();
     private int maxReadings = Integer.MAX_VALUE;
     private long evicted;
     private RuleSet rules;
@@ -41,8 +43,10 @@ final class RulePartition {
     /** What the partition remembers of a device between readings: its fact and its previous reading's values. */
     private static final class DeviceState {
         final Device device;
+        FactHandle handle;
         Map<String, Double> lastMetrics = Map.of();
         long lastTimestamp;
+        long newest = Long.MIN_VALUE;
 
         DeviceState(Device device) {
             this.device = device;
@@ -57,15 +61,21 @@ final class RulePartition {
     /** Inserts one reading at its device time, fires the rules and returns what they raised. */
     List<RaisedAlert> evaluate(TelemetryRecord record, long ruleClockMillis) {
         advanceTo(ruleClockMillis);
-        DeviceState state = devices.computeIfAbsent(record.deviceId(), id -> {
-            String type = Reading.typeOf(id, record.tags());
-            DeviceState fresh = new DeviceState(new Device(id, type, record.tags().getOrDefault("site", "")));
-            session.insert(fresh.device);
-            return fresh;
-        });
         long ts = record.ts().toEpochMilli();
+        DeviceState state = devices.get(record.deviceId());
+        if (state == null) {
+            state = new DeviceState(new Device(record.deviceId(), Reading.typeOf(record.deviceId(), record.tags()),
+                    record.tags().getOrDefault("site", "")));
+            state.newest = ts;
+            state.device.setMinutesSilent(minutesSilent(state));
+            state.handle = session.insert(state.device);
+            devices.put(record.deviceId(), state);
+        } else if (ts > state.newest) {
+            state.newest = ts;
+            judgeSilence(state);
+        }
         Reading reading = new Reading(record, state.lastMetrics, state.lastTimestamp);
-        hold(session.insert(reading));
+        var handle = (InternalFactHandle) session.insert(reading);
         state.lastMetrics = record.metrics();
         state.lastTimestamp = ts;
         alerts.evaluating(reading);
@@ -74,13 +84,25 @@ final class RulePartition {
         } finally {
             alerts.evaluating(null);
         }
+        if (ts + lookBackMillis() < clock.getCurrentTime() || lookBackMillis() == 0) {
+            // Beyond every window already (or the rules have none): it has met every rule it ever can.
+            session.delete(handle);
+        } else {
+            held.addLast(handle);
+            expire();
+        }
         return alerts.drain();
     }
 
-    /** Moves the rule clock forward (never back), fires what became due (a device gone silent) and returns it. */
+    /**
+     * Moves the rule clock forward (never back), judges every device's silence again, fires what became due (a
+     * device gone silent, a window an old reading left) and returns it.
+     */
     List<RaisedAlert> tick(long ruleClockMillis) {
         advanceTo(ruleClockMillis);
+        devices.values().forEach(this::judgeSilence);
         session.fireAllRules();
+        expire();
         return alerts.drain();
     }
 
@@ -90,29 +112,33 @@ final class RulePartition {
 
     /**
      * Moves the partition's state onto a new rule set: a new session on the same clock, the same devices, and the
-     * readings still live in the old session, re-inserted in device-time order. Returns what the new rules raised
-     * while taking the state over.
+     * readings still held, re-inserted in device-time order. Returns what the new rules raised while taking the
+     * state over.
      */
     List<RaisedAlert> swap(RuleSet next) {
-        List<Reading> live = new ArrayList<>();
-        for (Object fact : session.getObjects(o -> o instanceof Reading)) {
-            live.add((Reading) fact);
+        List<Reading> live = new ArrayList<>(held.size());
+        for (InternalFactHandle h : held) {
+            if (h.isValid()) {
+                live.add((Reading) h.getObject());
+            }
         }
         live.sort(Comparator.comparingLong(Reading::getTimestamp));
         KieSession old = session;
         rules = next;
         session = newSession(next, old.<SessionPseudoClock>getSessionClock().getCurrentTime());
-        devices.values().forEach(d -> session.insert(d.device));
+        devices.values().forEach(d -> d.handle = session.insert(d.device));
         held.clear();
-        live.forEach(r -> hold(session.insert(r)));
+        live.forEach(r -> held.addLast((InternalFactHandle) session.insert(r)));
         old.dispose();
         session.fireAllRules();
+        expire();
         return alerts.drain();
     }
 
     /** Caps the readings this partition holds; beyond it the oldest leave rule memory before they expire. */
     void limit(int readings) {
         this.maxReadings = readings;
+        expire();
     }
 
     /** How many readings have left rule memory early because of the cap. */
@@ -120,26 +146,49 @@ final class RulePartition {
         return evicted;
     }
 
-    private void hold(FactHandle handle) {
-        if (maxReadings == Integer.MAX_VALUE) {
-            return;
-        }
-        held.addLast(handle);
-        while (held.size() > maxReadings) {
-            var oldest = (InternalFactHandle) held.pollFirst();
-            if (oldest.isValid()) {
-                session.delete(oldest);
-                evicted++;
-            }
-        }
-    }
-
+    /** Readings in rule memory (a few a rule retracted itself may still be counted until they reach the front). */
     int liveReadings() {
-        return session.getFactHandles(o -> o instanceof Reading).size();
+        return held.size();
     }
 
     void dispose() {
         session.dispose();
+    }
+
+    private long lookBackMillis() {
+        return rules.lookBack().toMillis();
+    }
+
+    /** Lets go of the readings older than every window, and the oldest beyond the memory cap. */
+    private void expire() {
+        long horizon = clock.getCurrentTime() - lookBackMillis();
+        while (!held.isEmpty()) {
+            InternalFactHandle oldest = held.peekFirst();
+            boolean valid = oldest.isValid();
+            boolean expired = valid && ((Reading) oldest.getObject()).getTimestamp() < horizon;
+            if (valid && !expired && held.size() <= maxReadings) {
+                return;
+            }
+            held.pollFirst();
+            if (valid) {
+                session.delete(oldest);
+                evicted += expired ? 0 : 1;
+            }
+        }
+    }
+
+    /** Tells the rules a device's silence in whole minutes when it changed: at most once a minute per device. */
+    private void judgeSilence(DeviceState state) {
+        int minutes = minutesSilent(state);
+        if (minutes != state.device.getMinutesSilent()) {
+            state.device.setMinutesSilent(minutes);
+            session.update(state.handle, state.device, Device.MINUTES_SILENT);
+        }
+    }
+
+    private int minutesSilent(DeviceState state) {
+        long silent = clock.getCurrentTime() - state.newest;
+        return silent <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, silent / MINUTE);
     }
 
     private void advanceTo(long ruleClockMillis) {

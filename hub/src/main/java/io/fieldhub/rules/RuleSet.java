@@ -14,10 +14,11 @@ import org.kie.api.definition.KiePackage;
  * @param files       rule files by path relative to the rules folder
  * @param kieBase     the compiled rules (STREAM mode)
  * @param clearAfter  each rule's {@code @clearAfter} attribute, by rule name, where it has one
+ * @param lookBack    how long a reading stays in rule memory: the longest window of the rules, zero when none has one
  * @param buildMillis how long the build took
  */
 public record RuleSet(String version, SortedMap<String, byte[]> files, KieBase kieBase,
-                      Map<String, Duration> clearAfter, long buildMillis) {
+                      Map<String, Duration> clearAfter, Duration lookBack, long buildMillis) {
 
     public int ruleCount() {
         return kieBase.getKiePackages().stream().map(KiePackage::getRules).mapToInt(c -> c.size()).sum();

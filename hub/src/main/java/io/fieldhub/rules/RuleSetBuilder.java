@@ -42,7 +42,7 @@ public final class RuleSetBuilder {
 
     private final Duration retention;
 
-    /** @param retention how long a reading stays in rule memory: the longest window any rule may use */
+    /** @param retention the longest a reading may stay in rule memory: the longest window any rule may use */
     public RuleSetBuilder(Duration retention) {
         this.retention = retention;
     }
@@ -93,19 +93,24 @@ public final class RuleSetBuilder {
         // The base keeps what it needs; dropping the module from the global repository stops reloads piling up.
         ks.getRepository().removeKieModule(releaseId);
         Map<String, Duration> clearAfter = clearAfter(kieBase);
-        return new RuleSet(version(files), files, kieBase, clearAfter, (System.nanoTime() - start) / 1_000_000);
+        Duration lookBack = LookBack.of(kieBase, retention);
+        return new RuleSet(version(files), files, kieBase, clearAfter, lookBack,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Readings are events at their device time, kept no longer than the retention (a hard cap on rule memory). */
-    private String model() {
+    /**
+     * Readings are events at their device time. They carry no {@code @expires}: Drools would schedule one expiry job
+     * per reading, and its timer queue was the largest cost of a reading; {@link RulePartition} lets them go once
+     * they are older than the rule set's {@link LookBack}.
+     */
+    private static String model() {
         return """
                 package io.fieldhub.rules;
                 declare Reading
                     @role(event)
                     @timestamp(timestamp)
-                    @expires(%ds)
                 end
-                """.formatted(retention.toSeconds());
+                """;
     }
 
     private static Map<String, Duration> clearAfter(KieBase kieBase) {

@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
  * Rule engine settings, under {@code hub.rules.*}; defaults and comments live in {@code config/application.yaml}.
  *
  * @param lateness          how far the rule clock stays behind hub time, so late readings still count in windows
- * @param retention         how long a reading stays in rule memory: the longest window a rule may use
- * @param tick              how often the rule clock moves when no reading arrives (absence rules fire on it)
+ * @param retention         the longest window a rule may use: a cap on how long a reading stays in rule memory
+ * @param tick              how often the rule clock moves when no reading arrives (silences are judged on it)
  * @param rebuildWindow     at start, readings stored this far back are fed to the rules to rebuild their windows
  * @param rebuildMaxReadings at most this many of them (the newest)
  * @param watch             reload the rules when a file in {@code rules/} changes
