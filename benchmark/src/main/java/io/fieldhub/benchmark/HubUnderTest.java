@@ -37,8 +37,8 @@ final class HubUnderTest implements AutoCloseable {
     private final JdbcTemplate jdbc;
 
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
-        // HUB_JVM_OPTS of bench/run, for example "-XX:+UseParallelGC" to compare collectors
+        // The JVM options ./fieldhub starts the hub with, then HUB_JVM_OPTS of bench/run ("-XX:+UseG1GC" compares)
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:+UseParallelGC"));
         command.addAll(java.util.Arrays.stream(System.getProperty("hubJvmOpts", "").split("\\s+"))
                 .filter(o -> !o.isBlank()).toList());
         command.addAll(List.of("-jar", jar.toString(),

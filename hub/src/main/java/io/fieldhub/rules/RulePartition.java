@@ -2,15 +2,15 @@ package io.fieldhub.rules;
 
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.telemetry.TelemetryRecord;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.drools.core.common.InternalFactHandle;
+import org.drools.core.common.DefaultEventHandle;
 import org.kie.api.KieServices;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
@@ -32,8 +32,10 @@ final class RulePartition {
     final ReentrantLock lock = new ReentrantLock();
     private final Map<String, DeviceState> devices = new HashMap<>();
     private final Alerts alerts = new Alerts();
-    // Every reading in rule memory, in the order inserted; they leave from the front once older than the look-back.
-    private final ArrayDeque<InternalFactHandle> held = new ArrayDeque<>();
+    // Every reading in rule memory, oldest device time first: they leave from the front once older than the
+    // look-back, or beyond the memory cap. Oldest first also keeps an early leave cheap: Drools finds the reading at
+    // the front of each window's own queue instead of searching the whole window for it.
+    private final PriorityQueue<DefaultEventHandle> held = new PriorityQueue<>();
     private int maxReadings = Integer.MAX_VALUE;
     private long evicted;
     private RuleSet rules;
@@ -75,7 +77,7 @@ final class RulePartition {
             judgeSilence(state);
         }
         Reading reading = new Reading(record, state.lastMetrics, state.lastTimestamp);
-        var handle = (InternalFactHandle) session.insert(reading);
+        var handle = (DefaultEventHandle) session.insert(reading);
         state.lastMetrics = record.metrics();
         state.lastTimestamp = ts;
         alerts.evaluating(reading);
@@ -88,7 +90,7 @@ final class RulePartition {
             // Beyond every window already (or the rules have none): it has met every rule it ever can.
             session.delete(handle);
         } else {
-            held.addLast(handle);
+            held.add(handle);
             expire();
         }
         return alerts.drain();
@@ -117,7 +119,7 @@ final class RulePartition {
      */
     List<RaisedAlert> swap(RuleSet next) {
         List<Reading> live = new ArrayList<>(held.size());
-        for (InternalFactHandle h : held) {
+        for (DefaultEventHandle h : held) {
             if (h.isValid()) {
                 live.add((Reading) h.getObject());
             }
@@ -128,7 +130,7 @@ final class RulePartition {
         session = newSession(next, old.<SessionPseudoClock>getSessionClock().getCurrentTime());
         devices.values().forEach(d -> d.handle = session.insert(d.device));
         held.clear();
-        live.forEach(r -> held.addLast((InternalFactHandle) session.insert(r)));
+        live.forEach(r -> held.add((DefaultEventHandle) session.insert(r)));
         old.dispose();
         session.fireAllRules();
         expire();
@@ -146,7 +148,7 @@ final class RulePartition {
         return evicted;
     }
 
-    /** Readings in rule memory (a few a rule retracted itself may still be counted until they reach the front). */
+    /** Readings in rule memory (a few a rule retracted itself may be counted until they reach the front). */
     int liveReadings() {
         return held.size();
     }
@@ -163,13 +165,13 @@ final class RulePartition {
     private void expire() {
         long horizon = clock.getCurrentTime() - lookBackMillis();
         while (!held.isEmpty()) {
-            InternalFactHandle oldest = held.peekFirst();
+            DefaultEventHandle oldest = held.peek();
             boolean valid = oldest.isValid();
-            boolean expired = valid && ((Reading) oldest.getObject()).getTimestamp() < horizon;
+            boolean expired = valid && oldest.getStartTimestamp() < horizon;
             if (valid && !expired && held.size() <= maxReadings) {
                 return;
             }
-            held.pollFirst();
+            held.poll();
             if (valid) {
                 session.delete(oldest);
                 evicted += expired ? 0 : 1;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -35,6 +36,7 @@ import org.openjdk.jmh.annotations.Threads;
  * shipped rule set onto that live state), in milliseconds.
  */
 @State(Scope.Benchmark)
+@Fork(jvmArgsAppend = "-XX:+UseParallelGC") // as ./fieldhub runs the hub
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class RuleBenchmark {
