@@ -1,0 +1,45 @@
+package io.fieldhub.config;
+
+import io.fieldhub.ingest.OrderedAckMqttClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The hub's own MQTT session, which the {@code ingest-mqtt} route consumes ({@code client: "#ingestMqttClient"}). */
+@Configuration(proxyBeanMethods = false)
+class MqttBeans {
+
+    /** Finished messages that may wait behind an unfinished one before it is stepped over. */
+    private static final int MAX_HELD_ACKS = 1000;
+    /** How long an unfinished message may hold back the acknowledgements of later ones. */
+    private static final Duration ACK_STEP_OVER = Duration.ofSeconds(5);
+
+    @Bean(destroyMethod = "shutdown")
+    OrderedAckMqttClient ingestMqttClient(HubProperties hub,
+                                          @Value("${hub.mqtt.client-id}") String clientId,
+                                          @Value("${hub.mqtt.session-expiry}") long sessionExpiry,
+                                          @Value("${hub.mqtt.persistence-dir}") String persistenceDir,
+                                          @Value("${hub.mqtt.username:}") String username,
+                                          @Value("${hub.mqtt.password:}") String password) throws MqttException {
+        var options = new MqttConnectionOptions();
+        options.setServerURIs(new String[] {hub.mqtt().brokerUrl()});
+        // A persistent session: the broker keeps what the hub has not acknowledged while it is away.
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(sessionExpiry);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(128_000);
+        options.setKeepAliveInterval(60);
+        options.setConnectionTimeout(30);
+        if (!username.isBlank()) {
+            options.setUserName(username);
+            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
+        return new OrderedAckMqttClient(hub.mqtt().brokerUrl(), clientId,
+                new MqttDefaultFilePersistence(persistenceDir), options, MAX_HELD_ACKS, ACK_STEP_OVER);
+    }
+}
