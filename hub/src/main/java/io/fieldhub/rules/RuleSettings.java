@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param rebuildMaxReadings at most this many of them (the newest)
  * @param watch             reload the rules when a file in {@code rules/} changes
  * @param maxLiveReadings   the most readings rule memory holds; 0 = sized from the heap (about 2 KB a reading,
- *                          40 % of the maximum heap)
+ *                          a quarter of the maximum heap)
  */
 @Validated
 @ConfigurationProperties("hub.rules")
@@ -25,11 +25,13 @@ public record RuleSettings(@NotNull Duration lateness, @NotNull Duration retenti
                            @Min(0) int maxLiveReadings) {
 
     /**
-     * The cap on rule memory in readings: the configured one, or 40 % of the maximum heap at 2 KB a reading (about
-     * 1.2 KB of Drools state with the shipped rules, and the message the reading holds).
+     * The cap on rule memory in readings: the configured one, or a quarter of the maximum heap at 2 KB a reading (about
+     * 1.2 KB of Drools state with the shipped rules, and the message the reading holds). Not more: readings live
+     * long enough to reach the old generation and leave it soon after, and at 40 % of a 1 GiB heap a saturated hub
+     * ran a full collection every five seconds.
      */
     public int liveReadingsCap() {
         return maxLiveReadings > 0 ? maxLiveReadings
-                : (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() * 4 / 10 / 2048);
+                : (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4 / 2048);
     }
 }
