@@ -27,6 +27,9 @@ final class HubUnderTest implements AutoCloseable {
 
     static final String BUCKET = "fieldhub";
 
+    /** What ./fieldhub starts the hub with. */
+    static final String DEFAULT_JVM_OPTIONS = "-XX:+UseParallelGC";
+
     final int mqttPort = freePort();
     final int httpPort = freePort();
     final int postgresPort = freePort();
@@ -38,7 +41,7 @@ final class HubUnderTest implements AutoCloseable {
 
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
         // The JVM options ./fieldhub starts the hub with, then HUB_JVM_OPTS of bench/run ("-XX:+UseG1GC" compares)
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:+UseParallelGC"));
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, DEFAULT_JVM_OPTIONS));
         command.addAll(java.util.Arrays.stream(System.getProperty("hubJvmOpts", "").split("\\s+"))
                 .filter(o -> !o.isBlank()).toList());
         command.addAll(List.of("-jar", jar.toString(),
