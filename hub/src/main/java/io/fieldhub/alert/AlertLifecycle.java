@@ -24,6 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The warm store calls {@link #apply} inside its batch transaction, so alerts commit with their readings and a
  * replayed message applies nothing. Each call is a constant number of statements, whatever the batch size.
+ *
+ * <p>The transitions are the notification outbox: a transaction that wrote any tells {@code transitionsWritten}, so
+ * the fan-out runs as soon as it commits instead of at its next tick.
  */
 public class AlertLifecycle {
 
@@ -90,15 +93,21 @@ public class AlertLifecycle {
     private final Clock clock;
     private final AlertUpsert upsert;
     private final Counter triggersApplied;
+    private final Runnable transitionsWritten;
 
+    /**
+     * @param transitionsWritten told, inside the transaction, each call that wrote alert transitions (the hub's:
+     *                           {@code Wakeups.fanOut}, which wakes the notification fan-out when they commit)
+     */
     public AlertLifecycle(JdbcTemplate jdbc, TransactionTemplate tx, Settings settings, Clock clock,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, Runnable transitionsWritten) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.settings = settings;
         this.clock = clock;
         this.upsert = new AlertUpsert(jdbc);
         this.triggersApplied = meters.counter(TRIGGERS_METRIC);
+        this.transitionsWritten = transitionsWritten;
     }
 
     /**
@@ -111,9 +120,8 @@ public class AlertLifecycle {
      * @return how many triggers were applied
      */
     public int apply(List<RaisedAlert> triggers, List<TelemetryRecord> freshReadings) {
-        int applied = upsert.apply(triggers);
-        clear(freshReadings);
-        return applied;
+        written(upsert.apply(triggers) + clear(freshReadings));
+        return triggers.size();
     }
 
     /**
@@ -128,7 +136,11 @@ public class AlertLifecycle {
         if (triggers.isEmpty()) {
             return 0;
         }
-        int applied = tx.execute(s -> upsert.apply(rebuilding ? upsert.newerThanRecorded(triggers) : triggers));
+        int applied = tx.execute(s -> {
+            List<RaisedAlert> applying = rebuilding ? upsert.newerThanRecorded(triggers) : triggers;
+            written(upsert.apply(applying));
+            return applying.size();
+        });
         triggersApplied.increment(applied);
         return applied;
     }
@@ -147,7 +159,7 @@ public class AlertLifecycle {
                 case "CLEARED":
                     return Acknowledgement.ALREADY_CLEARED;
                 default:
-                    jdbc.update(ACKNOWLEDGE, actor, id, actor, note);
+                    written(jdbc.update(ACKNOWLEDGE, actor, id, actor, note));
                     return Acknowledgement.ACKNOWLEDGED;
             }
         });
@@ -167,20 +179,29 @@ public class AlertLifecycle {
     public int escalateDue(Instant now) {
         Timestamp at = Timestamp.from(now);
         String detail = "not acknowledged within " + settings.escalateAfter().toString().substring(2).toLowerCase();
-        return tx.execute(s -> jdbc.update(ESCALATE, settings.maxTier(), at, settings.escalateAfter().toMillis(), at,
-                at, detail));
+        return tx.execute(s -> written(jdbc.update(ESCALATE, settings.maxTier(), at,
+                settings.escalateAfter().toMillis(), at, at, detail)));
     }
 
-    private void clear(List<TelemetryRecord> freshReadings) {
+    /** Passes on how many transitions a statement wrote, telling {@code transitionsWritten} if any. */
+    private int written(int transitions) {
+        if (transitions > 0) {
+            transitionsWritten.run();
+        }
+        return transitions;
+    }
+
+    /** Clears the alerts of these devices whose condition has ended; returns how many CLEARED transitions it wrote. */
+    private int clear(List<TelemetryRecord> freshReadings) {
         if (freshReadings.isEmpty()) {
-            return;
+            return 0;
         }
         Map<String, Instant> newest = new TreeMap<>();
         for (TelemetryRecord r : freshReadings) {
             newest.merge(r.deviceId(), r.ts(), (a, b) -> a.isAfter(b) ? a : b);
         }
         var devices = newest.entrySet();
-        jdbc.execute((ConnectionCallback<Integer>) con -> {
+        return jdbc.execute((ConnectionCallback<Integer>) con -> {
             try (PreparedStatement ps = con.prepareStatement(CLEAR)) {
                 ps.setArray(1, PgArrays.of(con, "text", devices, Map.Entry::getKey));
                 ps.setArray(2, PgArrays.of(con, "text", devices, e -> PgArrays.instant(e.getValue())));

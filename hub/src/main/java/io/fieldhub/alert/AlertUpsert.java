@@ -94,7 +94,7 @@ final class AlertUpsert {
         this.jdbc = jdbc;
     }
 
-    /** Applies the triggers in the caller's transaction; returns how many were applied (all of them). */
+    /** Applies the triggers in the caller's transaction; returns how many RAISED transitions it wrote. */
     int apply(List<RaisedAlert> triggers) {
         if (triggers.isEmpty()) {
             return 0;
@@ -105,7 +105,7 @@ final class AlertUpsert {
             groups.merge(key, new Group(key, 1, t, t), (g, one) -> g.plus(t));
         }
         Collection<Group> rows = groups.values();
-        jdbc.execute((ConnectionCallback<Integer>) con -> {
+        return jdbc.execute((ConnectionCallback<Integer>) con -> {
             try (PreparedStatement ps = con.prepareStatement(UPSERT)) {
                 ps.setArray(1, PgArrays.of(con, "text", rows, g -> g.key().ruleId()));
                 ps.setArray(2, PgArrays.of(con, "text", rows, g -> g.key().deviceId()));
@@ -126,7 +126,6 @@ final class AlertUpsert {
                 return ps.executeUpdate();
             }
         });
-        return triggers.size();
     }
 
     /**

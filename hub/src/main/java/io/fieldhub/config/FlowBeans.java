@@ -6,6 +6,7 @@ import io.fieldhub.archive.ArchiveWriter;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.ingest.Ingest;
+import io.fieldhub.notify.Wakeups;
 import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.process.TelemetryDecoder;
 import io.fieldhub.process.TelemetryValidator;
@@ -51,12 +52,13 @@ class FlowBeans {
         return new TelemetryValidator(ingest.maxMetrics(), ingest.maxFutureSkew(), ingest.maxAge(), clock);
     }
 
+    /** New transitions wake the notification fan-out once they commit. */
     @Bean
     AlertLifecycle alertLifecycle(JdbcTemplate jdbc, TransactionTemplate tx, HubProperties hub, Clock clock,
-                                  MeterRegistry meters) {
+                                  MeterRegistry meters, Wakeups wakeups) {
         HubProperties.Alerts alerts = hub.alerts();
         var settings = new AlertLifecycle.Settings(alerts.clearAfter(), alerts.escalateAfter(), alerts.maxTier());
-        return new AlertLifecycle(jdbc, tx, settings, clock, meters);
+        return new AlertLifecycle(jdbc, tx, settings, clock, meters, wakeups::fanOut);
     }
 
     @Bean(destroyMethod = "drainAndStop")

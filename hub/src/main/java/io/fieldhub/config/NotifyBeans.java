@@ -6,8 +6,10 @@ import io.fieldhub.notify.NotificationOutbox;
 import io.fieldhub.notify.NotificationRouting;
 import io.fieldhub.notify.NotifySettings;
 import io.fieldhub.notify.RoutingException;
+import io.fieldhub.notify.Wakeups;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The notification beans the {@code notify-*} routes call: the routing from {@code config/notifications.yaml}, the
- * fan-out of alert transitions into notifications, the digests, and the outbox the channels send from.
+ * fan-out of alert transitions into notifications, the digests, the outbox the channels send from, and the wake-ups
+ * that run those routes as soon as they have work.
  */
 @Configuration(proxyBeanMethods = false)
 class NotifyBeans {
@@ -44,14 +47,19 @@ class NotifyBeans {
     }
 
     @Bean
+    Wakeups wakeups(CamelContext camel) {
+        return new Wakeups(camel);
+    }
+
+    @Bean
     NotificationFanOut notificationFanOut(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing,
-                                          Clock clock, NotifySettings settings) {
-        return new NotificationFanOut(jdbc, tx, routing, clock, settings.batchSize());
+                                          Clock clock, NotifySettings settings, Wakeups wakeups) {
+        return new NotificationFanOut(jdbc, tx, routing, clock, settings.batchSize(), wakeups::channel);
     }
 
     @Bean
     NotificationDigests notificationDigests(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing,
-                                            Clock clock) {
-        return new NotificationDigests(jdbc, tx, routing, clock);
+                                            Clock clock, Wakeups wakeups) {
+        return new NotificationDigests(jdbc, tx, routing, clock, wakeups::channel);
     }
 }

@@ -7,13 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The other half of the rate limit: once a rate-limit window has ended, the notifications held in it for a recipient
  * on a channel become one DIGEST notification to that recipient, and each held one is marked DIGESTED with the
- * digest's id. Quiet hours delay a digest like any notification (no exception lets a digest through).
+ * digest's id. Quiet hours delay a digest like any notification (no exception lets a digest through). A digest due
+ * now wakes its channel when it commits ({@link Wakeups}).
  */
 public class NotificationDigests {
 
@@ -32,12 +34,19 @@ public class NotificationDigests {
     private final TransactionTemplate tx;
     private final NotificationRouting routing;
     private final Clock clock;
+    private final Consumer<String> wakeChannel;
 
-    public NotificationDigests(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing, Clock clock) {
+    /**
+     * @param wakeChannel told, inside the transaction, each channel given a digest due now (the hub's:
+     *                    {@link Wakeups#channel})
+     */
+    public NotificationDigests(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing, Clock clock,
+                               Consumer<String> wakeChannel) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.routing = routing;
         this.clock = clock;
+        this.wakeChannel = wakeChannel;
     }
 
     /**
@@ -75,5 +84,8 @@ public class NotificationDigests {
                 notBefore == null ? null : Timestamp.from(notBefore), Timestamp.from(now));
         jdbc.update("update notification set state = 'DIGESTED', digest_id = ? where id = any(?)", id,
                 held.stream().map(Held::id).toArray(Long[]::new));
+        if (notBefore == null || !notBefore.isAfter(now)) {
+            wakeChannel.accept(channel);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -21,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * notification's first attempt to the end of the window; the rate limit holds what exceeds it for the digest.
  *
  * <p>One fan-out runs at a time across all hubs (a transaction-scoped advisory lock), so the rate limit counts
- * exactly; a concurrent call returns at once and the next tick carries on.
+ * exactly; a concurrent call returns at once and the next tick carries on. A channel given notifications due now is
+ * woken when they commit ({@link Wakeups}), so it sends them at once.
  */
 public class NotificationFanOut {
 
@@ -58,15 +60,21 @@ public class NotificationFanOut {
     private final NotificationRouting routing;
     private final Clock clock;
     private final int batchSize;
+    private final Consumer<String> wakeChannel;
 
-    /** @param batchSize at most this many transitions per call (one transaction) */
+    /**
+     * @param batchSize   at most this many transitions per call (one transaction)
+     * @param wakeChannel told, inside the transaction, each channel it gave notifications due now (the hub's:
+     *                    {@link Wakeups#channel})
+     */
     public NotificationFanOut(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing, Clock clock,
-                              int batchSize) {
+                              int batchSize, Consumer<String> wakeChannel) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.routing = routing;
         this.clock = clock;
         this.batchSize = batchSize;
+        this.wakeChannel = wakeChannel;
     }
 
     /**
@@ -90,11 +98,15 @@ public class NotificationFanOut {
             Set<Long> withCase = withCase(claimed.stream().map(Claimed::alertId).distinct().toArray(Long[]::new));
             Map<String, Map<String, Long>> sent = new HashMap<>();
             List<Object[]> rows = new ArrayList<>();
+            Set<String> dueNow = new HashSet<>();
             for (Claimed c : claimed) {
                 for (Delivery d : in.deliveries(c.facts(), withCase.contains(c.alertId()), now)) {
                     String state = admit(in, sent, d, now) ? "PENDING" : "HELD";
                     if (d.channel().equals(Routing.CRM)) {
                         withCase.add(c.alertId());
+                    }
+                    if (state.equals("PENDING") && (d.notBefore() == null || !d.notBefore().isAfter(now))) {
+                        dueNow.add(d.channel());
                     }
                     rows.add(new Object[] {c.id(), c.alertId(), d.channel(), d.recipient(), d.address(), state,
                             d.notBefore() == null ? null : Timestamp.from(d.notBefore()), createdAt});
@@ -103,6 +115,7 @@ public class NotificationFanOut {
             jdbc.batchUpdate(INSERT, rows);
             jdbc.update("update alert_transition set routed_at = now() where id = any(?)",
                     (Object) claimed.stream().map(Claimed::id).toArray(Long[]::new));
+            dueNow.forEach(wakeChannel);
             return claimed.size();
         });
     }

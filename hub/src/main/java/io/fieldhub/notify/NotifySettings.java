@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param routingFile    the routing file: recipients, rules, escalation tiers, quiet hours, rate limits
  * @param watch          reload the routing file when it changes (a broken change keeps the routing in force)
- * @param fanoutInterval how often the {@code notify-fanout} route turns new alert transitions into notifications
+ * @param fanoutInterval how often the {@code notify-fanout} route looks for alert transitions no wake-up announced
+ *                       (a new transition wakes it at once)
  * @param batchSize      at most this many transitions per fan-out transaction, and notifications per channel claim
  * @param lease          how long a channel has to send a notification it claimed before it is claimed again
  * @param digestCheck    how often the {@code notify-digest} route looks for rate-limit windows that have ended

@@ -66,7 +66,7 @@ class AlertLifecycleIT {
         // hub.alerts.* as config/application.yaml ships them
         lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                meters);
+                meters, () -> { });
         // JSON, as Spring Boot's converter order makes it for a client that does not say (XML is on the classpath)
         api = MockMvcBuilders.standaloneSetup(new AlertController(JdbcClient.create(db.dataSource()), lifecycle))
                 .defaultRequest(get("/").accept(MediaType.APPLICATION_JSON)).build();

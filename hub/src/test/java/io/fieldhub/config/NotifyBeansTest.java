@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -43,6 +45,7 @@ class NotifyBeansTest {
             .withBean(JdbcClient.class, () -> JdbcClient.create(nowhere))
             .withBean(TransactionTemplate.class, () -> new TransactionTemplate(new DataSourceTransactionManager(nowhere)))
             .withBean(Clock.class, Clock::systemUTC)
+            .withBean(CamelContext.class, DefaultCamelContext::new)
             .withPropertyValues("hub.public-url=http://localhost:8080", "hub.notify.watch=true",
                     "hub.notify.fanout-interval=500ms", "hub.notify.batch-size=100", "hub.notify.lease=1m",
                     "hub.notify.digest-check=10s");

@@ -56,7 +56,7 @@ final class AlertMaker {
         this.db = db;
         this.lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), () -> { });
     }
 
     /** A new open alert of {@code rule} on the device, with its RAISED transition; returns the alert id. */

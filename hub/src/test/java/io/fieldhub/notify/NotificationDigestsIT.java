@@ -71,8 +71,8 @@ class NotificationDigestsIT {
         db.clear();
         day = LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(10, 15).toInstant(ZoneOffset.UTC);
         clock = new AlertMaker.TestClock(day);
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100);
-        digests = new NotificationDigests(db.jdbc(), db.tx(), routing, clock);
+        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });
+        digests = new NotificationDigests(db.jdbc(), db.tx(), routing, clock, channel -> { });
     }
 
     @Test

@@ -80,7 +80,7 @@ class NotificationFanOutIT {
     void emptyTables() {
         db.clear();
         clock = new AlertMaker.TestClock(Instant.parse("2026-11-26T12:00:00Z"));
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100);
+        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });
     }
 
     @Test
@@ -135,7 +135,7 @@ class NotificationFanOutIT {
         for (int i = 0; i < 60; i++) {
             alerts.raise("Engine overheat", i % 2 == 0 ? "CRITICAL" : "WARNING", "engine-" + i);
         }
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 7);
+        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 7, channel -> { });
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
         try {

@@ -62,7 +62,8 @@ class NotificationOutboxIT {
     static void start() throws Exception {
         db = new TestDatabase(dir.resolve("postgres"));
         alerts = new AlertMaker(db);
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), AlertMaker.routing(dir, ROUTING), Clock.systemUTC(), 100);
+        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), AlertMaker.routing(dir, ROUTING), Clock.systemUTC(), 100,
+                channel -> { });
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
         outbox = new NotificationOutbox(jdbc, db.tx(), "http://hub.example.com:8080/", LEASE);
         api = MockMvcBuilders.standaloneSetup(new NotificationController(jdbc, outbox))

@@ -41,7 +41,7 @@ class AlertsEscalateRouteIT {
         // hub.alerts.* as config/application.yaml ships them
         lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), () -> { });
     }
 
     @AfterAll

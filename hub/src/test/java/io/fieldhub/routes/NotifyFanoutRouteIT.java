@@ -10,6 +10,7 @@ import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.notify.NotificationDigests;
 import io.fieldhub.notify.NotificationFanOut;
 import io.fieldhub.notify.NotificationRouting;
+import io.fieldhub.notify.Wakeups;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.camel.component.timer.TimerEndpoint;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * routes/notify-fanout.camel.yaml against a real PostgreSQL: on its timer, notify-fanout turns each new alert
- * transition into its notifications, and notify-digest sums up what a rate limit held once its window has ended.
+ * transition into its notifications, and notify-digest sums up what a rate limit held once its window has ended;
+ * wake-ups that arrive while the fan-out runs make one more run, not a queue of them.
  */
 class NotifyFanoutRouteIT {
 
@@ -46,7 +50,7 @@ class NotifyFanoutRouteIT {
         db = new TestDatabase(dir.resolve("postgres"));
         lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), () -> { });
         Path file = Files.writeString(dir.resolve("notifications.yaml"), """
                 people:
                   ops: {email: ops@example.com}
@@ -106,10 +110,51 @@ class NotifyFanoutRouteIT {
                 .path("hub").path("notify");
         hub = harness(notify.path("fanout-interval").asText(), notify.path("digest-check").asText()).start();
 
-        assertThat(((TimerEndpoint) hub.context().getRoute("notify-fanout").getEndpoint()).getPeriod())
+        assertThat(((TimerEndpoint) hub.context().getRoute("notify-fanout-timer").getEndpoint()).getPeriod())
                 .isEqualTo(500);
         assertThat(((TimerEndpoint) hub.context().getRoute("notify-digest").getEndpoint()).getPeriod())
                 .isEqualTo(10_000);
+    }
+
+    @Test
+    void wakeUpsDuringARunMakeOneMoreRunNotAQueue() throws Exception {
+        var fanOut = new BlockedFanOut();
+        hub = new RouteHarness()
+                .property("hub.notify.fanout-interval", "1h")
+                .property("hub.notify.digest-check", "1h")
+                .bind("notificationFanOut", fanOut)
+                .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
+                        channel -> { }))
+                .routes("notify-fanout.camel.yaml")
+                .advise("notify-fanout-timer", route -> route.getOriginalRoute().autoStartup(false))
+                .start();
+        var wakeups = new Wakeups(hub.context());
+
+        try {
+            wakeups.fanOut();
+            await("the first run is under way").atMost(DEADLINE).until(() -> fanOut.runs.get() == 1);
+            for (int i = 0; i < 1000; i++) {
+                wakeups.fanOut();
+            }
+        } finally {
+            fanOut.release.countDown();
+        }
+
+        await().atMost(DEADLINE).until(() -> fanOut.runs.get() == 2);
+        await("no more runs").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> fanOut.runs.get() == 2);
+    }
+
+    /** A fan-out whose runs wait until the test releases them, and count themselves. */
+    public static final class BlockedFanOut {
+        final AtomicInteger runs = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+
+        public int routeDue() throws InterruptedException {
+            runs.incrementAndGet();
+            release.await();
+            return 0;
+        }
     }
 
     private RouteHarness harness(String fanoutInterval, String digestCheck) {
@@ -117,8 +162,9 @@ class NotifyFanoutRouteIT {
                 .property("hub.notify.fanout-interval", fanoutInterval)
                 .property("hub.notify.digest-check", digestCheck)
                 .bind("notificationFanOut", new NotificationFanOut(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
-                        100))
-                .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC()))
+                        100, channel -> { }))
+                .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
+                        channel -> { }))
                 .routes("notify-fanout.camel.yaml");
     }
 

@@ -43,6 +43,7 @@ final class RouteHarness implements AutoCloseable {
         p.put("hub.mqtt.persistence-dir", "./data/mqtt-client");
         p.put("hub.archive.check-interval", "1000");
         p.put("hub.alerts.escalation-check", "10s");
+        p.put("hub.notify.batch-size", "100");
         p.put("hub.home", "..");
         p.put("hub.mail.enabled", "false");
         p.put("hub.mail.port", "25");

@@ -59,7 +59,7 @@ class RulesClockRouteIT {
         engine = new RuleEngine(new RuleSetBuilder(Duration.ofMinutes(15)).build(
                 RuleSetBuilder.readFolder(dir.resolve("rules"))), 2, Duration.ofSeconds(30), clock, meters);
         var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), clock, meters);
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), clock, meters, () -> { });
         hub = new RouteHarness()
                 .property("hub.rules.tick", "50")
                 .bind("ruleEngine", engine)

@@ -80,7 +80,8 @@ class RulesReloadRouteIT {
         engine = new RuleEngine(builder.build(RuleSetBuilder.readFolder(rules)), 2, Duration.ofSeconds(30),
                 Clock.systemUTC(), meters);
         var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(), meters);
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(), meters,
+                () -> { });
         var versions = new RuleVersions(JdbcClient.create(db.dataSource()), JsonMapper.builder().build());
         deployments = new RuleDeployments(rules, builder, new ScenarioGate(new ScenarioRunner(Duration.ofSeconds(30))),
                 engine, versions, lifecycle, Clock.systemUTC(), meters);

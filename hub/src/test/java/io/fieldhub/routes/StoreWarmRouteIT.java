@@ -49,7 +49,7 @@ class StoreWarmRouteIT {
         // batch-size and linger as config/application.yaml ships them
         var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), () -> { });
         warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
                 new SimpleMeterRegistry());
         hub = new RouteHarness().bind("warmStore", warmStore).routes("store-warm.camel.yaml").start();

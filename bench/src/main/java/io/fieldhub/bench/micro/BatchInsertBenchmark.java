@@ -88,7 +88,7 @@ public class BatchInsertBenchmark {
         var meters = new SimpleMeterRegistry();
         var lifecycle = new AlertLifecycle(jdbc, tx,
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                meters);
+                meters, () -> { });
         // The linger is long so that every batch is exactly batchSize messages: the benchmark sends that many.
         store = new WarmStore(jdbc, tx, new ObjectMapper(), lifecycle, batchSize, Duration.ofSeconds(10), meters);
         camel = new DefaultCamelContext();

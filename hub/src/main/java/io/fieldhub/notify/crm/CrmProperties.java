@@ -33,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param origin           the case's Origin picklist value; empty sends none
  * @param timeout          connect and request timeout of each call to Salesforce
  * @param batchSize        notifications claimed per poll
- * @param pollInterval     time between polls of the outbox
+ * @param pollInterval     time between polls of the outbox that no wake-up started (new cases go at once)
  * @param circuit          when the channel stops calling Salesforce for a while (read by the route)
  */
 @Validated

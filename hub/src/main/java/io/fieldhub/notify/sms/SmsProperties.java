@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sourceTon     type of number of the sender: 5 alphanumeric, 1 international, 0 unknown
  * @param sourceNpi     numbering plan of the sender: 0 unknown, 1 E.164
  * @param batchSize     notifications claimed per poll
- * @param pollInterval  milliseconds between polls of the outbox
+ * @param pollInterval  milliseconds between polls of the outbox that no wake-up started (new SMS go at once)
  * @param reconnectDelay milliseconds between attempts to bind again after the SMSC went away
  * @param circuit       when the channel stops calling the SMSC for a while (read by the route)
  */
