@@ -63,8 +63,7 @@ public final class BenchRun {
         System.out.println("3/3 report");
         var report = new Report(ceiling, steps, Map.of("devices", devices, "connections", connections,
                 "secondsPerStep", seconds, "hubHeap", System.getProperty("heap", "1g"),
-                "hubJvmOpts",
-                (HubUnderTest.DEFAULT_JVM_OPTIONS + " " + System.getProperty("hubJvmOpts", "")).strip()));
+                "hubJvmOpts", String.join(" ", HubUnderTest.jvmOptions())));
         report.appendTo(home.resolve("BENCHMARKS.md"));
         Path json = report.writeJson(results);
         System.out.println("    appended to BENCHMARKS.md, figures in " + home.relativize(json)

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -40,10 +41,8 @@ final class HubUnderTest implements AutoCloseable {
     private final JdbcTemplate jdbc;
 
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
-        // The JVM options ./fieldhub starts the hub with, then HUB_JVM_OPTS of bench/run ("-XX:+UseG1GC" compares)
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, DEFAULT_JVM_OPTIONS));
-        command.addAll(java.util.Arrays.stream(System.getProperty("hubJvmOpts", "").split("\\s+"))
-                .filter(o -> !o.isBlank()).toList());
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
+        command.addAll(jvmOptions());
         command.addAll(List.of("-jar", jar.toString(),
                 "--hub.data-dir=" + dataDir, "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort,
                 "--hub.s3.port=" + s3Port, "--server.port=" + httpPort, "--hub.mail.host=127.0.0.1",
@@ -54,6 +53,21 @@ final class HubUnderTest implements AutoCloseable {
                 "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
         s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret");
         awaitHealthy(log);
+    }
+
+    /**
+     * The JVM options ./fieldhub starts the hub with, then HUB_JVM_OPTS of bench/run; a collector named there
+     * ({@code -XX:+UseG1GC}, to compare) replaces the default one, since the JVM refuses two.
+     */
+    static List<String> jvmOptions() {
+        List<String> extra = Arrays.stream(System.getProperty("hubJvmOpts", "").split("\\s+"))
+                .filter(o -> !o.isBlank()).toList();
+        List<String> options = new ArrayList<>();
+        if (extra.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            options.add(DEFAULT_JVM_OPTIONS);
+        }
+        options.addAll(extra);
+        return options;
     }
 
     String mqttUrl() {
