@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,30 +22,6 @@ import java.util.function.UnaryOperator;
 final class AlertMaker {
 
     static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     final TestDatabase db;
     final AlertLifecycle lifecycle;

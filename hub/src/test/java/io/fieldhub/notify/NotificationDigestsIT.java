@@ -2,6 +2,7 @@ package io.fieldhub.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fieldhub.routes.SettableClock;
 import io.fieldhub.routes.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class NotificationDigestsIT {
     static TestDatabase db;
     static AlertMaker alerts;
     static NotificationRouting routing;
-    AlertMaker.TestClock clock;
+    SettableClock clock;
     NotificationFanOut fanOut;
     NotificationDigests digests;
     /** 10:15 on a day in the future, so PostgreSQL's now() is never past a quiet window the test sets. */
@@ -70,7 +71,7 @@ class NotificationDigestsIT {
     void emptyTables() {
         db.clear();
         day = LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(10, 15).toInstant(ZoneOffset.UTC);
-        clock = new AlertMaker.TestClock(day);
+        clock = new SettableClock(day);
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });
         digests = new NotificationDigests(db.jdbc(), db.tx(), routing, clock, channel -> { });
     }
@@ -84,10 +85,10 @@ class NotificationDigestsIT {
         assertThat(states("email", "ops")).containsExactly("PENDING", "PENDING", "HELD", "HELD", "HELD");
         assertThat(states("email", "maria")).containsExactly("PENDING", "PENDING", "HELD", "HELD", "HELD");
 
-        clock.now = day.plus(Duration.ofMinutes(44)).minusSeconds(1);   // 10:59:59: the window is still open
+        clock.set(day.plus(Duration.ofMinutes(44)).minusSeconds(1));   // 10:59:59: the window is still open
         assertThat(digests.createDue()).isZero();
 
-        clock.now = day.plus(Duration.ofMinutes(45));                   // 11:00
+        clock.set(day.plus(Duration.ofMinutes(45)));                   // 11:00
         assertThat(digests.createDue()).isEqualTo(2);
         assertThat(digests.createDue()).as("each held notification is in one digest").isZero();
 
@@ -126,7 +127,7 @@ class NotificationDigestsIT {
             alerts.raise("Engine overheat", "WARNING", "engine-" + i);
         }
         fanOut.routeDue();
-        clock.now = day.plus(Duration.ofMinutes(50));                   // 11:05, a new window
+        clock.set(day.plus(Duration.ofMinutes(50)));                   // 11:05, a new window
         digests.createDue();
         alerts.raise("Engine overheat", "WARNING", "engine-4");
         alerts.raise("Engine overheat", "WARNING", "engine-5");
@@ -142,11 +143,11 @@ class NotificationDigestsIT {
 
     @Test
     void aDigestWaitsForQuietHoursAndTheCrmIsNeverLimited() {
-        clock.now = day.minus(Duration.ofHours(10)).minus(Duration.ofMinutes(10));   // 00:05: quiet for sms
+        clock.set(day.minus(Duration.ofHours(10)).minus(Duration.ofMinutes(10)));   // 00:05: quiet for sms
         alerts.raise("Engine overheat", "CRITICAL", "engine-1");
         alerts.raise("Engine overheat", "CRITICAL", "engine-2");
         fanOut.routeDue();
-        clock.now = clock.now.plus(Duration.ofHours(1));                             // 01:05, still quiet
+        clock.set(clock.instant().plus(Duration.ofHours(1)));                             // 01:05, still quiet
         digests.createDue();
 
         assertThat(db.jdbc().queryForList("""

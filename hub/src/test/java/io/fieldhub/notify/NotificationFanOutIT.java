@@ -2,6 +2,7 @@ package io.fieldhub.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fieldhub.routes.SettableClock;
 import io.fieldhub.routes.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -59,7 +60,7 @@ class NotificationFanOutIT {
     static TestDatabase db;
     static AlertMaker alerts;
     static NotificationRouting routing;
-    AlertMaker.TestClock clock;
+    SettableClock clock;
     NotificationFanOut fanOut;
 
     @BeforeAll
@@ -79,7 +80,7 @@ class NotificationFanOutIT {
     @BeforeEach
     void emptyTables() {
         db.clear();
-        clock = new AlertMaker.TestClock(Instant.parse("2026-11-26T12:00:00Z"));
+        clock = new SettableClock(Instant.parse("2026-11-26T12:00:00Z"));
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });
     }
 
@@ -189,7 +190,7 @@ class NotificationFanOutIT {
     void quietHoursSendSmsWhenTheWindowEndsButLetCriticalAlertsThrough() {
         // a night in the future, so PostgreSQL's now() does not reach the end of the window during the test
         LocalDate night = LocalDate.now(ZoneOffset.UTC).plusYears(1);
-        clock.now = night.atTime(23, 30).toInstant(ZoneOffset.UTC);
+        clock.set(night.atTime(23, 30).toInstant(ZoneOffset.UTC));
         alerts.raise("Engine overheat", "CRITICAL", "engine-1");
         alerts.raise("Engine overheat", "WARNING", "engine-2");
         fanOut.routeDue();

@@ -3,6 +3,7 @@ package io.fieldhub.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldhub.alert.AlertLifecycle;
+import io.fieldhub.routes.SettableClock;
 import io.fieldhub.routes.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class WakeupsIT {
     @Test
     void theFanOutWakesOnlyTheChannelsItGaveNotificationsDueNow() {
         // a night in the future, so the quiet hours hold the SMS back until PostgreSQL's now() is long past the test
-        var night = new AlertMaker.TestClock(LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(23, 30)
+        var night = new SettableClock(LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(23, 30)
                 .toInstant(ZoneOffset.UTC));
         var fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, night, 100, wakeups::channel);
         lifecycle.applyOutsideMessages(List.of(AlertMaker.trigger("Engine overheat", "WARNING", "engine-1")), false);

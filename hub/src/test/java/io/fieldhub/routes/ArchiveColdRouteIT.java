@@ -14,11 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -232,30 +229,5 @@ class ArchiveColdRouteIT {
             lines.add(JSON.readTree(line));
         }
         return lines;
-    }
-
-
-    /** The hub's clock, set by the test, so "the oldest row has waited hub.archive.max-age" needs no waiting. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now = Instant.EPOCH;
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -45,7 +45,7 @@ class RulesClockRouteIT {
     @TempDir
     static Path dir;
     static TestDatabase db;
-    static final ArchiveColdRouteIT.SettableClock clock = new ArchiveColdRouteIT.SettableClock();
+    static final SettableClock clock = new SettableClock();
     static RuleEngine engine;
     static RouteHarness hub;
 

@@ -3,13 +3,12 @@ package io.fieldhub.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fieldhub.routes.SettableClock;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class RuleMemoryTest {
             """;
 
     private final RuleSetBuilder builder = new RuleSetBuilder(Duration.ofMinutes(15));
-    private Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    private final SettableClock clock = new SettableClock(T0);
     private RuleEngine engine;
 
     @AfterEach
@@ -169,26 +168,11 @@ class RuleMemoryTest {
 
     private RuleEngine engine(String drl) {
         RuleSet rules = builder.build(Map.of("t/rules.drl", drl.getBytes()));
-        return new RuleEngine(rules, 1, LATENESS, new Clock() {
-            @Override
-            public Instant instant() {
-                return clock.instant();
-            }
-
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        }, new SimpleMeterRegistry());
+        return new RuleEngine(rules, 1, LATENESS, clock, new SimpleMeterRegistry());
     }
 
     private void at(Instant hubTime) {
-        clock = Clock.fixed(hubTime, ZoneOffset.UTC);
+        clock.set(hubTime);
     }
 
     private static TelemetryRecord reading(String id, Instant ts) {
