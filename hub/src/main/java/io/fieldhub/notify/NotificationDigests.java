@@ -84,7 +84,7 @@ public class NotificationDigests {
                 notBefore == null ? null : Timestamp.from(notBefore), Timestamp.from(now));
         jdbc.update("update notification set state = 'DIGESTED', digest_id = ? where id = any(?)", id,
                 held.stream().map(Held::id).toArray(Long[]::new));
-        if (notBefore == null || !notBefore.isAfter(now)) {
+        if (notBefore == null) { // not held by quiet hours: due now
             wakeChannel.accept(channel);
         }
     }

@@ -105,7 +105,7 @@ public class NotificationFanOut {
                     if (d.channel().equals(Routing.CRM)) {
                         withCase.add(c.alertId());
                     }
-                    if (state.equals("PENDING") && (d.notBefore() == null || !d.notBefore().isAfter(now))) {
+                    if (state.equals("PENDING") && d.notBefore() == null) { // not held: due now
                         dueNow.add(d.channel());
                     }
                     rows.add(new Object[] {c.id(), c.alertId(), d.channel(), d.recipient(), d.address(), state,
