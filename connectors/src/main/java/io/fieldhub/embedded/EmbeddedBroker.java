@@ -1,7 +1,9 @@
 package io.fieldhub.embedded;
 
 import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String bindAddress;
     private final int port;
     private final boolean persistent;
+    private final EmbeddedExtension extension;
     private EmbeddedHiveMQ hiveMq;
 
     public EmbeddedBroker(Path home, String bindAddress, int port, boolean persistent) {
+        this(home, bindAddress, port, persistent, null);
+    }
+
+    /** A broker that runs {@code extension} (in-process, from the class path; null for none). */
+    public EmbeddedBroker(Path home, String bindAddress, int port, boolean persistent, EmbeddedExtension extension) {
         if (port < 1 || port > 65535) {
             // url() must name the real port, and HiveMQ does not report the one it picked for 0.
             throw new IllegalArgumentException("MQTT broker port must be 1-65535, was " + port);
@@ -43,6 +51,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.bindAddress = bindAddress;
         this.port = port;
         this.persistent = persistent;
+        this.extension = extension;
     }
 
     /** Starts the broker and returns once its listener accepts connections. */
@@ -54,13 +63,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         // HiveMQ sends a subscriber at most 50 unacknowledged messages. The hub acknowledges a message only when
         // its batch has committed, so 50 would cap ingest at 50 per commit; this internal knob is not in config.xml.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
-        EmbeddedHiveMQ candidate = EmbeddedHiveMQ.builder()
+        EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(configFolder)
                 .withDataFolder(dataFolder)
                 .withExtensionsFolder(extensionsFolder)
                 // Leaves Spring Boot's logback configuration alone (STACK-NOTES trap 7).
-                .withoutLoggingBootstrap()
-                .build();
+                .withoutLoggingBootstrap();
+        if (extension != null) {
+            builder.withEmbeddedExtension(extension);
+        }
+        EmbeddedHiveMQ candidate = builder.build();
         try {
             candidate.start().join();
         } catch (CompletionException e) {

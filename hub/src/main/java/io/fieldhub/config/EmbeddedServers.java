@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import io.fieldhub.embedded.EmbeddedS3Server;
+import io.fieldhub.ingest.BrokerIntake;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +22,10 @@ class EmbeddedServers {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    EmbeddedBroker embeddedBroker(HubProperties hub) {
-        return new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(), true);
+    EmbeddedBroker embeddedBroker(HubProperties hub, ObjectProvider<BrokerIntake> intake) {
+        BrokerIntake handOver = intake.getIfAvailable();
+        return new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(), true,
+                handOver == null ? null : handOver.extension());
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -46,8 +46,23 @@ public record HubProperties(
         return Path.of(dataDir).toAbsolutePath().normalize();
     }
 
-    /** The device-facing broker: embedded HiveMQ unless {@code broker-url} points elsewhere. */
-    public record Mqtt(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, @NotBlank String brokerUrl) {
+    /**
+     * The device-facing broker: embedded HiveMQ unless {@code broker-url} points elsewhere.
+     *
+     * @param intake       how the hub takes telemetry from the embedded broker (an external one: always through
+     *                     its subscription)
+     * @param storeTimeout with the broker intake, a publish not stored by then is answered "send it again"
+     */
+    public record Mqtt(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, @NotBlank String brokerUrl,
+                       @NotNull Intake intake, @NotNull Duration storeTimeout) {
+    }
+
+    /** How telemetry gets from the embedded broker into the flow. */
+    public enum Intake {
+        /** Handed over inside the broker; the PUBACK waits until stored (io.fieldhub.ingest.BrokerIntake). */
+        BROKER,
+        /** The hub's persistent MQTT session (route ingest-mqtt), as with an external broker. */
+        SUBSCRIPTION
     }
 
     /** PostgreSQL: embedded unless {@code spring.datasource.url} is set. */

@@ -1,16 +1,26 @@
 package io.fieldhub.config;
 
+import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.OrderedAckMqttClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The hub's own MQTT session, which the {@code ingest-mqtt} route consumes ({@code client: "#ingestMqttClient"}). */
+/**
+ * How telemetry gets from the broker to the flow: with the embedded broker, the broker hands it over in-process
+ * ({@link BrokerIntake}, route {@code ingest-broker}); in every case the hub also holds its own MQTT session, which
+ * the {@code ingest-mqtt} route consumes ({@code client: "#ingestMqttClient"}): all telemetry with an external broker
+ * or {@code hub.mqtt.intake=subscription}, else only what an earlier run left queued in it.
+ */
 @Configuration(proxyBeanMethods = false)
 class MqttBeans {
 
@@ -22,6 +32,27 @@ class MqttBeans {
      * milliseconds, so 2 s steps over nothing that is merely slow.
      */
     private static final Duration ACK_STEP_OVER = Duration.ofSeconds(2);
+
+    @Bean
+    @ConditionalOnExpression("${hub.mqtt.embedded} and '${hub.mqtt.intake}'.equalsIgnoreCase('broker')")
+    BrokerIntake brokerIntake(HubProperties hub) {
+        return new BrokerIntake(hub.mqtt().storeTimeout());
+    }
+
+    /** The broker intake starts handing over once Camel's routes run; publishes that come earlier wait. */
+    @Bean
+    CamelContextConfiguration brokerIntakeStart(ObjectProvider<BrokerIntake> intake) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                intake.ifAvailable(i -> i.connect(camel));
+            }
+        };
+    }
 
     @Bean(destroyMethod = "shutdown")
     OrderedAckMqttClient ingestMqttClient(HubProperties hub,

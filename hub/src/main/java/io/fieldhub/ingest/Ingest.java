@@ -31,14 +31,23 @@ public class Ingest {
     /** An MQTT 5 publish on {@code devices/{deviceId}/telemetry}; ids may come as user properties. */
     public void mqtt(Exchange exchange) {
         Message in = exchange.getMessage();
-        String topic = in.getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
-        String[] levels = topic.split("/");
-        String deviceId = levels.length == 3 ? levels[1] : null;
+        String deviceId = deviceOf(in.getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class));
         MqttProperties props = in.getHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES, MqttProperties.class);
         List<UserProperty> user = props == null ? List.of() : props.getUserProperties();
         in.removeHeaders("Camel*");
         accept(exchange, "mqtt", deviceId, props == null ? null : props.getContentType(),
                 userProperty(user, "messageId"), userProperty(user, "traceparent"));
+    }
+
+    /** A publish the embedded broker handed over ({@link BrokerIntake}): the same as {@link #mqtt}. */
+    public void broker(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String deviceId = deviceOf(in.getHeader(BrokerIntake.TOPIC, String.class));
+        String contentType = in.getHeader(CONTENT_TYPE, String.class);
+        String messageId = in.getHeader(BrokerIntake.MESSAGE_ID, String.class);
+        String traceparent = in.getHeader(BrokerIntake.TRACEPARENT, String.class);
+        in.removeHeaders("*");
+        accept(exchange, "mqtt", deviceId, contentType, messageId, traceparent);
     }
 
     /** {@code POST /api/devices/{deviceId}/telemetry}; ids may come as {@code Message-Id} and {@code traceparent}. */
@@ -77,6 +86,12 @@ public class Ingest {
             throw new InvalidTelemetryException("device id '" + deviceId + "' is not valid: use 1-128 letters, digits,"
                     + " '.', '_', ':' or '-', in the topic devices/{deviceId}/telemetry or the URL");
         }
+    }
+
+    /** The {@code {deviceId}} of {@code devices/{deviceId}/telemetry}, or null. */
+    private static String deviceOf(String topic) {
+        String[] levels = topic.split("/");
+        return levels.length == 3 ? levels[1] : null;
     }
 
     private static String userProperty(List<UserProperty> properties, String key) {

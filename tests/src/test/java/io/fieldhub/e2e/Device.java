@@ -33,6 +33,17 @@ final class Device implements AutoCloseable {
 
     /** Publishes and returns the PUBACK reason codes (0 = success). */
     int[] publish(byte[] payload, String contentType, String messageId) throws MqttException {
+        IMqttToken token = send(payload, contentType, messageId);
+        token.waitForCompletion(10_000);
+        return token.getReasonCodes();
+    }
+
+    /** Publishes without waiting: the token completes with the PUBACK. */
+    IMqttToken send(String json, String messageId) throws MqttException {
+        return send(json.getBytes(StandardCharsets.UTF_8), "application/json", messageId);
+    }
+
+    private IMqttToken send(byte[] payload, String contentType, String messageId) throws MqttException {
         var message = new MqttMessage(payload);
         message.setQos(1);
         var properties = new MqttProperties();
@@ -45,9 +56,7 @@ final class Device implements AutoCloseable {
         }
         properties.setUserProperties(user);
         message.setProperties(properties);
-        IMqttToken token = client.publish("devices/" + id + "/telemetry", message);
-        token.waitForCompletion(10_000);
-        return token.getReasonCodes();
+        return client.publish("devices/" + id + "/telemetry", message);
     }
 
     int[] publishJson(String json, String messageId) throws MqttException {

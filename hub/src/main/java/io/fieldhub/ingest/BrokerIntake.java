@@ -1,0 +1,187 @@
+package io.fieldhub.ingest;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import io.fieldhub.telemetry.InvalidTelemetryException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.ObjectHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes telemetry from the embedded broker in-process: each PUBLISH on {@code devices/{deviceId}/telemetry} goes
+ * straight to the {@code ingest-broker} route, and its PUBACK waits until the flow has finished with it:
+ * <ul>
+ *   <li>stored in PostgreSQL: {@code SUCCESS};</li>
+ *   <li>bad input, kept as a dead letter: {@code PAYLOAD_FORMAT_INVALID} (0x99) with the reason;</li>
+ *   <li>any other dead letter: {@code IMPLEMENTATION_SPECIFIC_ERROR} (0x83) with the reason;</li>
+ *   <li>not stored (the hub is stopping, or storing took longer than {@code storeTimeout}): {@code
+ *       UNSPECIFIED_ERROR} (0x80), which tells the device to send it again (the store drops the repeat of a stored
+ *       message id).</li>
+ * </ul>
+ * A telemetry publish is not passed on to MQTT subscribers: the hub is its consumer. So the broker keeps no queue for
+ * the hub, and the hub needs no MQTT client: the largest cost of the subscription intake (HiveMQ persisting the
+ * hub's session queue) is gone, and a device's PUBACK means its message is in PostgreSQL.
+ *
+ * <p>HiveMQ hands one connection's publishes to an interceptor one at a time, each after the one before has finished,
+ * so a connection moves about one message per store commit. Devices on their own connections are not slowed by it;
+ * a gateway sending for many devices over one connection is, and can use {@code hub.mqtt.intake=subscription}.
+ */
+public class BrokerIntake implements PublishInboundInterceptor {
+
+    /** The route that takes the handed-over publishes. */
+    public static final String ENDPOINT = "direct:ingest-broker";
+    /** Headers the route's first step ({@link Ingest#broker}) reads. */
+    static final String TOPIC = "mqttTopic";
+    static final String MESSAGE_ID = "mqttMessageId";
+    static final String TRACEPARENT = "mqttTraceparent";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerIntake.class);
+    /** MQTT allows 64 KB; the reason is for a person reading the device's log. */
+    private static final int MAX_REASON_CHARS = 500;
+
+    private record Flow(CamelContext camel, AsyncProducer producer) {
+    }
+
+    private final Duration storeTimeout;
+    private final String notStoredInTime;
+    /** Completed when Camel has started; publishes that come earlier wait for it. */
+    private final CompletableFuture<Flow> flow = new CompletableFuture<>();
+
+    public BrokerIntake(Duration storeTimeout) {
+        this.storeTimeout = storeTimeout;
+        this.notStoredInTime = "FieldHub did not store this message within " + storeTimeout + ": send it again";
+    }
+
+    /** The extension the embedded broker runs: it puts this interceptor on every connection. */
+    public EmbeddedExtension extension() {
+        BrokerIntake intake = this;
+        return EmbeddedExtension.builder()
+                .withId("fieldhub-intake")
+                .withName("FieldHub intake")
+                .withVersion("1")
+                .withAuthor("FieldHub")
+                .withExtensionMain(new ExtensionMain() {
+                    @Override
+                    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+                        Services.initializerRegistry().setClientInitializer(
+                                (initializerInput, client) -> client.addPublishInboundInterceptor(intake));
+                    }
+
+                    @Override
+                    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+                    }
+                })
+                .build();
+    }
+
+    /** Starts handing publishes to the flow; called once Camel has started its routes. */
+    public void connect(CamelContext camel) {
+        AsyncProducer producer;
+        try {
+            producer = camel.getEndpoint(ENDPOINT).createAsyncProducer();
+        } catch (Exception e) {
+            throw new IllegalStateException("MQTT intake: cannot send to " + ENDPOINT + " (is routes/"
+                    + "ingest-broker.camel.yaml there?)", e);
+        }
+        ServiceHelper.startService(producer);
+        flow.complete(new Flow(camel, producer));
+        LOG.info("MQTT intake: the embedded broker hands devices/+/telemetry to route ingest-broker; a PUBACK means"
+                + " stored");
+    }
+
+    @Override
+    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+        PublishPacket publish = input.getPublishPacket();
+        if (!isTelemetry(publish.getTopic())) {
+            return;
+        }
+        Async<PublishInboundOutput> async = output.async(storeTimeout, TimeoutFallback.FAILURE,
+                AckReasonCode.UNSPECIFIED_ERROR, notStoredInTime);
+        flow.thenAccept(f -> {
+            Exchange exchange = exchange(f.camel(), publish);
+            try {
+                f.producer().process(exchange, doneSync -> settle(exchange, async));
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+                settle(exchange, async);
+            }
+        });
+    }
+
+    private static boolean isTelemetry(String topic) {
+        return topic.startsWith("devices/") && topic.endsWith("/telemetry");
+    }
+
+    private static Exchange exchange(CamelContext camel, PublishPacket publish) {
+        Exchange exchange = new DefaultExchange(camel);
+        Message in = exchange.getMessage();
+        in.setBody(bytes(publish.getPayload().orElse(null)));
+        in.setHeader(TOPIC, publish.getTopic());
+        publish.getContentType().ifPresent(type -> in.setHeader(TelemetryHeaders.CONTENT_TYPE, type));
+        publish.getUserProperties().getFirst("messageId").ifPresent(id -> in.setHeader(MESSAGE_ID, id));
+        publish.getUserProperties().getFirst("traceparent").ifPresent(tp -> in.setHeader(TRACEPARENT, tp));
+        return exchange;
+    }
+
+    private static byte[] bytes(ByteBuffer payload) {
+        if (payload == null) {
+            return new byte[0];
+        }
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return bytes;
+    }
+
+    /** The PUBACK the device gets for what the flow did with its message. */
+    private void settle(Exchange exchange, Async<PublishInboundOutput> async) {
+        PublishInboundOutput output = async.getOutput();
+        try {
+            Exception failed = exchange.getException();
+            Throwable handled = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+            if (failed != null) {
+                output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR,
+                        reason("FieldHub did not store this message (" + failed.getMessage() + "): send it again"));
+            } else if (ObjectHelper.getException(InvalidTelemetryException.class, handled) != null) {
+                output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                        reason(ObjectHelper.getException(InvalidTelemetryException.class, handled).getMessage()));
+            } else if (handled != null) {
+                output.preventPublishDelivery(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                        reason("FieldHub could not process this message and kept it as a dead letter: "
+                                + handled.getMessage()));
+            } else {
+                output.preventPublishDelivery(AckReasonCode.SUCCESS);
+            }
+        } catch (RuntimeException e) {
+            // HiveMQ has already answered the device (the store timeout passed); it was told to send again.
+            LOG.debug("MQTT intake: publish settled after HiveMQ had answered it", e);
+        } finally {
+            async.resume();
+        }
+    }
+
+    private static String reason(String text) {
+        return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS - 3) + "...";
+    }
+}
