@@ -15,7 +15,7 @@ import java.util.Map;
  * BENCHMARKS.md and written as JSON under bench/results/.
  *
  * <p>Settings are system properties: {@code rates} (comma-separated, default 1000,2000,5000,10000,20000,50000),
- * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (8), {@code ceilingCount} (200000),
+ * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (100: the broker intake moves one message at a time per connection), {@code ceilingCount} (200000),
  * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60).
  */
 public final class BenchRun {
@@ -26,7 +26,7 @@ public final class BenchRun {
         Path work = Files.createTempDirectory("fieldhub-bench-");
         var simulator = new SimulatorRun(home.resolve("simulator/target/fieldhub-simulator.jar"), work);
         int devices = Integer.getInteger("devices", 1000);
-        int connections = Integer.getInteger("connections", 8);
+        int connections = Integer.getInteger("connections", 100);
         int seconds = Integer.getInteger("seconds", 20);
         List<Integer> rates = Arrays.stream(System.getProperty("rates", "1000,2000,5000,10000,20000,50000")
                 .split(",")).map(String::trim).map(Integer::valueOf).toList();
