@@ -100,7 +100,9 @@ public class BrokerIntake implements PublishInboundInterceptor {
     public void connect(CamelContext camel) {
         AsyncProducer producer;
         try {
-            producer = camel.getEndpoint(ENDPOINT).createAsyncProducer();
+            // block=false: once the route has stopped (the hub is stopping), a publish is answered "send it again"
+            // at once instead of after the direct component's 30 s wait for a consumer
+            producer = camel.getEndpoint(ENDPOINT + "?block=false").createAsyncProducer();
         } catch (Exception e) {
             throw new IllegalStateException("MQTT intake: cannot send to " + ENDPOINT + " (is routes/"
                     + "ingest-broker.camel.yaml there?)", e);

@@ -51,10 +51,22 @@ class IngestBrokerRouteIT {
     final HeldFlow flow = new HeldFlow();
 
     void start(Duration storeTimeout) throws Exception {
+        BrokerIntake intake = startBroker(storeTimeout);
+        startFlow(intake);
+    }
+
+    /** The broker with the intake, and the device connected; the flow not started yet. */
+    BrokerIntake startBroker(Duration storeTimeout) throws Exception {
         BrokerIntake intake = new BrokerIntake(storeTimeout);
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", RouteHarness.freePort(), true,
                 intake.extension());
         broker.start();
+        device = new MqttAsyncClient(broker.url(), "engine-7", new MemoryPersistence());
+        device.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
+        return intake;
+    }
+
+    void startFlow(BrokerIntake intake) throws Exception {
         hub = new RouteHarness()
                 .bind("ingest", new Ingest(Clock.systemUTC()))
                 .bind("heldFlow", flow)
@@ -63,8 +75,6 @@ class IngestBrokerRouteIT {
                         .process("heldFlow"))
                 .start();
         intake.connect(hub.context());
-        device = new MqttAsyncClient(broker.url(), "engine-7", new MemoryPersistence());
-        device.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
     }
 
     @AfterEach
@@ -122,6 +132,29 @@ class IngestBrokerRouteIT {
         assertThat(reasonCode(ack)).isEqualTo(0x80);
         assertThat(reasonString(ack)).contains("send it again");
         held.finish(); // finishing late changes nothing for the device; the store drops the repeat it will send
+    }
+
+    @Test
+    void aPublishBeforeTheHubHasStartedWaitsForItAndIsAcknowledgedOnceStored() throws Exception {
+        BrokerIntake intake = startBroker(Duration.ofSeconds(30));
+        IMqttToken ack = publish(TOPIC, "{\"metrics\":{\"temperature\":81.5}}", "m-early");
+        assertThat(ack.isComplete()).as("PUBACK before the hub could store it").isFalse();
+
+        startFlow(intake);
+        flow.next().finish();
+
+        assertThat(reasonCode(ack)).isEqualTo(0);
+    }
+
+    @Test
+    void aPublishWhileTheHubIsStoppingIsAnsweredSendItAgainAtOnce() throws Exception {
+        start(Duration.ofSeconds(30));
+        hub.close();
+
+        IMqttToken ack = publish(TOPIC, "{\"metrics\":{\"temperature\":81.5}}", "m-late");
+
+        assertThat(reasonCode(ack)).isEqualTo(0x80);
+        assertThat(reasonString(ack)).contains("did not store this message", "send it again");
     }
 
     @Test
