@@ -29,7 +29,7 @@ final class HubUnderTest implements AutoCloseable {
     static final String BUCKET = "fieldhub";
 
     /** What ./fieldhub starts the hub with. */
-    static final String DEFAULT_JVM_OPTIONS = "-XX:+UseParallelGC";
+    static final String DEFAULT_JVM_OPTIONS = "-XX:+UseG1GC";
 
     final int mqttPort = freePort();
     final int httpPort = freePort();

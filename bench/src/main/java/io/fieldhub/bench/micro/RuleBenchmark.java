@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Threads;
  * shipped rule set onto that live state), in milliseconds.
  */
 @State(Scope.Benchmark)
-@Fork(jvmArgsAppend = "-XX:+UseParallelGC") // as ./fieldhub runs the hub
+@Fork(jvmArgsAppend = "-XX:+UseParallelGC") // the rule engine alone, at its highest throughput (the hub runs G1)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class RuleBenchmark {
