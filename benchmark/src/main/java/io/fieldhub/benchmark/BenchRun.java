@@ -15,7 +15,8 @@ import java.util.Map;
  * BENCHMARKS.md and written as JSON under bench/results/.
  *
  * <p>Settings are system properties: {@code rates} (comma-separated, default 1000,2000,5000,10000,20000,50000),
- * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (100: the broker intake moves one message at a time per connection), {@code ceilingCount} (200000),
+ * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (100: the broker intake moves one
+ * message at a time per connection), {@code ceilingCount} (200000),
  * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60).
  */
 public final class BenchRun {

@@ -162,12 +162,12 @@ public class BrokerIntake implements PublishInboundInterceptor {
         try {
             Exception failed = exchange.getException();
             Throwable handled = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+            InvalidTelemetryException badInput = ObjectHelper.getException(InvalidTelemetryException.class, handled);
             if (failed != null) {
                 output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR,
                         reason("FieldHub did not store this message (" + failed.getMessage() + "): send it again"));
-            } else if (ObjectHelper.getException(InvalidTelemetryException.class, handled) != null) {
-                output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                        reason(ObjectHelper.getException(InvalidTelemetryException.class, handled).getMessage()));
+            } else if (badInput != null) {
+                output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, reason(badInput.getMessage()));
             } else if (handled != null) {
                 output.preventPublishDelivery(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                         reason("FieldHub could not process this message and kept it as a dead letter: "

@@ -20,11 +20,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttPubAck;
@@ -99,7 +96,8 @@ class IngestBrokerRouteIT {
         assertThat(held.exchange().getMessage().getHeaders()).containsEntry("deviceId", "engine-7")
                 .containsEntry("messageId", "m-1").containsEntry("Content-Type", "application/json")
                 .containsEntry("ingestSource", "mqtt");
-        assertThat(held.exchange().getMessage().getBody(String.class)).isEqualTo("{\"metrics\":{\"temperature\":81.5}}");
+        assertThat(held.exchange().getMessage().getBody(String.class))
+                .isEqualTo("{\"metrics\":{\"temperature\":81.5}}");
         assertThat(ack.isComplete()).as("PUBACK while the flow still has the message").isFalse();
 
         held.finish();
@@ -162,32 +160,7 @@ class IngestBrokerRouteIT {
         start(Duration.ofSeconds(30));
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
         var watcher = new MqttAsyncClient(broker.url(), "watcher", new MemoryPersistence());
-        watcher.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                seen.add(topic);
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
+        watcher.setCallback((MessageArrived) (topic, message) -> seen.add(topic));
         watcher.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
         watcher.subscribe("devices/#", 1).waitForCompletion(10_000);
         try {

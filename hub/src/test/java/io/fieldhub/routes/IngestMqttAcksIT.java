@@ -16,15 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,7 +128,7 @@ class IngestMqttAcksIT {
      * Stands in for Camel's consumer and the flow: keeps what arrived and finishes each message after the delay
      * (milliseconds) {@code finishAfter} gives for its payload, or never when it gives {@code null}.
      */
-    private static final class Received implements MqttCallback {
+    private static final class Received implements MessageArrived {
         final List<MqttMessage> messages = new CopyOnWriteArrayList<>();
         final List<MqttMessage> finished = new CopyOnWriteArrayList<>();
         final Function<String, Integer> finishAfter;
@@ -162,26 +158,6 @@ class IngestMqttAcksIT {
                     return null;
                 }, delay, TimeUnit.MILLISECONDS);
             }
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }
