@@ -22,13 +22,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One run: connects, sends on every connection until the budget is spent, waits for the outstanding
- * acknowledgements and sums up. Each connection sends on its own thread; a progress line goes out every second.
+ * acknowledgements and sums up. A few sender threads tick the connections (see {@link Senders}); a progress line
+ * goes out every second.
  */
 public final class Simulation {
+
+    /** Enough to keep a few thousand connections paced; more would only compete with the broker for the cores. */
+    private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final SimulationSettings settings;
     private final PrintStream console;
@@ -52,7 +55,7 @@ public final class Simulation {
     public Summary run() throws InterruptedException {
         List<List<Device>> dealt = Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
         List<DeviceConnection> connections = connections(dealt);
-        List<ScheduledExecutorService> senders = new ArrayList<>();
+        Senders senders = null;
         ScheduledExecutorService reporter = Threads.single("simulator-progress");
         try {
             Connections.connectAll(connections, settings.url());
@@ -65,19 +68,22 @@ public final class Simulation {
             if (stopRequested) {
                 runBudget.end();
             }
+            List<Schedule> schedules = new ArrayList<>();
             for (int c = 0; c < connections.size(); c++) {
-                senders.add(Threads.single("simulator-connection-" + (c + 1)));
-                schedule(connections.get(c), dealt.get(c).size(), runBudget, startNanos).start(senders.get(c));
+                schedules.add(schedule(connections.get(c), dealt.get(c).size(), runBudget, startNanos));
             }
+            senders = new Senders(schedules, SENDER_THREADS, NanoClock.SYSTEM);
             progress.start(reporter, startNanos);
             runBudget.awaitOver();
-            Threads.finish(senders);
+            senders.finish();
             inflight.awaitIdle(settings.drainTimeout());
             long elapsedNanos = System.nanoTime() - startNanos;
             progress.stop();
             return summary(startedAt, elapsedNanos);
         } finally {
-            senders.forEach(ScheduledExecutorService::shutdownNow);
+            if (senders != null) {
+                senders.stopNow();
+            }
             reporter.shutdownNow();
             Connections.disconnectAll(connections);
         }
@@ -121,8 +127,7 @@ public final class Simulation {
         }
         // Each connection's share of the rate follows its share of the devices, so every device sends equally.
         double share = settings.rate() * devices / settings.devices();
-        return new PacedSchedule(new TokenBucket(share, originNanos), inflight, runBudget, connection,
-                NanoClock.SYSTEM);
+        return new PacedSchedule(new TokenBucket(share, originNanos), inflight, runBudget, connection);
     }
 
     private String announcement() {

@@ -53,8 +53,8 @@ public final class SimulateCommand implements Callable<Integer> {
     double rate;
 
     @Option(names = "--max-inflight", defaultValue = "1000", paramLabel = "N",
-            description = "Publishes awaiting acknowledgement, over all connections (default: 1000). The MQTT "
-                    + "client itself takes about 64 per connection and holds the sender beyond that.")
+            description = "Publishes awaiting acknowledgement, over all connections (default: 1000). Each "
+                    + "connection also keeps at most 32 awaiting acknowledgement.")
     int maxInflight;
 
     @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "TIME",

@@ -15,16 +15,20 @@ import io.fieldhub.simulator.payload.ReadingGenerator;
 import io.fieldhub.simulator.stats.RunStats;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * One MQTT 5 connection (clean start, no session) that publishes for several devices in turn, each to its own
- * topic. {@link #sendNext()} runs on the connection's single scheduler thread; acknowledgements arrive on the
+ * topic. {@link #sendNext()} runs on the sender thread that ticks this connection; acknowledgements arrive on the
  * client's threads. The client's "async" publish blocks its caller while about 64 publishes of the connection await
- * their acknowledgement (hivemq-mqtt-client#801), so it must never be called from an acknowledgement callback,
- * which runs on the thread that would unblock it.
+ * their acknowledgement (hivemq-mqtt-client#801), and a blocked sender thread would hold up every connection it
+ * ticks: so the connection reports itself not {@link #ready()} well before that.
  */
 public final class DeviceConnection implements Outbox {
+
+    /** Publishes of one connection awaiting their acknowledgement, kept below where the client's publish blocks. */
+    static final int WINDOW = 32;
 
     private final Mqtt5AsyncClient client;
     private final List<Device> devices;
@@ -32,6 +36,7 @@ public final class DeviceConnection implements Outbox {
     private final TelemetryMessages messages;
     private final RunStats stats;
     private final InflightLimit inflight;
+    private final AtomicInteger unacked = new AtomicInteger();
     private int next;
 
     public DeviceConnection(BrokerAddress broker, String clientId, List<Device> devices, ReadingGenerator readings,
@@ -66,6 +71,11 @@ public final class DeviceConnection implements Outbox {
     }
 
     @Override
+    public boolean ready() {
+        return unacked.get() < WINDOW;
+    }
+
+    @Override
     public void sendNext() {
         Device device = devices.get(next);
         next = (next + 1) % devices.size();
@@ -75,6 +85,7 @@ public final class DeviceConnection implements Outbox {
         Mqtt5Publish publish = messages.publish(device, seq, reading);
         stats.sent(reading.hot());
         long sentNanos = System.nanoTime();
+        unacked.incrementAndGet();
         try {
             client.publish(publish).whenComplete((result, failure) -> settle(sentNanos, result, failure));
         } catch (RuntimeException e) {
@@ -89,6 +100,7 @@ public final class DeviceConnection implements Outbox {
         } else {
             stats.failed(error);
         }
+        unacked.decrementAndGet();
         // Last, so that whoever waits for an idle window finds the outcome already counted.
         inflight.release();
     }

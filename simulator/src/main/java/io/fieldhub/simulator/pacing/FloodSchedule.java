@@ -1,13 +1,7 @@
 package io.fieldhub.simulator.pacing;
 
-import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-
-/** As fast as the broker acknowledges: sends whenever an in-flight slot is free, until the run is over. */
+/** As fast as the broker acknowledges: every tick fills the connection's free in-flight slots, until the run is over. */
 public final class FloodSchedule implements Schedule {
-
-    /** How often a sender waiting for a slot looks whether the run has ended meanwhile. */
-    private static final Duration RECHECK = Duration.ofMillis(100);
 
     private final InflightLimit inflight;
     private final RunBudget budget;
@@ -20,24 +14,16 @@ public final class FloodSchedule implements Schedule {
     }
 
     @Override
-    public void start(ScheduledExecutorService executor) {
-        executor.execute(this::run);
-    }
-
-    private void run() {
-        try {
-            while (!budget.isOver()) {
-                if (!inflight.tryAcquire(RECHECK)) {
-                    continue;
-                }
-                if (!budget.tryClaim()) {
-                    inflight.release();
-                    return;
-                }
-                outbox.sendNext();
+    public long tick(long nowNanos) {
+        long sent = 0;
+        while (outbox.ready() && inflight.tryAcquire()) {
+            if (!budget.tryClaim()) {
+                inflight.release();
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            outbox.sendNext();
+            sent++;
         }
+        return sent;
     }
 }

@@ -9,4 +9,9 @@ public interface Outbox {
      * gives the slot back when the publish is acknowledged or fails.
      */
     void sendNext();
+
+    /** Whether one more publish can go out now without holding up the sender thread. */
+    default boolean ready() {
+        return true;
+    }
 }

@@ -1,9 +1,16 @@
 package io.fieldhub.simulator.pacing;
 
-import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 
-/** Drives one connection's sends on that connection's own single thread. */
+/**
+ * Decides how many messages one connection sends at each tick of its sender thread. A sender thread ticks many
+ * connections' schedules in turn, so a tick never waits: what cannot go out now waits for a later tick.
+ */
 public interface Schedule {
 
-    void start(ScheduledExecutorService executor);
+    /** How often the sender threads tick. */
+    Duration TICK = Duration.ofMillis(5);
+
+    /** Sends what is due at {@code nowNanos}; returns how many were sent. */
+    long tick(long nowNanos);
 }

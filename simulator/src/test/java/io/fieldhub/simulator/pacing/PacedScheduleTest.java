@@ -3,20 +3,21 @@ package io.fieldhub.simulator.pacing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The schedule's tick driven by a fake clock, as its scheduler would drive it every 5 ms. */
 class PacedScheduleTest {
 
-    private static final Duration TICK = Duration.ofNanos(PacedSchedule.TICK_MICROS * 1000);
+    private static final Duration TICK = Schedule.TICK;
 
     private final FakeClock clock = new FakeClock();
     private final AtomicLong sent = new AtomicLong();
     private final Outbox countingOutbox = sent::incrementAndGet;
 
     private PacedSchedule schedule(double rate, InflightLimit inflight, RunBudget budget) {
-        return new PacedSchedule(new TokenBucket(rate, clock.nanoTime()), inflight, budget, countingOutbox, clock);
+        return new PacedSchedule(new TokenBucket(rate, clock.nanoTime()), inflight, budget, countingOutbox);
     }
 
     /** Ticks as the scheduler does: at once, then every tick, while before the end. */
@@ -64,6 +65,29 @@ class PacedScheduleTest {
             inflight.release();
         }
         assertThat(schedule.tick(clock.nanoTime())).isEqualTo(10);
+    }
+
+    @Test
+    void aConnectionWithoutRoomKeepsItsTokensForLater() {
+        AtomicBoolean ready = new AtomicBoolean(false);
+        Outbox busyOutbox = new Outbox() {
+            @Override
+            public void sendNext() {
+                sent.incrementAndGet();
+            }
+
+            @Override
+            public boolean ready() {
+                return ready.get();
+            }
+        };
+        PacedSchedule schedule = new PacedSchedule(new TokenBucket(200, clock.nanoTime()), new InflightLimit(1000),
+                new RunBudget(0, null, clock, clock.nanoTime()), busyOutbox);
+
+        assertThat(runFor(Duration.ofMillis(500), schedule)).isZero();
+        ready.set(true);
+        // Due by 500 ms at 200/s: the one at the origin and one every 5 ms after it.
+        assertThat(schedule.tick(clock.nanoTime())).isEqualTo(101);
     }
 
     @Test
