@@ -51,6 +51,12 @@ final class RampStep {
         this.simulator = simulator;
     }
 
+    /**
+     * What the embedded broker lets a connection have unacknowledged (HiveMQ's default receive maximum). A fleet
+     * has no window shared by all devices, so the simulator's run-wide limit is set to what the connections allow.
+     */
+    private static final int BROKER_RECEIVE_MAXIMUM = 10;
+
     private int runs;
 
     Result run(int rate, int seconds, int devices, int connections) throws Exception {
@@ -58,7 +64,8 @@ final class RampStep {
         double cpuBefore = hub.cpuSeconds();
         long start = System.nanoTime();
         JsonNode summary = simulator.run(runId, "--url", hub.mqttUrl(), "--devices", "" + devices,
-                "--connections", "" + connections, "--rate", "" + rate, "--duration", seconds + "s");
+                "--connections", "" + connections, "--rate", "" + rate, "--duration", seconds + "s",
+                "--max-inflight", "" + connections * BROKER_RECEIVE_MAXIMUM);
         long acked = summary.path("acked").asLong();
         long simulatorEnd = System.nanoTime();
         String like = runId + "-%";
