@@ -2,6 +2,7 @@ package io.fieldhub.archive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,12 +152,9 @@ public class ArchiveWriter {
                 .put("deviceId", rs.getString("device_id"))
                 .put("ts", ts.toString())
                 .put("receivedAt", receivedAt.toString());
-        try {
-            json.set("metrics", mapper.readTree(rs.getString("metrics")));
-            json.set("tags", mapper.readTree(rs.getString("tags")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable JSON in telemetry row " + rs.getLong("id"), e);
-        }
+        // as PostgreSQL prints them (jsonb text is one line of valid JSON): not parsed only to be written again
+        json.putRawValue("metrics", new RawValue(rs.getString("metrics")));
+        json.putRawValue("tags", new RawValue(rs.getString("tags")));
         json.put("traceId", rs.getString("trace_id"));
         return new Row(rs.getLong("id"), ts, receivedAt, json);
     }

@@ -1,6 +1,7 @@
 package io.fieldhub.config;
 
 import io.fieldhub.ingest.BrokerIntake;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fieldhub.ingest.OrderedAckMqttClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,8 +36,8 @@ class MqttBeans {
 
     @Bean
     @ConditionalOnExpression("${hub.mqtt.embedded} and '${hub.mqtt.intake}'.equalsIgnoreCase('broker')")
-    BrokerIntake brokerIntake(HubProperties hub) {
-        return new BrokerIntake(hub.mqtt().storeTimeout());
+    BrokerIntake brokerIntake(HubProperties hub, MeterRegistry meters) {
+        return new BrokerIntake(hub.mqtt().storeTimeout(), meters);
     }
 
     /** The broker intake starts handing over once Camel's routes run; publishes that come earlier wait. */

@@ -15,9 +15,12 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import io.fieldhub.telemetry.InvalidTelemetryException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -64,14 +67,31 @@ public class BrokerIntake implements PublishInboundInterceptor {
     private record Flow(CamelContext camel, AsyncProducer producer) {
     }
 
+    /** Interception to PUBACK, per answer; Camel's route timings are off on the per-message routes (cost). */
+    public static final String PUBACK_METRIC = "fieldhub.mqtt.puback";
+
     private final Duration storeTimeout;
     private final String notStoredInTime;
+    private final Timer stored;
+    private final Timer badInput;
+    private final Timer deadLetter;
+    private final Timer sendAgain;
     /** Completed when Camel has started; publishes that come earlier wait for it. */
     private final CompletableFuture<Flow> flow = new CompletableFuture<>();
 
-    public BrokerIntake(Duration storeTimeout) {
+    public BrokerIntake(Duration storeTimeout, MeterRegistry meters) {
         this.storeTimeout = storeTimeout;
         this.notStoredInTime = "FieldHub did not store this message within " + storeTimeout + ": send it again";
+        this.stored = pubackTimer(meters, "stored");
+        this.badInput = pubackTimer(meters, "bad-input");
+        this.deadLetter = pubackTimer(meters, "dead-letter");
+        this.sendAgain = pubackTimer(meters, "send-again");
+    }
+
+    private static Timer pubackTimer(MeterRegistry meters, String outcome) {
+        return Timer.builder(PUBACK_METRIC).tag("outcome", outcome)
+                .description("From the broker handing a telemetry publish over to its PUBACK being decided")
+                .register(meters);
     }
 
     /** The extension the embedded broker runs: it puts this interceptor on every connection. */
@@ -121,13 +141,14 @@ public class BrokerIntake implements PublishInboundInterceptor {
         }
         Async<PublishInboundOutput> async = output.async(storeTimeout, TimeoutFallback.FAILURE,
                 AckReasonCode.UNSPECIFIED_ERROR, notStoredInTime);
+        long startNanos = System.nanoTime();
         flow.thenAccept(f -> {
             Exchange exchange = exchange(f.camel(), publish);
             try {
-                f.producer().process(exchange, doneSync -> settle(exchange, async));
+                f.producer().process(exchange, doneSync -> settle(exchange, async, startNanos));
             } catch (RuntimeException e) {
                 exchange.setException(e);
-                settle(exchange, async);
+                settle(exchange, async, startNanos);
             }
         });
     }
@@ -157,29 +178,35 @@ public class BrokerIntake implements PublishInboundInterceptor {
     }
 
     /** The PUBACK the device gets for what the flow did with its message. */
-    private void settle(Exchange exchange, Async<PublishInboundOutput> async) {
+    private void settle(Exchange exchange, Async<PublishInboundOutput> async, long startNanos) {
         PublishInboundOutput output = async.getOutput();
+        Timer answered = sendAgain;
         try {
             Exception failed = exchange.getException();
             Throwable handled = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
-            InvalidTelemetryException badInput = ObjectHelper.getException(InvalidTelemetryException.class, handled);
+            InvalidTelemetryException invalid = ObjectHelper.getException(InvalidTelemetryException.class, handled);
             if (failed != null) {
                 output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR,
                         reason("FieldHub did not store this message (" + failed.getMessage() + "): send it again"));
-            } else if (badInput != null) {
-                output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, reason(badInput.getMessage()));
+            } else if (invalid != null) {
+                output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, reason(invalid.getMessage()));
+                answered = badInput;
             } else if (handled != null) {
                 output.preventPublishDelivery(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                         reason("FieldHub could not process this message and kept it as a dead letter: "
                                 + handled.getMessage()));
+                answered = deadLetter;
             } else {
                 output.preventPublishDelivery(AckReasonCode.SUCCESS);
+                answered = stored;
             }
         } catch (RuntimeException e) {
             // HiveMQ has already answered the device (the store timeout passed); it was told to send again.
             LOG.debug("MQTT intake: publish settled after HiveMQ had answered it", e);
+            answered = sendAgain;
         } finally {
             async.resume();
+            answered.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         }
     }
 

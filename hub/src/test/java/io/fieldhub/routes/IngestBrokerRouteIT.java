@@ -7,6 +7,8 @@ import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.Ingest;
 import io.fieldhub.telemetry.InvalidTelemetryException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,6 +48,7 @@ class IngestBrokerRouteIT {
     MqttAsyncClient device;
     /** The rest of the flow (decode, rules, store): holds each message until the test finishes it. */
     final HeldFlow flow = new HeldFlow();
+    final MeterRegistry meters = new SimpleMeterRegistry();
 
     void start(Duration storeTimeout) throws Exception {
         BrokerIntake intake = startBroker(storeTimeout);
@@ -54,7 +57,7 @@ class IngestBrokerRouteIT {
 
     /** The broker with the intake, and the device connected; the flow not started yet. */
     BrokerIntake startBroker(Duration storeTimeout) throws Exception {
-        BrokerIntake intake = new BrokerIntake(storeTimeout);
+        BrokerIntake intake = new BrokerIntake(storeTimeout, meters);
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", RouteHarness.freePort(), true,
                 intake.extension());
         broker.start();
@@ -103,6 +106,12 @@ class IngestBrokerRouteIT {
         held.finish();
         ack.waitForCompletion(DEADLINE.toMillis());
         assertThat(ack.getReasonCodes()).containsExactly(0);
+        assertThat(pubacks("stored")).isEqualTo(1);
+    }
+
+    /** How many PUBACKs with this outcome the hub's metrics have counted. */
+    long pubacks(String outcome) {
+        return meters.get(BrokerIntake.PUBACK_METRIC).tag("outcome", outcome).timer().count();
     }
 
     @Test
@@ -118,6 +127,8 @@ class IngestBrokerRouteIT {
             assertThat(letter.messageId()).isEqualTo("bad-1");
             assertThat(new String(letter.payload(), StandardCharsets.UTF_8)).contains("hot");
         });
+        assertThat(pubacks("bad-input")).isEqualTo(1);
+        assertThat(pubacks("stored")).isZero();
     }
 
     @Test
