@@ -37,7 +37,7 @@ public final class BenchRun {
 
         System.out.println("1/3 broker ceiling: simulator -> embedded broker -> counting subscriber");
         var ceiling = BrokerCeiling.measure(simulator, work, HubUnderTest.freePort(), devices, connections,
-                Long.getLong("ceilingCount", 200_000L));
+                Long.getLong("ceilingCount", 200_000L), rates, seconds);
         System.out.printf("    published %.0f msg/s, delivered %.0f msg/s%n", ceiling.publishRate(),
                 ceiling.deliveredRate());
 

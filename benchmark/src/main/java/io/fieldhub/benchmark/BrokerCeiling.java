@@ -2,7 +2,11 @@ package io.fieldhub.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldhub.embedded.EmbeddedBroker;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -17,15 +21,28 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * Phase 1: the simulator against the hub's own broker (same build, same persistent session settings) with a plain
- * subscriber that only counts. What the hub reaches is judged against this.
+ * subscriber that only counts. First as fast as it goes (the ceiling the hub is judged against), then at the
+ * ramp's rates, for the latency the broker and the simulator alone cost on this machine at each rate: the floor
+ * under the hub's own figures.
  */
 final class BrokerCeiling {
 
-    record Result(long sent, long received, double publishRate, double deliveredRate) {
+    /**
+     * @param paced the broker alone at each of the ramp's rates, up to the first it could not keep up with
+     */
+    record Result(long sent, long received, double publishRate, double deliveredRate, List<Paced> paced) {
     }
 
-    static Result measure(SimulatorRun simulator, Path dir, int port, int devices, int connections, long count)
-            throws Exception {
+    /**
+     * One rate, broker alone. {@code pubackMs}: publish to PUBACK (p50, p95, p99) as the simulator saw it;
+     * {@code deliveredMs}: device send time ({@code ts}) to the counting subscriber's receipt.
+     */
+    record Paced(int offered, double ackedRate, double deliveredRate, double[] pubackMs, double[] deliveredMs,
+                 boolean keptUp) {
+    }
+
+    static Result measure(SimulatorRun simulator, Path dir, int port, int devices, int connections, long count,
+                          List<Integer> rates, int seconds) throws Exception {
         try (var broker = new EmbeddedBroker(dir.resolve("ceiling-broker"), "127.0.0.1", port, true)) {
             broker.start();
             var counter = new Counter();
@@ -36,25 +53,85 @@ final class BrokerCeiling {
             subscriber.setCallback(counter);
             subscriber.connect(options);
             subscriber.subscribe("devices/+/telemetry", 1);
-            JsonNode summary = simulator.run("ceiling", "--url", broker.url(), "--devices", "" + devices,
-                    "--connections", "" + connections, "--rate", "0", "--count", "" + count);
-            long acked = summary.path("acked").asLong();
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (counter.received.get() < acked && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(50_000_000L);
+            try {
+                JsonNode summary = simulator.run("ceiling", "--url", broker.url(), "--devices", "" + devices,
+                        "--connections", "" + connections, "--rate", "0", "--count", "" + count);
+                long acked = summary.path("acked").asLong();
+                counter.awaitCount(acked);
+                double seconds0 = (counter.last.get() - counter.first.get()) / 1e9;
+                double delivered = counter.received.get() / Math.max(seconds0, 1e-3);
+                List<Paced> paced = new ArrayList<>();
+                for (int rate : rates) {
+                    Paced step = paced(simulator, broker, counter, rate, seconds, devices, connections);
+                    paced.add(step);
+                    System.out.printf("    broker alone at %d msg/s: acked %.0f/s, PUBACK p50/p99 %.0f / %.0f ms, "
+                                    + "to subscriber p50/p99 %.0f / %.0f ms%s%n", rate, step.ackedRate(),
+                            step.pubackMs()[0], step.pubackMs()[2], step.deliveredMs()[0], step.deliveredMs()[2],
+                            step.keptUp() ? "" : ", FELL BEHIND");
+                    if (!step.keptUp()) {
+                        break;
+                    }
+                }
+                return new Result(summary.path("sent").asLong(), counter.received.get(),
+                        summary.path("ackedRate").asDouble(), delivered, paced);
+            } finally {
+                subscriber.disconnect();
+                subscriber.close();
             }
-            subscriber.disconnect();
-            subscriber.close();
-            double seconds = (counter.last.get() - counter.first.get()) / 1e9;
-            return new Result(summary.path("sent").asLong(), counter.received.get(),
-                    summary.path("ackedRate").asDouble(), counter.received.get() / Math.max(seconds, 1e-3));
         }
     }
 
+    private static Paced paced(SimulatorRun simulator, EmbeddedBroker broker, Counter counter, int rate, int seconds,
+                               int devices, int connections) throws Exception {
+        counter.startTiming((int) Math.min(Integer.MAX_VALUE - 8, (long) rate * seconds * 2));
+        long before = counter.received.get();
+        JsonNode summary = simulator.run("ceiling-r" + rate, "--url", broker.url(), "--devices", "" + devices,
+                "--connections", "" + connections, "--rate", "" + rate, "--duration", seconds + "s",
+                "--max-inflight", "" + connections * RampStep.BROKER_RECEIVE_MAXIMUM);
+        long acked = summary.path("acked").asLong();
+        counter.awaitCount(before + acked);
+        JsonNode latency = summary.path("latencyMs");
+        double ackedRate = summary.path("ackedRate").asDouble();
+        return new Paced(rate, ackedRate, (counter.received.get() - before) / summary.path("elapsedSeconds")
+                .asDouble(1), new double[] {latency.path("p50").asDouble(), latency.path("p95").asDouble(),
+                latency.path("p99").asDouble()}, counter.stopTiming(), ackedRate >= RampStep.KEPT_UP * rate);
+    }
+
+    /** Counts what the broker delivers and, while timing, how long after its send time each arrived. */
     private static final class Counter implements MqttCallback {
+        private static final byte[] TS = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
+
         final AtomicLong received = new AtomicLong();
         final AtomicLong first = new AtomicLong();
         final AtomicLong last = new AtomicLong();
+        /** Written only by Paho's one callback thread; read after the run. */
+        private volatile long[] delays;
+        private int timed;
+
+        void awaitCount(long count) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (received.get() < count && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(50_000_000L);
+            }
+        }
+
+        void startTiming(int capacity) {
+            timed = 0;
+            delays = new long[capacity];
+        }
+
+        /** p50, p95 and p99 of the delays recorded since {@link #startTiming}, in milliseconds. */
+        double[] stopTiming() {
+            long[] recorded = Arrays.copyOf(delays, timed);
+            delays = null;
+            Arrays.sort(recorded);
+            double[] percentiles = new double[3];
+            double[] at = {0.50, 0.95, 0.99};
+            for (int i = 0; i < at.length && recorded.length > 0; i++) {
+                percentiles[i] = recorded[(int) Math.min(recorded.length - 1, Math.ceil(at[i] * recorded.length) - 1)];
+            }
+            return percentiles;
+        }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
@@ -63,6 +140,40 @@ final class BrokerCeiling {
                 first.set(now);
             }
             last.set(now);
+            long[] timing = delays;
+            if (timing != null && timed < timing.length) {
+                long ts = sendTime(message.getPayload());
+                if (ts > 0) {
+                    timing[timed++] = System.currentTimeMillis() - ts;
+                }
+            }
+        }
+
+        /** The simulator's JSON puts {@code "ts":<epoch millis>} first; 0 when it is not there. */
+        private static long sendTime(byte[] payload) {
+            int at = indexOf(payload, TS);
+            if (at < 0) {
+                return 0;
+            }
+            long ts = 0;
+            for (int i = at + TS.length; i < payload.length && payload[i] >= '0' && payload[i] <= '9'; i++) {
+                ts = ts * 10 + (payload[i] - '0');
+            }
+            return ts;
+        }
+
+        private static int indexOf(byte[] payload, byte[] what) {
+            int limit = Math.min(payload.length, 64) - what.length;
+            outer:
+            for (int i = 0; i <= limit; i++) {
+                for (int j = 0; j < what.length; j++) {
+                    if (payload[i + j] != what[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
         }
 
         @Override

@@ -55,7 +55,10 @@ final class RampStep {
      * What the embedded broker lets a connection have unacknowledged (HiveMQ's default receive maximum). A fleet
      * has no window shared by all devices, so the simulator's run-wide limit is set to what the connections allow.
      */
-    private static final int BROKER_RECEIVE_MAXIMUM = 10;
+    static final int BROKER_RECEIVE_MAXIMUM = 10;
+
+    /** A rate is kept up when at least this share of it is acknowledged. */
+    static final double KEPT_UP = 0.95;
 
     private int runs;
 
@@ -95,7 +98,7 @@ final class RampStep {
                 """ + RAISED_BY_RUN, like);
         long n = ((Number) rows.get("n")).longValue();
         double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();
-        boolean keptUp = summary.path("ackedRate").asDouble() >= 0.95 * rate && drainSeconds <= 10;
+        boolean keptUp = summary.path("ackedRate").asDouble() >= KEPT_UP * rate && drainSeconds <= 10;
         return new Result(rate, summary.path("sent").asLong(), acked, summary.path("ackedRate").asDouble(), n,
                 ((Number) rows.get("d")).longValue(), archived(runId), ((Number) alerts.get("n")).longValue(),
                 ((Number) alerts.get("e")).longValue(), span > 0 ? n / span : 0, drainSeconds,

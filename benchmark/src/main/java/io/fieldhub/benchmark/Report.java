@@ -67,6 +67,18 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Broker ceiling: published %.0f msg/s, delivered to a counting "
                 + "subscriber %.0f msg/s (%d sent).%n%n", ceiling.publishRate(), ceiling.deliveredRate(),
                 ceiling.sent()));
+        if (!ceiling.paced().isEmpty()) {
+            md.append("The broker alone at the ramp's rates (no hub; same simulator settings, counting "
+                    + "subscriber):\n\n");
+            md.append("| offered msg/s | acked msg/s | delivered msg/s | PUBACK p50 / p95 / p99 ms | send → "
+                    + "subscriber p50 / p95 / p99 ms | kept up |\n|---|---|---|---|---|---|\n");
+            for (BrokerCeiling.Paced p : ceiling.paced()) {
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %s | %s | %s |%n", p.offered(),
+                        p.ackedRate(), p.deliveredRate(), ms(p.pubackMs(), 0, 1, 2), ms(p.deliveredMs(), 0, 1, 2),
+                        p.keptUp() ? "yes" : "no"));
+            }
+            md.append("\nThe hub:\n\n");
+        }
         md.append("| offered msg/s | acked msg/s | stored msg/s | drain s | SQL p50 / p95 / p99 ms | of which "
                 + "device → hub | of which in hub | new-alert email p99 ms | alerts raised = emailed | hub cores "
                 + "| heap MB | RSS MB | sent = acked = rows = archived, dups | kept up |\n");
