@@ -34,8 +34,9 @@ final class BrokerCeiling {
     }
 
     /**
-     * One rate, broker alone. {@code pubackMs}: publish to PUBACK (p50, p95, p99) as the simulator saw it;
-     * {@code deliveredMs}: device send time ({@code ts}) to the counting subscriber's receipt.
+     * One rate, broker alone. {@code deliveredRate}: what reached the subscriber while the simulator sent;
+     * {@code pubackMs}: publish to PUBACK (p50, p95, p99) as the simulator saw it; {@code deliveredMs}: device send
+     * time ({@code ts}) to the counting subscriber's receipt. Kept up: both rates at least 95 % of the offered.
      */
     record Paced(int offered, double ackedRate, double deliveredRate, double[] pubackMs, double[] deliveredMs,
                  boolean keptUp) {
@@ -88,13 +89,14 @@ final class BrokerCeiling {
         JsonNode summary = simulator.run("ceiling-r" + rate, "--url", broker.url(), "--devices", "" + devices,
                 "--connections", "" + connections, "--rate", "" + rate, "--duration", seconds + "s",
                 "--max-inflight", "" + connections * RampStep.BROKER_RECEIVE_MAXIMUM);
-        long acked = summary.path("acked").asLong();
-        counter.awaitCount(before + acked);
+        // what reached the subscriber while the simulator sent: a subscriber falling behind is a backlog growing
+        double deliveredRate = (counter.received.get() - before) / summary.path("elapsedSeconds").asDouble(1);
+        counter.awaitCount(before + summary.path("acked").asLong());
         JsonNode latency = summary.path("latencyMs");
         double ackedRate = summary.path("ackedRate").asDouble();
-        return new Paced(rate, ackedRate, (counter.received.get() - before) / summary.path("elapsedSeconds")
-                .asDouble(1), new double[] {latency.path("p50").asDouble(), latency.path("p95").asDouble(),
-                latency.path("p99").asDouble()}, counter.stopTiming(), ackedRate >= RampStep.KEPT_UP * rate);
+        boolean keptUp = ackedRate >= RampStep.KEPT_UP * rate && deliveredRate >= RampStep.KEPT_UP * rate;
+        return new Paced(rate, ackedRate, deliveredRate, new double[] {latency.path("p50").asDouble(),
+                latency.path("p95").asDouble(), latency.path("p99").asDouble()}, counter.stopTiming(), keptUp);
     }
 
     /** Counts what the broker delivers and, while timing, how long after its send time each arrived. */
