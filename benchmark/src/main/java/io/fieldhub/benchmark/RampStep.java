@@ -20,12 +20,13 @@ final class RampStep {
     /**
      * One step's figures. {@code raised} counts the alerts this step's readings opened (their RAISED transition),
      * {@code emailed} those of them emailed; {@code emailLatencyMs} is device time of the reading that opened an
-     * alert to its email accepted by SMTP. Later hot readings of an open alert update it and send no email.
+     * alert to its email accepted by SMTP, {@code emailAfterStoredMs} the part of it after that reading was stored
+     * (rules, fan-out, the email outbox and SMTP). Later hot readings of an open alert update it and send no email.
      */
     record Result(int offered, long sent, long acked, double ackedRate, long rows, long distinctRows, long archived,
                   long raised, long emailed, double storedRate, double drainSeconds, double[] sqlLatencyMs,
-                  double[] toHubMs, double[] inHubMs, double[] emailLatencyMs, double coresUsed, long heapMb,
-                  long rssMb, boolean keptUp) {
+                  double[] toHubMs, double[] inHubMs, double[] emailLatencyMs, double[] emailAfterStoredMs,
+                  double coresUsed, long heapMb, long rssMb, boolean keptUp) {
 
         boolean countsHold() {
             return sent == acked && acked == rows && rows == distinctRows && rows == archived && raised == emailed;
@@ -94,7 +95,11 @@ final class RampStep {
         Map<String, Object> alerts = hub.jdbc().queryForMap("""
                 select count(*) as n, count(n.sent_at) as e,
                        percentile_cont(array[0.5, 0.95, 0.99]) within group
-                           (order by extract(epoch from n.sent_at - a.first_ts) * 1000) as p
+                           (order by extract(epoch from n.sent_at - a.first_ts) * 1000) as p,
+                       percentile_cont(array[0.5, 0.95, 0.99]) within group
+                           (order by extract(epoch from n.sent_at - (select m.stored_at from telemetry m
+                                                                     where m.message_id = a.first_message_id))
+                                     * 1000) as after
                 """ + RAISED_BY_RUN, like);
         long n = ((Number) rows.get("n")).longValue();
         double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();
@@ -103,7 +108,7 @@ final class RampStep {
                 ((Number) rows.get("d")).longValue(), archived(runId), ((Number) alerts.get("n")).longValue(),
                 ((Number) alerts.get("e")).longValue(), span > 0 ? n / span : 0, drainSeconds,
                 percentiles(rows.get("p")), percentiles(rows.get("broker")), percentiles(rows.get("hub")),
-                percentiles(alerts.get("p")), cores, heap, rss, keptUp);
+                percentiles(alerts.get("p")), percentiles(alerts.get("after")), cores, heap, rss, keptUp);
     }
 
     /** Archived records of this run: every new object downloaded, decompressed and its lines counted. */
