@@ -26,6 +26,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Unacknowledged messages in flight to one subscriber; see {@link #start()}. */
     static final int INFLIGHT_WINDOW = 5_000;
 
+    /**
+     * HiveMQ's extension task executors. Each is one thread that, whenever a task arrives or an asynchronous one
+     * ends, walks the queue of every connection it serves. The hub's broker intake keeps an asynchronous task open
+     * per connection until the message is stored, so with HiveMQ's default (one executor per core) 1,000 devices
+     * cost a walk of ~500 queues per message: 15-23 % of the hub's CPU at 10,000 msg/s (BENCHMARKS.md). More
+     * executors, fewer queues each; a connection always uses the same one, so its publishes stay in order.
+     */
+    static final int EXTENSION_EXECUTORS = 32;
+
     private final Path dataFolder;
     private final Path extensionsFolder;
     private final String bindAddress;
@@ -63,6 +72,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         // HiveMQ sends a subscriber at most 50 unacknowledged messages. The hub acknowledges a message only when
         // its batch has committed, so 50 would cap ingest at 50 per commit; this internal knob is not in config.xml.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
+        InternalConfigurations.EXTENSION_TASK_QUEUE_EXECUTOR_THREADS_COUNT.set(EXTENSION_EXECUTORS);
         EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(configFolder)
                 .withDataFolder(dataFolder)
