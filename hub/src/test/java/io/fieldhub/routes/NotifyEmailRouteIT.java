@@ -7,7 +7,10 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.fieldhub.notify.channel.SendFailures;
 import io.fieldhub.notify.email.AlertEmailComposer;
+import io.fieldhub.notify.email.PooledMailSender;
 import io.fieldhub.notify.email.SmtpErrors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;
@@ -45,6 +48,8 @@ class NotifyEmailRouteIT {
     static int smtpPort;
     GreenMail smtp;
     RouteHarness hub;
+    final MeterRegistry meters = new SimpleMeterRegistry();
+    PooledMailSender sender;
 
     @BeforeAll
     static void startDatabase() throws IOException {
@@ -70,6 +75,9 @@ class NotifyEmailRouteIT {
     void stop() {
         if (hub != null) {
             hub.close();
+        }
+        if (sender != null) {
+            sender.close();
         }
         smtp.stop();
     }
@@ -182,6 +190,35 @@ class NotifyEmailRouteIT {
     }
 
     @Test
+    void emailsOneAfterAnotherShareOneSmtpConnectionAndOneTheServerDroppedIsReplacedWithoutAFailedAttempt()
+            throws Exception {
+        startMailRoute();
+        long alert = outbox.alert("engine-7", 95.5, 1);
+        for (int i = 0; i < 4; i++) {
+            long id = outbox.notification(outbox.transition(alert, i == 0 ? "RAISED" : "ESCALATED", i, "rules"),
+                    alert, "email", "maria", "maria@plant-1.example");
+            await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
+        }
+        assertThat(smtp.getReceivedMessages()).hasSize(4);
+        assertThat(connectionsOpened()).as("four emails, one connection").isEqualTo(1);
+
+        // the server goes away and comes back between two emails, as one closing idle connections does
+        smtp.stop();
+        smtp = startSmtp();
+        long afterRestart = outbox.notification(outbox.transition(alert, "CLEARED", 3, "rules"), alert, "email",
+                "maria", "maria@plant-1.example");
+
+        await().atMost(DEADLINE).until(() -> outbox.state(afterRestart).equals("SENT"));
+        assertThat(outbox.outcomes(afterRestart)).as("the dead connection was found out before use")
+                .containsExactly("SENT");
+        assertThat(connectionsOpened()).isEqualTo(2);
+    }
+
+    private double connectionsOpened() {
+        return meters.get("fieldhub.mail.connections.opened").functionCounter().count();
+    }
+
+    @Test
     void manyFailuresOpenTheCircuitAndEveryEmailIsDeliveredOnceAfterRecovery() throws Exception {
         hub = mailRoute().property("hub.mail.circuit.open-seconds", 2).property("hub.mail.circuit.min-calls", 4)
                 .start();
@@ -267,7 +304,9 @@ class NotifyEmailRouteIT {
     }
 
     private RouteHarness route() {
+        sender = new PooledMailSender("127.0.0.1", smtpPort, null, null, false, Duration.ofSeconds(10), meters);
         return new RouteHarness()
+                .bind("alertMailSender", sender)
                 .property("hub.mail.port", smtpPort)
                 .property("hub.mail.from", "fieldhub@plant-1.example")
                 .property("hub.mail.poll-interval", 100)

@@ -14,6 +14,7 @@ import io.fieldhub.notify.NotificationRouting;
 import io.fieldhub.notify.Wakeups;
 import io.fieldhub.notify.channel.SendFailures;
 import io.fieldhub.notify.email.AlertEmailComposer;
+import io.fieldhub.notify.email.PooledMailSender;
 import io.fieldhub.notify.email.SmtpErrors;
 import io.fieldhub.store.WarmStore;
 import io.fieldhub.telemetry.TelemetryRecord;
@@ -62,6 +63,7 @@ class NotifyWakeupsIT {
     static int smtpPort;
     GreenMail smtp;
     RouteHarness hub;
+    PooledMailSender sender;
     AlertLifecycle lifecycle;
     WarmStore warmStore;
 
@@ -101,6 +103,9 @@ class NotifyWakeupsIT {
         }
         if (warmStore != null) {
             warmStore.drainAndStop();
+        }
+        if (sender != null) {
+            sender.close();
         }
         smtp.stop();
     }
@@ -175,6 +180,8 @@ class NotifyWakeupsIT {
                 new SimpleMeterRegistry(), wakeups::fanOut);
         warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
                 new SimpleMeterRegistry());
+        sender = new PooledMailSender("127.0.0.1", smtpPort, null, null, false, Duration.ofSeconds(10),
+                new SimpleMeterRegistry());
         hub.property("hub.notify.fanout-interval", "1h")
                 .property("hub.notify.digest-check", "1h")
                 .property("hub.notify.batch-size", fanOutBatch)
@@ -189,6 +196,7 @@ class NotifyWakeupsIT {
                         wakeups::channel))
                 .bind("notificationOutbox", outbox.outbox())
                 .bind("alertEmailComposer", new AlertEmailComposer(ChannelOutbox.PUBLIC_URL))
+                .bind("alertMailSender", sender)
                 .bind("emailFailures", new SendFailures(outbox.outbox(), "email", SmtpErrors::isPermanent))
                 .routes("store-warm.camel.yaml", "notify-fanout.camel.yaml", "notify-email.camel.yaml")
                 // an hour apart they would not fire during the test, but the fan-out's first tick comes a second
