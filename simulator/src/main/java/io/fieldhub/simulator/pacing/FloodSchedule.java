@@ -1,6 +1,6 @@
 package io.fieldhub.simulator.pacing;
 
-/** As fast as the broker acknowledges: every tick fills the connection's free in-flight slots, until the run is over. */
+/** As fast as acknowledged: every tick fills the connection's free in-flight slots until the run is over. */
 public final class FloodSchedule implements Schedule {
 
     private final InflightLimit inflight;
