@@ -15,15 +15,6 @@ public final class FloodSchedule implements Schedule {
 
     @Override
     public long tick(long nowNanos) {
-        long sent = 0;
-        while (outbox.ready() && inflight.tryAcquire()) {
-            if (!budget.tryClaim()) {
-                inflight.release();
-                break;
-            }
-            outbox.sendNext();
-            sent++;
-        }
-        return sent;
+        return Schedule.send(Long.MAX_VALUE, outbox, inflight, budget);
     }
 }

@@ -21,15 +21,7 @@ public final class PacedSchedule implements Schedule {
     @Override
     public long tick(long nowNanos) {
         long due = bucket.take(nowNanos);
-        long sent = 0;
-        while (sent < due && outbox.ready() && inflight.tryAcquire()) {
-            if (!budget.tryClaim()) {
-                inflight.release();
-                break;
-            }
-            outbox.sendNext();
-            sent++;
-        }
+        long sent = Schedule.send(due, outbox, inflight, budget);
         bucket.refund(due - sent);
         return sent;
     }

@@ -13,4 +13,21 @@ public interface Schedule {
 
     /** Sends what is due at {@code nowNanos}; returns how many were sent. */
     long tick(long nowNanos);
+
+    /**
+     * Sends up to {@code atMost} messages, each while the connection has room, an in-flight slot is free and the
+     * run's budget allows one more; returns how many were sent.
+     */
+    static long send(long atMost, Outbox outbox, InflightLimit inflight, RunBudget budget) {
+        long sent = 0;
+        while (sent < atMost && outbox.ready() && inflight.tryAcquire()) {
+            if (!budget.tryClaim()) {
+                inflight.release();
+                break;
+            }
+            outbox.sendNext();
+            sent++;
+        }
+        return sent;
+    }
 }
