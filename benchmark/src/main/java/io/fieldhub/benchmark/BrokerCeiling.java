@@ -1,8 +1,11 @@
 package io.fieldhub.benchmark;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldhub.embedded.EmbeddedBroker;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,8 +62,8 @@ final class BrokerCeiling {
                         "--connections", "" + connections, "--rate", "0", "--count", "" + count);
                 long acked = summary.path("acked").asLong();
                 counter.awaitCount(acked);
-                double seconds0 = (counter.last.get() - counter.first.get()) / 1e9;
-                double delivered = counter.received.get() / Math.max(seconds0, 1e-3);
+                double floodSeconds = (counter.last.get() - counter.first.get()) / 1e9;
+                double delivered = counter.received.get() / Math.max(floodSeconds, 1e-3);
                 List<Paced> paced = new ArrayList<>();
                 for (int rate : rates) {
                     Paced step = paced(simulator, broker, counter, rate, seconds, devices, connections);
@@ -101,7 +104,7 @@ final class BrokerCeiling {
 
     /** Counts what the broker delivers and, while timing, how long after its send time each arrived. */
     private static final class Counter implements MqttCallback {
-        private static final byte[] TS = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
+        private static final JsonFactory JSON = new JsonFactory();
 
         final AtomicLong received = new AtomicLong();
         final AtomicLong first = new AtomicLong();
@@ -151,31 +154,23 @@ final class BrokerCeiling {
             }
         }
 
-        /** The simulator's JSON puts {@code "ts":<epoch millis>} first; 0 when it is not there. */
+        /** The send time ({@code "ts"}, epoch milliseconds) of the simulator's JSON reading; 0 when it has none. */
         private static long sendTime(byte[] payload) {
-            int at = indexOf(payload, TS);
-            if (at < 0) {
+            try (JsonParser json = JSON.createParser(payload)) {
+                if (json.nextToken() != JsonToken.START_OBJECT) {
+                    return 0;
+                }
+                for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+                    if (field.equals("ts") && json.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                        return json.getLongValue();
+                    }
+                    json.nextToken();
+                    json.skipChildren();
+                }
+                return 0;
+            } catch (IOException e) {
                 return 0;
             }
-            long ts = 0;
-            for (int i = at + TS.length; i < payload.length && payload[i] >= '0' && payload[i] <= '9'; i++) {
-                ts = ts * 10 + (payload[i] - '0');
-            }
-            return ts;
-        }
-
-        private static int indexOf(byte[] payload, byte[] what) {
-            int limit = Math.min(payload.length, 64) - what.length;
-            outer:
-            for (int i = 0; i <= limit; i++) {
-                for (int j = 0; j < what.length; j++) {
-                    if (payload[i + j] != what[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
         }
 
         @Override
