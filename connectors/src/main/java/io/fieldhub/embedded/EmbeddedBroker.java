@@ -72,7 +72,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         // HiveMQ sends a subscriber at most 50 unacknowledged messages. The hub acknowledges a message only when
         // its batch has committed, so 50 would cap ingest at 50 per commit; this internal knob is not in config.xml.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
-        InternalConfigurations.EXTENSION_TASK_QUEUE_EXECUTOR_THREADS_COUNT.set(EXTENSION_EXECUTORS);
+        // a process-wide setting: a broker without an extension (the benchmark's plain one) gets HiveMQ's default
+        InternalConfigurations.EXTENSION_TASK_QUEUE_EXECUTOR_THREADS_COUNT.set(
+                extension != null ? EXTENSION_EXECUTORS : Runtime.getRuntime().availableProcessors());
         EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(configFolder)
                 .withDataFolder(dataFolder)
