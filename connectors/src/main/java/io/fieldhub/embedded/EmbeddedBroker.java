@@ -85,6 +85,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             builder.withEmbeddedExtension(extension);
         }
         EmbeddedHiveMQ candidate = builder.build();
+        // EmbeddedHiveMQ's constructor lets everyone in while no authenticator is registered; a broker with an
+        // extension (the hub's, which authenticates devices) must refuse connections until that extension runs.
+        InternalConfigurations.AUTH_DENY_UNAUTHENTICATED_CONNECTIONS.set(extension != null);
         try {
             candidate.start().join();
         } catch (CompletionException e) {

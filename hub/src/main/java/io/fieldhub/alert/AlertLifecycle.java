@@ -87,6 +87,15 @@ public class AlertLifecycle {
             insert into alert_transition (alert_id, transition, actor, severity, tier, detail)
             select id, 'ACKNOWLEDGED', ?, severity, tier, ? from acked""";
 
+    private static final String CLOSE_DEVICE = """
+            with closed as (
+                update alert set state = 'CLEARED', cleared_at = now()
+                where device_id = ? and state <> 'CLEARED'
+                returning id, severity, tier
+            )
+            insert into alert_transition (alert_id, transition, actor, severity, tier, detail)
+            select id, 'CLEARED', ?, severity, tier, ? from closed order by id""";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Settings settings;
@@ -189,6 +198,21 @@ public class AlertLifecycle {
             transitionsWritten.run();
         }
         return transitions;
+    }
+
+    /**
+     * Clears every live alert of a device that left the registry or was disabled: nobody is to act on a device that
+     * no longer reports. Returns how many it cleared.
+     */
+    public int closeDevice(String deviceId, String actor, String why) {
+        Integer closed = tx.execute(status -> {
+            int n = jdbc.update(CLOSE_DEVICE, deviceId, actor, why);
+            if (n > 0) {
+                transitionsWritten.run();
+            }
+            return n;
+        });
+        return closed == null ? 0 : closed;
     }
 
     /** Clears the alerts of these devices whose condition has ended; returns how many CLEARED transitions it wrote. */

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import io.fieldhub.embedded.EmbeddedS3Server;
+import io.fieldhub.ingest.BrokerAuthenticator;
+import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,10 +24,10 @@ class EmbeddedServers {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    EmbeddedBroker embeddedBroker(HubProperties hub, ObjectProvider<BrokerIntake> intake) {
-        BrokerIntake handOver = intake.getIfAvailable();
+    EmbeddedBroker embeddedBroker(HubProperties hub, ObjectProvider<BrokerIntake> intake,
+                                  BrokerAuthenticator authenticator) {
         return new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(), true,
-                handOver == null ? null : handOver.extension());
+                BrokerExtension.of(authenticator, intake.getIfAvailable()));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -35,7 +35,8 @@ public record HubProperties(
         @Valid @NotNull Archive archive,
         @Valid @NotNull Mail mail,
         @Valid @NotNull Alerts alerts,
-        @Valid @NotNull Codecs codecs) {
+        @Valid @NotNull Codecs codecs,
+        @Valid @NotNull Devices devices) {
 
     // Strings, not Paths: Spring would resolve "." against the servlet context instead of the working directory.
     public Path homePath() {
@@ -110,6 +111,19 @@ public record HubProperties(
      */
     public record Alerts(@NotNull Duration clearAfter, @NotNull Duration escalateAfter, @Min(0) int maxTier,
                          @NotNull Duration escalationCheck) {
+    }
+
+    /**
+     * Device identity (docs/devices.md).
+     *
+     * @param autoRegister     trial mode: a device is registered on its first message and let in without credentials
+     * @param demoFleet        on the first start, register a few demo devices and write their secrets to the data dir
+     * @param bcryptStrength   the cost of the salted hash of device secrets (each step doubles it)
+     * @param authThreads      threads that check MQTT CONNECTs, so a hash never holds up the broker's own threads
+     * @param lastSeenInterval how often the registry's last-seen times are written
+     */
+    public record Devices(boolean autoRegister, boolean demoFleet, @Min(4) int bcryptStrength, @Min(1) int authThreads,
+                          @NotNull Duration lastSeenInterval) {
     }
 
     /** Binary frame layouts by name, e.g. {@code engine-v1}. */

@@ -1,7 +1,5 @@
 package io.fieldhub.ingest;
 
-import com.hivemq.embedded.EmbeddedExtension;
-import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
@@ -9,12 +7,8 @@ import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInbound
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
-import com.hivemq.extension.sdk.api.services.Services;
 import io.fieldhub.telemetry.InvalidTelemetryException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
@@ -76,6 +70,7 @@ public class BrokerIntake implements PublishInboundInterceptor {
     private final Timer badInput;
     private final Timer deadLetter;
     private final Timer sendAgain;
+    private final Counter notAuthorized;
     /** Completed when Camel has started; publishes that come earlier wait for it. */
     private final CompletableFuture<Flow> flow = new CompletableFuture<>();
 
@@ -86,34 +81,15 @@ public class BrokerIntake implements PublishInboundInterceptor {
         this.badInput = pubackTimer(meters, "bad-input");
         this.deadLetter = pubackTimer(meters, "dead-letter");
         this.sendAgain = pubackTimer(meters, "send-again");
+        this.notAuthorized = Counter.builder("fieldhub.mqtt.not-authorized")
+                .description("Telemetry publishes on another device's topic, answered PUBACK 0x87")
+                .register(meters);
     }
 
     private static Timer pubackTimer(MeterRegistry meters, String outcome) {
         return Timer.builder(PUBACK_METRIC).tag("outcome", outcome)
                 .description("From the broker handing a telemetry publish over to its PUBACK being decided")
                 .register(meters);
-    }
-
-    /** The extension the embedded broker runs: it puts this interceptor on every connection. */
-    public EmbeddedExtension extension() {
-        BrokerIntake intake = this;
-        return EmbeddedExtension.builder()
-                .withId("fieldhub-intake")
-                .withName("FieldHub intake")
-                .withVersion("1")
-                .withAuthor("FieldHub")
-                .withExtensionMain(new ExtensionMain() {
-                    @Override
-                    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-                        Services.initializerRegistry().setClientInitializer(
-                                (initializerInput, client) -> client.addPublishInboundInterceptor(intake));
-                    }
-
-                    @Override
-                    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
-                    }
-                })
-                .build();
     }
 
     /** Starts handing publishes to the flow; called once Camel has started its routes. */
@@ -137,6 +113,15 @@ public class BrokerIntake implements PublishInboundInterceptor {
     public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
         PublishPacket publish = input.getPublishPacket();
         if (!isTelemetry(publish.getTopic())) {
+            return;
+        }
+        // interceptors run before HiveMQ checks topic permissions: a device's telemetry is checked as its own here
+        String clientId = input.getClientInformation().getClientId();
+        if (!publish.getTopic().equals("devices/" + clientId + "/telemetry")) {
+            output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, reason(publish.getTopic()
+                    + " is not the telemetry topic of device " + clientId + ": publish on devices/" + clientId
+                    + "/telemetry"));
+            notAuthorized.increment();
             return;
         }
         Async<PublishInboundOutput> async = output.async(storeTimeout, TimeoutFallback.FAILURE,

@@ -1,5 +1,6 @@
 package io.fieldhub.ingest;
 
+import io.fieldhub.device.auth.DeviceAuthenticator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/devices/{deviceId}/telemetry}: hands the request to the {@code ingest-http} route and answers
+ * {@code POST /api/devices/{deviceId}/telemetry}, authenticated as that device ({@link HttpDeviceAuth}): hands the
+ * request to the {@code ingest-http} route and answers
  * with what the route decided: 202 once stored, 400 with the reason for bad input. When the stores are down it
  * answers 503 after {@code hub.ingest.http-timeout}; the message is still retried, and a client that resends with
  * the same {@code Message-Id} header is never stored twice.
@@ -30,15 +32,22 @@ class HttpIngestController {
 
     private final ProducerTemplate producer;
     private final Duration timeout;
+    private final HttpDeviceAuth auth;
 
-    HttpIngestController(ProducerTemplate producer, @Value("${hub.ingest.http-timeout}") Duration timeout) {
+    HttpIngestController(ProducerTemplate producer, @Value("${hub.ingest.http-timeout}") Duration timeout,
+                         DeviceAuthenticator devices) {
         this.producer = producer;
         this.timeout = timeout;
+        this.auth = new HttpDeviceAuth(devices);
     }
 
     @PostMapping("/api/devices/{deviceId}/telemetry")
     ResponseEntity<?> post(@PathVariable String deviceId, @RequestBody(required = false) byte[] body,
                            @RequestHeader HttpHeaders headers) throws InterruptedException {
+        var refused = auth.refusal(deviceId, headers.getFirst(HttpHeaders.AUTHORIZATION));
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         CompletableFuture<Exchange> sent = producer.asyncSend("direct:ingest-http", exchange -> {
             var in = exchange.getMessage();
             in.setBody(body == null ? new byte[0] : body);

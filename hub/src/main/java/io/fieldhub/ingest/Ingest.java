@@ -2,6 +2,7 @@ package io.fieldhub.ingest;
 
 import static io.fieldhub.ingest.TelemetryHeaders.*;
 
+import io.fieldhub.device.Device;
 import io.fieldhub.telemetry.InvalidTelemetryException;
 import java.time.Clock;
 import java.util.List;
@@ -19,7 +20,6 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  */
 public class Ingest {
 
-    private static final Pattern DEVICE_ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final Clock clock;
@@ -82,9 +82,9 @@ public class Ingest {
         if (contentType != null) {
             in.setHeader(CONTENT_TYPE, contentType);
         }
-        if (deviceId == null || !DEVICE_ID_PATTERN.matcher(deviceId).matches()) {
-            throw new InvalidTelemetryException("device id '" + deviceId + "' is not valid: use 1-128 letters, digits,"
-                    + " '.', '_', ':' or '-', in the topic devices/{deviceId}/telemetry or the URL");
+        String invalid = Device.invalidId(deviceId);
+        if (invalid != null) {
+            throw new InvalidTelemetryException(invalid + ", in the topic devices/{deviceId}/telemetry or the URL");
         }
     }
 

@@ -81,6 +81,17 @@ public class RuleEngine {
         }
     }
 
+    /** Forgets a device that was disabled or deleted: it has no windows and is never judged silent again. */
+    public void forget(String deviceId) {
+        RulePartition p = partitions[Math.floorMod(deviceId.hashCode(), partitions.length)];
+        p.lock.lock();
+        try {
+            p.forget(deviceId);
+        } finally {
+            p.lock.unlock();
+        }
+    }
+
     /**
      * Caps the readings held in rule memory (all partitions together), so a burst cannot exhaust the heap: beyond
      * the cap, the oldest readings leave their windows before they expire, counted in {@code fieldhub.rules.evicted}.

@@ -137,6 +137,23 @@ final class RulePartition {
         return alerts.drain();
     }
 
+    /** Drops what the partition holds of a device: its fact, its silence and its readings in the windows. */
+    void forget(String deviceId) {
+        DeviceState state = devices.remove(deviceId);
+        if (state == null) {
+            return;
+        }
+        session.delete(state.handle);
+        held.removeIf(handle -> {
+            boolean mine = handle.isValid() && handle.getObject() instanceof Reading r
+                    && r.getDeviceId().equals(deviceId);
+            if (mine) {
+                session.delete(handle);
+            }
+            return mine;
+        });
+    }
+
     /** Caps the readings this partition holds; beyond it the oldest leave rule memory before they expire. */
     void limit(int readings) {
         this.maxReadings = readings;

@@ -15,12 +15,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** Reads back the newest stored readings, in the order they were stored: what the rules' windows are rebuilt from. */
 public class RecentTelemetry {
 
-    // Bounded by id first (the primary key), so the query never scans an old, large table for the time filter.
+    // Bounded by id first (the primary key), so the query never scans an old, large table for the time filter. Only
+    // registered, enabled devices have rule state: a disabled or deleted one's readings are not brought back.
     private static final String NEWEST = """
-            select message_id, device_id, ts, received_at, metrics::text, tags::text, trace_id
-            from telemetry
-            where id > (select coalesce(max(id), 0) from telemetry) - ? and ts > ?
-            order by id""";
+            select t.message_id, t.device_id, t.ts, t.received_at, t.metrics::text, t.tags::text, t.trace_id
+            from telemetry t
+            join device d on d.id = t.device_id and d.enabled
+            where t.id > (select coalesce(max(id), 0) from telemetry) - ? and t.ts > ?
+            order by t.id""";
 
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;

@@ -52,8 +52,8 @@ public class WarmStore extends AsyncProcessorSupport {
             select m, d, t::timestamptz, r::timestamptz, x::jsonb, g::jsonb, tr
             from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                  as batch(m, d, t, r, x, g, tr)
-            on conflict (message_id) do nothing
-            returning message_id""";
+            on conflict (device_id, message_id) do nothing
+            returning device_id, message_id""";
 
     private record Pending(TelemetryRecord record, List<RaisedAlert> alerts, Exchange exchange,
                            AsyncCallback callback) {
@@ -198,7 +198,7 @@ public class WarmStore extends AsyncProcessorSupport {
                 Set<String> ids = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getString(1));
+                        ids.add(key(rs.getString(1), rs.getString(2)));
                     }
                 }
                 return ids;
@@ -207,12 +207,17 @@ public class WarmStore extends AsyncProcessorSupport {
         List<TelemetryRecord> fresh = new ArrayList<>(freshIds.size());
         List<RaisedAlert> triggers = new ArrayList<>();
         for (Pending p : batch) {
-            if (freshIds.remove(p.record().messageId())) {
+            if (freshIds.remove(key(p.record().deviceId(), p.record().messageId()))) {
                 fresh.add(p.record());
                 triggers.addAll(p.alerts());
             }
         }
         return new Written(fresh.size(), lifecycle.apply(triggers, fresh));
+    }
+
+    /** Message ids are unique per device: the pair names a message. */
+    private static String key(String deviceId, String messageId) {
+        return deviceId + '\n' + messageId;
     }
 
     private String json(Object value) {

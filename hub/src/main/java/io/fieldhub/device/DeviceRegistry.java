@@ -1,0 +1,138 @@
+package io.fieldhub.device;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The device registry in PostgreSQL (table {@code device}). Changes that take a device off the air (disable,
+ * delete) are announced as {@link DeviceChanged} once written.
+ */
+public class DeviceRegistry {
+
+    static final String COLUMNS =
+            "id, type, site, tags::text, enabled, group_id, created_at, updated_at, updated_by, last_seen";
+    private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper mapper;
+    private final ApplicationEventPublisher events;
+
+    public DeviceRegistry(JdbcClient jdbc, ObjectMapper mapper, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+        this.events = events;
+    }
+
+    public Optional<Device> find(String id) {
+        return jdbc.sql("select " + COLUMNS + " from device where id = ?")
+                .param(id)
+                .query(this::device)
+                .optional();
+    }
+
+    /** Registers a device; {@code groupId} names the enrollment group it came through, or null. */
+    public Device create(DeviceSpec spec, String actor, String groupId) {
+        return jdbc.sql("insert into device (id, type, site, tags, enabled, group_id, updated_by)"
+                        + " values (?, ?, ?, ?::jsonb, ?, ?, ?) returning " + COLUMNS)
+                .params(spec.id(), spec.typeOrDefault(), spec.site(), json(spec.tagsOrEmpty()),
+                        spec.enabledOrDefault(), groupId, actor)
+                .query(this::device)
+                .single();
+    }
+
+    /** Replaces what a device is; empty when there is no such device. */
+    public Optional<Device> update(DeviceSpec spec, String actor) {
+        Optional<Device> updated = jdbc.sql("update device set type = ?, site = ?, tags = ?::jsonb, enabled = ?,"
+                        + " updated_at = now(), updated_by = ? where id = ? returning " + COLUMNS)
+                .params(spec.typeOrDefault(), spec.site(), json(spec.tagsOrEmpty()), spec.enabledOrDefault(), actor,
+                        spec.id())
+                .query(this::device)
+                .optional();
+        updated.filter(d -> !d.enabled())
+                .ifPresent(d -> events.publishEvent(new DeviceChanged(d.id(), false, "disabled by " + actor)));
+        return updated;
+    }
+
+    /** Deletes a device and its credentials; its telemetry and alerts stay. False when there was none. */
+    public boolean delete(String id, String actor) {
+        boolean deleted = jdbc.sql("delete from device where id = ?").param(id).update() == 1;
+        if (deleted) {
+            events.publishEvent(new DeviceChanged(id, false, "deleted by " + actor));
+        }
+        return deleted;
+    }
+
+    /** One page of devices in id order, after {@code filter.after()}. */
+    public List<Device> list(DeviceFilter filter) {
+        return jdbc.sql("select " + COLUMNS + " from device where " + DeviceFilter.WHERE + " order by id limit :limit")
+                .paramSource(filter)
+                .query(this::device)
+                .list();
+    }
+
+    /** Whether {@code id} is registered and enabled. */
+    public boolean isLive(String id) {
+        return jdbc.sql("select enabled from device where id = ?")
+                .param(id)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
+    /** Records when devices last sent a message (batched by {@link LastSeen}). */
+    public void seen(Map<String, Instant> lastSeen) {
+        if (lastSeen.isEmpty()) {
+            return;
+        }
+        String[] ids = lastSeen.keySet().toArray(String[]::new);
+        String[] times = lastSeen.values().stream().map(Instant::toString).toArray(String[]::new);
+        jdbc.sql("update device d set last_seen = greatest(d.last_seen, s.at::timestamptz)"
+                        + " from unnest(?::text[], ?::text[]) as s(id, at) where d.id = s.id")
+                .params(ids, times)
+                .update();
+    }
+
+    Device device(ResultSet rs, int row) throws SQLException {
+        return new Device(
+                rs.getString("id"),
+                rs.getString("type"),
+                rs.getString("site"),
+                tags(rs.getString("tags")),
+                rs.getBoolean("enabled"),
+                rs.getString("group_id"),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("updated_at")),
+                rs.getString("updated_by"),
+                instant(rs.getTimestamp("last_seen")));
+    }
+
+    String json(Map<String, String> tags) {
+        try {
+            return mapper.writeValueAsString(tags);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("tags cannot be written as JSON", e);
+        }
+    }
+
+    private Map<String, String> tags(String json) {
+        try {
+            return mapper.readValue(json, TAGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("device tags in the database are not a JSON object: " + json, e);
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

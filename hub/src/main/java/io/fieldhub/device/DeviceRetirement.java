@@ -1,0 +1,35 @@
+package io.fieldhub.device;
+
+import io.fieldhub.alert.AlertLifecycle;
+import io.fieldhub.rules.RuleEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Rule state follows the registry: a device that is disabled or deleted loses its windows and silence checks, and
+ * its live alerts are cleared with a transition that says why.
+ */
+public class DeviceRetirement {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceRetirement.class);
+
+    private final RuleEngine rules;
+    private final AlertLifecycle alerts;
+
+    public DeviceRetirement(RuleEngine rules, AlertLifecycle alerts) {
+        this.rules = rules;
+        this.alerts = alerts;
+    }
+
+    @EventListener
+    public void changed(DeviceChanged change) {
+        if (change.live()) {
+            return;
+        }
+        rules.forget(change.deviceId());
+        int cleared = alerts.closeDevice(change.deviceId(), "registry", change.reason());
+        LOG.info("Device {} {}: rule state dropped, {} live alerts cleared", change.deviceId(), change.reason(),
+                cleared);
+    }
+}

@@ -1,0 +1,42 @@
+package io.fieldhub.ingest;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+
+/**
+ * The embedded broker's one extension (HiveMQ's embedded builder keeps only one): device authentication and topic
+ * permissions always, and the in-process intake of telemetry when {@code hub.mqtt.intake=broker}.
+ */
+public final class BrokerExtension {
+
+    private BrokerExtension() {}
+
+    /** {@code intake} may be null: telemetry then reaches the hub through its own MQTT subscription. */
+    public static EmbeddedExtension of(BrokerAuthenticator authenticator, BrokerIntake intake) {
+        return EmbeddedExtension.builder()
+                .withId("fieldhub")
+                .withName("FieldHub devices and intake")
+                .withVersion("1")
+                .withAuthor("FieldHub")
+                .withExtensionMain(new ExtensionMain() {
+                    @Override
+                    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+                        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+                        if (intake != null) {
+                            Services.initializerRegistry()
+                                    .setClientInitializer(
+                                            (initializerInput, client) -> client.addPublishInboundInterceptor(intake));
+                        }
+                    }
+
+                    @Override
+                    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+                })
+                .build();
+    }
+}
