@@ -2,6 +2,7 @@ package io.fieldhub.ingest;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -17,7 +18,7 @@ public final class BrokerExtension {
     private BrokerExtension() {}
 
     /** {@code intake} may be null: telemetry then reaches the hub through its own MQTT subscription. */
-    public static EmbeddedExtension of(BrokerAuthenticator authenticator, BrokerIntake intake) {
+    public static EmbeddedExtension of(SimpleAuthenticator authenticator, BrokerIntake intake) {
         return EmbeddedExtension.builder()
                 .withId("fieldhub")
                 .withName("FieldHub devices and intake")
