@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fieldhub.embedded.EmbeddedBroker;
+import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.Ingest;
 import io.fieldhub.telemetry.InvalidTelemetryException;
@@ -59,7 +60,7 @@ class IngestBrokerRouteIT {
     BrokerIntake startBroker(Duration storeTimeout) throws Exception {
         BrokerIntake intake = new BrokerIntake(storeTimeout, meters);
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", RouteHarness.freePort(), true,
-                intake.extension());
+                BrokerExtension.of((auth, allow) -> allow.authenticateSuccessfully(), intake));
         broker.start();
         device = new MqttAsyncClient(broker.url(), "engine-7", new MemoryPersistence());
         device.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
