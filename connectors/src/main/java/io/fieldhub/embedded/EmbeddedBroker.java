@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -41,6 +42,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int port;
     private final boolean persistent;
     private final EmbeddedExtension extension;
+    private BrokerTls tls;
+    private boolean plain = true;
     private EmbeddedHiveMQ hiveMq;
 
     public EmbeddedBroker(Path home, String bindAddress, int port, boolean persistent) {
@@ -61,6 +64,21 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = port;
         this.persistent = persistent;
         this.extension = extension;
+    }
+
+    /** Adds a TLS listener; call before {@link #start()}. */
+    public EmbeddedBroker withTls(BrokerTls tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** Leaves out the plain TCP listener, so that only TLS is spoken; call before {@link #start()}. */
+    public EmbeddedBroker withoutPlainListener() {
+        if (tls == null) {
+            throw new IllegalStateException("an MQTT broker without its plain listener needs a TLS one");
+        }
+        this.plain = false;
+        return this;
     }
 
     /** Starts the broker and returns once its listener accepts connections. */
@@ -133,10 +151,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 <?xml version="1.0"?>
                 <hivemq>
                     <listeners>
-                        <tcp-listener>
-                            <port>%d</port>
-                            <bind-address>%s</bind-address>
-                        </tcp-listener>
+                %s
                     </listeners>
                     <persistence>
                         <mode>%s</mode>
@@ -154,15 +169,67 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, escapeXml(bindAddress), mode, MAX_QUEUED_MESSAGES);
+                """.formatted(listeners(), mode, MAX_QUEUED_MESSAGES);
         try {
             Files.createDirectories(configFolder);
             Files.createDirectories(dataFolder);
             Files.createDirectories(extensionsFolder);
-            Files.writeString(configFolder.resolve("config.xml"), xml);
+            Path config = configFolder.resolve("config.xml");
+            Files.deleteIfExists(config);
+            // it holds the keystore passwords
+            Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(config, xml);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the MQTT broker configuration in " + configFolder, e);
         }
+    }
+
+    private String listeners() {
+        StringBuilder xml = new StringBuilder();
+        if (plain) {
+            xml.append("""
+                    <tcp-listener>
+                        <port>%d</port>
+                        <bind-address>%s</bind-address>
+                    </tcp-listener>
+                    """.formatted(port, escapeXml(bindAddress)));
+        }
+        if (tls != null) {
+            String truststore = tls.truststore() == null ? "" : """
+
+                            <truststore>
+                                <path>%s</path>
+                                <password>%s</password>
+                            </truststore>""".formatted(escapeXml(tls.truststore().toString()),
+                    escapeXml(tls.truststorePassword()));
+            // HiveMQ reads the keystore as "JKS"; the JDK's JKS loader also reads PKCS12 files (keystore.type.compat)
+            xml.append("""
+                    <tls-tcp-listener>
+                        <port>%d</port>
+                        <bind-address>%s</bind-address>
+                        <tls>
+                            <protocols>
+                                <protocol>TLSv1.3</protocol>
+                                <protocol>TLSv1.2</protocol>
+                            </protocols>
+                            <keystore>
+                                <path>%s</path>
+                                <password>%s</password>
+                                <private-key-password>%s</private-key-password>
+                            </keystore>%s
+                            <client-authentication-mode>%s</client-authentication-mode>
+                        </tls>
+                    </tls-tcp-listener>
+                    """.formatted(tls.port(), escapeXml(tls.bindAddress()), escapeXml(tls.keystore().toString()),
+                    escapeXml(tls.keystorePassword()), escapeXml(tls.keystorePassword()), truststore,
+                    tls.clientAuth()));
+        }
+        return xml.toString();
+    }
+
+    /** The TLS listener's address, e.g. {@code ssl://localhost:8883}, or null without one. */
+    public String tlsUrl() {
+        return tls == null ? null : "ssl://" + EmbeddedHosts.clientHost(tls.bindAddress()) + ":" + tls.port();
     }
 
     private static String escapeXml(String text) {

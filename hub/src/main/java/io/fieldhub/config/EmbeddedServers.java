@@ -26,8 +26,16 @@ class EmbeddedServers {
     @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
     EmbeddedBroker embeddedBroker(HubProperties hub, ObjectProvider<BrokerIntake> intake,
                                   BrokerAuthenticator authenticator) {
-        return new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(), true,
-                BrokerExtension.of(authenticator, intake.getIfAvailable()));
+        var broker = new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(),
+                true, BrokerExtension.of(authenticator, intake.getIfAvailable()));
+        HubProperties.Tls tls = hub.mqtt().tls();
+        if (tls.enabled()) {
+            broker.withTls(BrokerTlsSettings.of(tls, hub.dataPath().resolve("tls")));
+        }
+        if (!hub.mqtt().plain()) {
+            broker.withoutPlainListener();
+        }
+        return broker;
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -1,6 +1,7 @@
 package io.fieldhub.config;
 
 import io.fieldhub.codec.FrameLayout;
+import io.fieldhub.embedded.BrokerTls;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -54,8 +55,20 @@ public record HubProperties(
      *                     its subscription)
      * @param storeTimeout with the broker intake, a publish not stored by then is answered "send it again"
      */
-    public record Mqtt(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, @NotBlank String brokerUrl,
-                       @NotNull Intake intake, @NotNull Duration storeTimeout) {
+    public record Mqtt(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, boolean plain,
+                       @NotBlank String brokerUrl, @NotNull Intake intake, @NotNull Duration storeTimeout,
+                       @Valid @NotNull Tls tls) {
+    }
+
+    /**
+     * The embedded broker's TLS listener (TLS 1.3 and 1.2). Without a keystore, a self-signed certificate is made
+     * once in {@code data-dir/tls} and its SHA-256 fingerprint logged at start.
+     *
+     * @param clientAuth NONE, OPTIONAL or REQUIRED: whether devices show a certificate the truststore vouches for
+     */
+    public record Tls(boolean enabled, @NotBlank String bindAddress, @Min(1) int port, String keystore,
+                      String keystorePassword, String truststore, String truststorePassword,
+                      @NotNull BrokerTls.ClientAuth clientAuth) {
     }
 
     /** How telemetry gets from the embedded broker into the flow. */
