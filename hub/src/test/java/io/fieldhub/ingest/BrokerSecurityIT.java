@@ -9,16 +9,20 @@ import io.fieldhub.device.DeviceChanged;
 import io.fieldhub.device.DeviceRegistry;
 import io.fieldhub.device.DeviceSpec;
 import io.fieldhub.device.auth.DeviceAuthenticator;
+import io.fieldhub.device.credential.Certificates;
 import io.fieldhub.device.credential.CredentialRevoked;
 import io.fieldhub.device.credential.DeviceCredentials;
 import io.fieldhub.device.enroll.DeviceKeys;
 import io.fieldhub.device.enroll.EnrollmentGroups;
+import io.fieldhub.embedded.BrokerTls;
 import io.fieldhub.embedded.EmbeddedBroker;
+import io.fieldhub.embedded.SelfSignedCertificate;
 import io.fieldhub.routes.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +67,9 @@ class BrokerSecurityIT {
     static ExecutorService authThreads = Executors.newFixedThreadPool(2);
     /** The device ids of the telemetry the intake handed to the flow. */
     static final List<String> flowed = new CopyOnWriteArrayList<>();
+    static SelfSignedCertificate.Made brokerKey;
+    static Path tlsDevice;
+    static Path strangerDevice;
     static DeviceRegistry registry;
     static DeviceCredentials credentials;
     static EnrollmentGroups groups;
@@ -89,8 +96,15 @@ class BrokerSecurityIT {
         var devices = new DeviceAuthenticator(jdbc, encoder, groups, registry, false, new SimpleMeterRegistry());
         var hubClient = new BrokerAuthenticator.HubClient(HUB_CLIENT, "fieldhub-hub", "hub-secret");
         var intake = new BrokerIntake(Duration.ofSeconds(10), new SimpleMeterRegistry());
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        brokerKey = SelfSignedCertificate.inDirectory(dir.resolve("tls"));
+        tlsDevice = TestCertificates.deviceKeystore(certs, "engine-tls");
+        strangerDevice = TestCertificates.deviceKeystore(certs, "engine-stranger");
+        Path trust = TestCertificates.truststore(certs, List.of(tlsDevice, strangerDevice));
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", freePort(), false,
-                BrokerExtension.of(new BrokerAuthenticator(devices, sessions, hubClient, authThreads), intake));
+                BrokerExtension.of(new BrokerAuthenticator(devices, sessions, hubClient, authThreads), intake))
+                .withTls(new BrokerTls("127.0.0.1", freePort(), brokerKey.keystore(), brokerKey.password(), trust,
+                        TestCertificates.PASSWORD, BrokerTls.ClientAuth.OPTIONAL));
         broker.start();
         camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
@@ -232,17 +246,63 @@ class BrokerSecurityIT {
         assertThat(registry.find("meter-8")).isEmpty();
     }
 
+    @Test
+    void overTlsADeviceConnectsWithItsSecret() throws Exception {
+        String secret = registered("engine-1");
+        MqttAsyncClient device = connect(broker.tlsUrl(), "engine-1", "engine-1", secret, null);
+
+        assertThat(publish(device, "devices/engine-1/telemetry")).isEqualTo(0);
+        assertThat(flowed).containsExactly("engine-1");
+    }
+
+    @Test
+    void overTlsADeviceConnectsWithARegisteredClientCertificateAndNoPassword() throws Exception {
+        registry.create(new DeviceSpec("engine-tls", null, null, null, true), "test", null);
+        var certificate = TestCertificates.certificate(tlsDevice);
+        credentials.addCertificate("engine-tls", Certificates.sha256(certificate), null, "test");
+
+        MqttAsyncClient device = connect(broker.tlsUrl(), "engine-tls", null, null, tlsDevice);
+        assertThat(publish(device, "devices/engine-tls/telemetry")).isEqualTo(0);
+    }
+
+    @Test
+    void aTrustedClientCertificateThatIsNotTheDevicesCredentialIsRefused() throws Exception {
+        registered("engine-stranger");
+        Throwable thrown = catchThrowable(() -> connect(broker.tlsUrl(), "engine-stranger", null, null,
+                strangerDevice));
+        assertThat(thrown).isInstanceOf(MqttException.class);
+        assertThat(((MqttException) thrown).getReasonCode()).isEqualTo(BAD_CREDENTIALS);
+    }
+
+    @Test
+    void plainMqttToTheTlsPortIsRefused() {
+        String plainToTlsPort = broker.tlsUrl().replace("ssl://", "tcp://");
+        assertThat(catchThrowable(() -> connect(plainToTlsPort, "engine-1", "engine-1", "x", null)))
+                .isInstanceOf(MqttException.class);
+    }
+
     /** Registers a device with one secret and returns the secret. */
     String registered(String deviceId) {
         registry.create(new DeviceSpec(deviceId, null, null, null, true), "test", null);
         return credentials.newSecret(deviceId, "test").secret();
     }
 
-    MqttAsyncClient connect(String clientId, String username, String password) throws MqttException {
-        var client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
+    MqttAsyncClient connect(String clientId, String username, String password) throws Exception {
+        return connect(broker.url(), clientId, username, password, null);
+    }
+
+    /** Connects over {@code url}; over TLS, presenting {@code certificate}'s key when it is set. */
+    MqttAsyncClient connect(String url, String clientId, String username, String password, Path certificate)
+            throws Exception {
+        var client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         clients.add(client);
         var options = new MqttConnectionOptions();
-        options.setUserName(username);
+        if (url.startsWith("ssl://")) {
+            options.setSocketFactory(TestCertificates.client(brokerKey.keystore(), brokerKey.password(), certificate));
+        }
+        if (username != null) {
+            options.setUserName(username);
+        }
         if (password != null) {
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
