@@ -115,8 +115,13 @@ public final class Simulation {
         BrokerAddress broker = BrokerAddress.parse(settings.url());
         List<DeviceConnection> connections = new ArrayList<>();
         for (int c = 0; c < dealt.size(); c++) {
-            connections.add(new DeviceConnection(broker, "fieldhub-sim-" + settings.runId() + "-" + (c + 1),
-                    dealt.get(c), new ReadingGenerator(seeds.nextLong(), settings.hotShare()), shared));
+            List<Device> devices = dealt.get(c);
+            // a device that proves who it is connects alone, with its id as client id (the hub requires both)
+            boolean asDevice = settings.secrets() != null;
+            String clientId = asDevice ? devices.get(0).id() : "fieldhub-sim-" + settings.runId() + "-" + (c + 1);
+            String password = asDevice ? settings.secrets().of(clientId) : null;
+            connections.add(new DeviceConnection(broker, clientId, password, devices,
+                    new ReadingGenerator(seeds.nextLong(), settings.hotShare()), shared));
         }
         return connections;
     }

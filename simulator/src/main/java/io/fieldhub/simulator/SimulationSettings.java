@@ -1,5 +1,6 @@
 package io.fieldhub.simulator;
 
+import io.fieldhub.simulator.mqtt.DeviceSecrets;
 import io.fieldhub.simulator.payload.PayloadFormat;
 import java.time.Duration;
 
@@ -13,8 +14,11 @@ import java.time.Duration;
  * @param hotShare     share of readings above 90 degrees
  * @param seed         seed of the readings, for a repeatable run
  * @param drainTimeout how long the end of a run waits for outstanding acknowledgements
+ * @param secrets      the devices' passwords (each device then has its own connection, client id = device id), or
+ *                     null to connect without credentials
  */
 public record SimulationSettings(String url, int devices, int connections, double rate, int maxInflight,
                                  Duration duration, long count, PayloadFormat format, double hotShare,
-                                 String devicePrefix, String runId, int qos, long seed, Duration drainTimeout) {
+                                 String devicePrefix, String runId, int qos, long seed, Duration drainTimeout,
+                                 DeviceSecrets secrets) {
 }

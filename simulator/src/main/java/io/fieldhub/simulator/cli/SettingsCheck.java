@@ -2,6 +2,8 @@ package io.fieldhub.simulator.cli;
 
 import io.fieldhub.simulator.SimulationSettings;
 import io.fieldhub.simulator.mqtt.BrokerAddress;
+import io.fieldhub.simulator.mqtt.DeviceSecrets;
+import java.io.IOException;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ParameterException;
 
@@ -21,8 +23,13 @@ final class SettingsCheck {
     SimulationSettings settings() {
         SimulateCommand o = options;
         require(o.devices >= 1, "--devices must be at least 1");
-        int connections = o.connections != null ? o.connections : Math.min(o.devices, DEFAULT_MAX_CONNECTIONS);
+        boolean authenticated = o.credentials != null || o.groupKey != null;
+        require(o.credentials == null || o.groupKey == null, "give --credentials or --group-key, not both");
+        int connections = o.connections != null ? o.connections
+                : authenticated ? o.devices : Math.min(o.devices, DEFAULT_MAX_CONNECTIONS);
         require(connections >= 1 && connections <= o.devices, "--connections must be between 1 and --devices");
+        require(!authenticated || connections == o.devices,
+                "with credentials every device connects as itself: --connections must equal --devices");
         require(o.rate >= 0 && Double.isFinite(o.rate), "--rate must be 0 (as fast as possible) or more");
         require(o.maxInflight >= 1, "--max-inflight must be at least 1");
         require(o.count >= 0, "--count must be positive");
@@ -37,7 +44,19 @@ final class SettingsCheck {
             throw new ParameterException(o.spec.commandLine(), "--url: " + e.getMessage());
         }
         return new SimulationSettings(o.url, o.devices, connections, o.rate, o.maxInflight, o.duration, o.count,
-                o.format, o.hotShare, o.devicePrefix, runId, o.qos, o.seedOrRandom(), o.drainTimeout);
+                o.format, o.hotShare, o.devicePrefix, runId, o.qos, o.seedOrRandom(), o.drainTimeout, secrets());
+    }
+
+    private DeviceSecrets secrets() {
+        try {
+            if (options.credentials != null) {
+                return DeviceSecrets.fromFile(options.credentials);
+            }
+            return options.groupKey == null ? null : DeviceSecrets.derivedFrom(options.groupKey);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(options.spec.commandLine(), (options.credentials != null
+                    ? "--credentials " + options.credentials : "--group-key") + ": " + e.getMessage());
+        }
     }
 
     private void require(boolean condition, String message) {

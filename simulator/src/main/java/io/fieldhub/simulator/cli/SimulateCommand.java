@@ -44,6 +44,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--devices", defaultValue = "10", paramLabel = "N", description = "Devices (default: 10).")
     int devices;
 
+    @Option(names = "--credentials", paramLabel = "FILE",
+            description = "deviceId,secret lines (e.g. the hub's data/demo-fleet.csv): each device connects as itself.")
+    Path credentials;
+
+    @Option(names = "--group-key", paramLabel = "KEY",
+            description = "An enrollment group's key: each device connects with the key derived from it for its id.")
+    String groupKey;
+
     @Option(names = "--connections", paramLabel = "C",
             description = "MQTT connections the devices are spread over (default: min(devices, 8)).")
     Integer connections;

@@ -13,6 +13,7 @@ import io.fieldhub.simulator.payload.PayloadEncoder;
 import io.fieldhub.simulator.payload.Reading;
 import io.fieldhub.simulator.payload.ReadingGenerator;
 import io.fieldhub.simulator.stats.RunStats;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,8 +40,9 @@ public final class DeviceConnection implements Outbox {
     private final AtomicInteger unacked = new AtomicInteger();
     private int next;
 
-    public DeviceConnection(BrokerAddress broker, String clientId, List<Device> devices, ReadingGenerator readings,
-                            Shared shared) {
+    /** {@code password}: the device's secret, sent with the client id as username; null for none. */
+    public DeviceConnection(BrokerAddress broker, String clientId, String password, List<Device> devices,
+                            ReadingGenerator readings, Shared shared) {
         Mqtt5ClientBuilder builder = MqttClient.builder().useMqttVersion5().identifier(clientId)
                 .serverHost(broker.host()).serverPort(broker.port())
                 .addDisconnectedListener(context -> {
@@ -49,6 +51,10 @@ public final class DeviceConnection implements Outbox {
                         shared.onLost().accept(context.getCause());
                     }
                 });
+        if (password != null) {
+            builder = builder.simpleAuth().username(clientId).password(password.getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
         this.client = (broker.tls() ? builder.sslWithDefaultConfig() : builder).buildAsync();
         this.devices = List.copyOf(devices);
         this.readings = readings;
