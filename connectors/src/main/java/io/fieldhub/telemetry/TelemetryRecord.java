@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The canonical telemetry record: the contract every stage passes along (see ARCHITECTURE.md).
+ * The canonical telemetry record: the contract every stage passes along (see docs/architecture.md).
  *
  * @param messageId  unique id, from the device or assigned at ingest; the warm store is idempotent on it
  * @param deviceId   the device that sent it

@@ -17,10 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The life of an alert, from the rules' triggers to an operator: one live alert per (rule, device) that repeated
- * triggers update; it clears when the device reports for its clear-after without a trigger, an operator acknowledges
- * it, and one nobody acknowledges escalates a tier each escalate-after. Every transition is an
- * {@code alert_transition} row with its time and actor.
+ * The life of an alert, from the rules' triggers to an operator: one live alert per (rule, device), cleared,
+ * acknowledged or escalated, every transition an {@code alert_transition} row (docs/architecture.md#alert-lifecycle).
  *
  * <p>The warm store calls {@link #apply} inside its batch transaction, so alerts commit with their readings and a
  * replayed message applies nothing. Each call is a constant number of statements, whatever the batch size.

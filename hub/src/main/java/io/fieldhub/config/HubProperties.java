@@ -2,6 +2,7 @@ package io.fieldhub.config;
 
 import io.fieldhub.codec.FrameLayout;
 import io.fieldhub.embedded.BrokerTls;
+import io.fieldhub.notify.channel.CircuitOverride;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -107,9 +108,10 @@ public record HubProperties(
      * to the address its notification names (config/notifications.yaml).
      *
      * @param starttls require STARTTLS: never send in plain text (a server that does not offer it is an error)
+     * @param circuit  this channel's exceptions to {@code hub.notify.circuit.*}, if any (read by the route)
      */
     public record Mail(boolean enabled, String host, @Min(1) int port, @NotBlank String from, boolean starttls,
-                       String username, String password) {
+                       String username, String password, @Valid CircuitOverride circuit) {
     }
 
     /**

@@ -37,13 +37,8 @@ import org.slf4j.LoggerFactory;
  *       UNSPECIFIED_ERROR} (0x80), which tells the device to send it again (the store drops the repeat of a stored
  *       message id).</li>
  * </ul>
- * A telemetry publish is not passed on to MQTT subscribers: the hub is its consumer. So the broker keeps no queue for
- * the hub, and the hub needs no MQTT client: the largest cost of the subscription intake (HiveMQ persisting the
- * hub's session queue) is gone, and a device's PUBACK means its message is in PostgreSQL.
- *
- * <p>HiveMQ hands one connection's publishes to an interceptor one at a time, each after the one before has finished,
- * so a connection moves about one message per store commit. Devices on their own connections are not slowed by it;
- * a gateway sending for many devices over one connection is, and can use {@code hub.mqtt.intake=subscription}.
+ * A telemetry publish is not passed on to MQTT subscribers: the hub is its consumer, so the broker keeps no queue for
+ * it. What this promises, and its cost for a gateway on one connection: docs/architecture.md#acknowledged-means-stored
  */
 public class BrokerIntake implements PublishInboundInterceptor {
 

@@ -17,11 +17,8 @@ import org.slf4j.LoggerFactory;
  * Bridge between the Camel flow and Drools: evaluates each reading against the current {@link RuleSet} in the
  * stateful session of its device's partition, and swaps rule sets atomically between messages.
  *
- * <p>Event time: a reading counts in windows at its device time. The rule clock is hub time minus the lateness
- * bound, so a window or a silence is judged only once readings that late have had their chance to arrive. A
- * reading older than the rule clock is late: it is still evaluated and counts in every window that still covers
- * its device time (older ones, beyond every window, only meet per-reading rules); {@code fieldhub.rules.late}
- * counts them. Nothing is dropped.
+ * <p>Event time: the rule clock is hub time minus the lateness bound; a reading older than it is late, still
+ * evaluated and counted in {@code fieldhub.rules.late}. Why: docs/architecture.md, "Rules: per device, in event time".
  */
 public class RuleEngine {
 

@@ -34,10 +34,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link AlertLifecycle}), in one transaction per batch, idempotent on the message id (a replayed message inserts
  * nothing and alerts on nothing).
  *
- * <p>It is an asynchronous Camel processor: a message's exchange completes only when its batch has committed, so
- * the MQTT consumer acknowledges it (and the HTTP route answers 202) only once it is durable. A batch is written
- * when it holds {@code batchSize} messages or {@code linger} after its first one arrived. A failed batch fails
- * every exchange in it, and the shared error handler redelivers each with backoff.
+ * <p>It is an asynchronous Camel processor: a message's exchange completes only when its batch has committed
+ * (docs/architecture.md#acknowledged-means-stored). A batch is written when it holds {@code batchSize} messages or
+ * {@code linger} after its first one arrived. A failed batch fails every exchange in it, and the shared error handler
+ * redelivers each with backoff.
  */
 public class WarmStore extends AsyncProcessorSupport {
 

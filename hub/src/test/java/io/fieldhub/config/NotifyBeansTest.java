@@ -48,7 +48,9 @@ class NotifyBeansTest {
             .withBean(CamelContext.class, DefaultCamelContext::new)
             .withPropertyValues("hub.public-url=http://localhost:8080", "hub.notify.watch=true",
                     "hub.notify.fanout-interval=500ms", "hub.notify.batch-size=100", "hub.notify.lease=1m",
-                    "hub.notify.digest-check=10s");
+                    "hub.notify.digest-check=10s", "hub.notify.circuit.failure-rate=50", "hub.notify.circuit.window=10",
+                    "hub.notify.circuit.min-calls=5", "hub.notify.circuit.open-seconds=30",
+                    "hub.notify.circuit.half-open-calls=1");
 
     @Test
     void theShippedRoutingFileIsInForceWithHubMailToAsTheControlRoomsAddress() {

@@ -313,7 +313,7 @@ class NotifyEmailRouteIT {
                 .bind("notificationOutbox", outbox.outbox())
                 .bind("alertEmailComposer", new AlertEmailComposer(ChannelOutbox.PUBLIC_URL))
                 .bind("emailFailures", new SendFailures(outbox.outbox(), "email", SmtpErrors::isPermanent))
-                .routes("notify-email.camel.yaml");
+                .routes("notify-channel.camel.yaml", "notify-email.camel.yaml");
     }
 
     private List<MimeMessage> to(String address) {

@@ -165,7 +165,7 @@ class NotifyFanoutRouteIT {
                         100, channel -> { }))
                 .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
                         channel -> { }))
-                .routes("notify-fanout.camel.yaml");
+                .routes("notify-fanout.camel.yaml", "notify-digest.camel.yaml");
     }
 
     private static void raise(String deviceId, String severity) {

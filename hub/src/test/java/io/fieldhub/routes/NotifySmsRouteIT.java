@@ -239,6 +239,6 @@ class NotifySmsRouteIT {
                 .bind("smsComposer", new AlertSmsComposer())
                 .bind("smsFailures", new SendFailures(outbox.outbox(), "sms", SmppErrors::isPermanent))
                 .bind("smsReceipts", new SmsReceipts(outbox.outbox(), Clock.systemUTC()))
-                .routes("notify-sms.camel.yaml");
+                .routes("notify-channel.camel.yaml", "notify-sms.camel.yaml");
     }
 }

@@ -198,7 +198,8 @@ class NotifyWakeupsIT {
                 .bind("alertEmailComposer", new AlertEmailComposer(ChannelOutbox.PUBLIC_URL))
                 .bind("alertMailSender", sender)
                 .bind("emailFailures", new SendFailures(outbox.outbox(), "email", SmtpErrors::isPermanent))
-                .routes("store-warm.camel.yaml", "notify-fanout.camel.yaml", "notify-email.camel.yaml")
+                .routes("store-warm.camel.yaml", "notify-fanout.camel.yaml", "notify-channel.camel.yaml",
+                        "notify-email.camel.yaml")
                 // an hour apart they would not fire during the test, but the fan-out's first tick comes a second
                 // after the start
                 .advise("notify-fanout-timer", NotifyWakeupsIT::notStarted)

@@ -60,13 +60,11 @@ final class RouteHarness implements AutoCloseable {
         p.put("hub.sms.batch-size", "20");
         p.put("hub.sms.poll-interval", "500");
         p.put("hub.sms.reconnect-delay", "5000");
-        for (String channel : List.of("mail", "sms")) {
-            p.put("hub." + channel + ".circuit.failure-rate", "50");
-            p.put("hub." + channel + ".circuit.window", "10");
-            p.put("hub." + channel + ".circuit.min-calls", "5");
-            p.put("hub." + channel + ".circuit.open-seconds", "30");
-            p.put("hub." + channel + ".circuit.half-open-calls", "1");
-        }
+        p.put("hub.notify.circuit.failure-rate", "50");
+        p.put("hub.notify.circuit.window", "10");
+        p.put("hub.notify.circuit.min-calls", "5");
+        p.put("hub.notify.circuit.open-seconds", "30");
+        p.put("hub.notify.circuit.half-open-calls", "1");
         return p;
     }
 

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.fieldhub.notify.channel.CircuitOverride;
 import io.fieldhub.notify.crm.CaseComposer;
 import io.fieldhub.notify.crm.CaseOutcome;
 import io.fieldhub.notify.crm.CrmProperties;
@@ -60,7 +61,7 @@ final class SalesforceStub {
                 jwt ? null : "s3cret", jwt ? "integration@fieldhub.example" : null, keystore, keystorePassword,
                 "PKCS12", null, EXTERNAL_ID, "", "New", "Closed",
                 Map.of("CRITICAL", "High", "WARNING", "Medium", "INFO", "Low"), null, Duration.ofSeconds(5), 20,
-                Duration.ofMillis(200), new CrmProperties.Circuit(50, calls, calls, openSeconds, 1));
+                Duration.ofMillis(200), new CircuitOverride(50, calls, calls, openSeconds, 1));
     }
 
     /** The route with its beans, as CrmBeans wires them, and the placeholders it reads. */
@@ -81,7 +82,7 @@ final class SalesforceStub {
                 .property("hub.crm.circuit.min-calls", crm.circuit().minCalls())
                 .property("hub.crm.circuit.open-seconds", crm.circuit().openSeconds())
                 .property("hub.crm.circuit.half-open-calls", crm.circuit().halfOpenCalls())
-                .routes("notify-crm.camel.yaml");
+                .routes("notify-channel.camel.yaml", "notify-crm.camel.yaml");
     }
 
     static String caseUrl(long alertId) {

@@ -166,6 +166,37 @@ class RuleMemoryTest {
         assertThat(engine.tick()).as("a new silence after the device spoke again").hasSize(1);
     }
 
+    @Test
+    void aDeviceTheRegistryDisabledLeavesRuleMemoryAndIsNeverJudgedSilent() {
+        engine = engine(HEADER + """
+                rule "Busy"
+                when
+                    $d : Device()
+                    accumulate( Reading( deviceId == $d.id ) over window:time(5m); $n : count(); $n >= 100 )
+                then
+                    alerts.raise("INFO", "busy", $d);
+                end
+                rule "Silent"
+                when
+                    $d : Device( minutesSilent == 10 )
+                then
+                    alerts.raise("WARNING", "silent", $d);
+                end
+                """);
+        engine.evaluate(reading("m-1", T0));
+        assertThat(engine.liveReadings()).isEqualTo(1);
+
+        engine.forget("engine-1");
+
+        assertThat(engine.liveReadings()).isZero();
+        int fired = 0;
+        for (int s = 0; s <= 20 * 60; s += 30) {
+            at(T0.plusSeconds(s));
+            fired += engine.tick().size();
+        }
+        assertThat(fired).as("silence alerts for a forgotten device").isZero();
+    }
+
     private RuleEngine engine(String drl) {
         RuleSet rules = builder.build(Map.of("t/rules.drl", drl.getBytes()));
         return new RuleEngine(rules, 1, LATENESS, clock, new SimpleMeterRegistry());

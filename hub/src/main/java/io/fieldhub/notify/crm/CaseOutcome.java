@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records in the outbox what came of a case upsert (bean {@code crmOutcome}): the Case id when Salesforce took it,
- * a final failure when the org rejected the case, a retry after an outage, a postponement while the circuit is open.
+ * What came of a case upsert (bean {@code crmOutcome}): the Case id when Salesforce took it, and in the outbox a
+ * final failure when the org rejected the case, a retry after an outage, a postponement while the circuit is open.
  */
 public class CaseOutcome {
 
@@ -26,11 +26,11 @@ public class CaseOutcome {
     }
 
     /**
-     * Salesforce created (201) or updated (200) the case; its answer carries the Case id. API versions before 46.0
-     * answer an update with 204 and no body: the notification is then sent without a Case id.
+     * What SENT records once Salesforce created (201) or updated (200) the case: the Case id its answer carries. API
+     * versions before 46.0 answer an update with 204 and no body: the notification is then sent without a Case id.
      */
-    public void sent(long notificationId, Object result) {
-        outbox.sent(notificationId, result instanceof SaveSObjectResult saved ? saved.getId() : null);
+    public String caseId(Object result) {
+        return result instanceof SaveSObjectResult saved ? saved.getId() : null;
     }
 
     /**

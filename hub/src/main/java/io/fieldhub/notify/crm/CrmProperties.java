@@ -1,5 +1,6 @@
 package io.fieldhub.notify.crm;
 
+import io.fieldhub.notify.channel.CircuitOverride;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
@@ -34,7 +35,7 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout          connect and request timeout of each call to Salesforce
  * @param batchSize        notifications claimed per poll
  * @param pollInterval     time between polls of the outbox that no wake-up started (new cases go at once)
- * @param circuit          when the channel stops calling Salesforce for a while (read by the route)
+ * @param circuit          this channel's exceptions to {@code hub.notify.circuit.*}, if any (read by the route)
  */
 @Validated
 @ConfigurationProperties("hub.crm")
@@ -60,7 +61,7 @@ public record CrmProperties(
         @NotNull Duration timeout,
         @Min(1) int batchSize,
         @NotNull Duration pollInterval,
-        @Valid @NotNull Circuit circuit) {
+        @Valid CircuitOverride circuit) {
 
     public CrmProperties {
         priorities = priorities == null ? Map.of() : Map.copyOf(priorities);
@@ -70,15 +71,6 @@ public record CrmProperties(
     /** The OAuth 2.0 flows a server-to-server integration uses: no user types a password. */
     public enum Auth {
         JWT, CLIENT_CREDENTIALS
-    }
-
-    /**
-     * The channel's circuit breaker (resilience4j): it opens when {@code failureRate} percent of the last
-     * {@code window} calls (at least {@code minCalls}) failed, stays open {@code openSeconds}, then lets
-     * {@code halfOpenCalls} calls through to decide whether to close again.
-     */
-    public record Circuit(@Min(1) int failureRate, @Min(1) int window, @Min(1) int minCalls, @Min(1) int openSeconds,
-                          @Min(1) int halfOpenCalls) {
     }
 
     @AssertTrue(message = "hub.crm.enabled needs hub.crm.client-id, and for auth JWT hub.crm.username and "

@@ -1,10 +1,10 @@
 package io.fieldhub.notify.sms;
 
+import io.fieldhub.notify.channel.CircuitOverride;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize     notifications claimed per poll
  * @param pollInterval  milliseconds between polls of the outbox that no wake-up started (new SMS go at once)
  * @param reconnectDelay milliseconds between attempts to bind again after the SMSC went away
- * @param circuit       when the channel stops calling the SMSC for a while (read by the route)
+ * @param circuit       this channel's exceptions to {@code hub.notify.circuit.*}, if any (read by the route)
  */
 @Validated
 @ConfigurationProperties("hub.sms")
@@ -36,13 +36,5 @@ public record SmsProperties(
         @Min(1) int batchSize,
         @Min(1) long pollInterval,
         @Min(1) long reconnectDelay,
-        @Valid @NotNull Circuit circuit) {
-
-    /**
-     * The channel's circuit breaker: open once {@code failureRate} percent of the last {@code window} sends failed
-     * (after at least {@code minCalls}), stay open {@code openSeconds}, then let {@code halfOpenCalls} try.
-     */
-    public record Circuit(@Min(1) @Max(100) int failureRate, @Min(1) int window, @Min(1) int minCalls,
-                          @Min(1) int openSeconds, @Min(1) int halfOpenCalls) {
-    }
+        @Valid CircuitOverride circuit) {
 }

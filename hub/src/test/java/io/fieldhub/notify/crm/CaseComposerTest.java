@@ -113,6 +113,6 @@ class CaseComposerTest {
                 CrmProperties.Auth.CLIENT_CREDENTIALS, "id", "secret", null, null, null, null, null,
                 "FieldHub_Alert_Id__c", prefix, "New", "Closed",
                 Map.of("CRITICAL", "High", "WARNING", "Medium", "INFO", "Low"), origin, Duration.ofSeconds(30), 20,
-                Duration.ofSeconds(1), new CrmProperties.Circuit(50, 10, 5, 30, 1));
+                Duration.ofSeconds(1), null);
     }
 }
