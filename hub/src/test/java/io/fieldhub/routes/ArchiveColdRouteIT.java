@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -44,7 +46,8 @@ class ArchiveColdRouteIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static int s3Port;
     static EmbeddedS3Server s3Server;
     static S3Client s3;
@@ -53,8 +56,7 @@ class ArchiveColdRouteIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
-        s3Port = RouteHarness.freePort();
+        s3Port = TestSocketUtils.findAvailableTcpPort();
         startS3();
         s3 = S3Clients.create(s3Server.endpoint(), "us-east-1", "fieldhub", "fieldhub-secret");
         s3.createBucket(b -> b.bucket(BUCKET));
@@ -79,14 +81,10 @@ class ArchiveColdRouteIT {
         if (s3Server != null) {
             s3Server.close();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     @BeforeEach
     void emptyStores() {
-        db.clear();
         keys().forEach(key -> s3.deleteObject(d -> d.bucket(BUCKET).key(key)));
         clock.set(TEN_O_CLOCK);
     }
