@@ -46,7 +46,7 @@ class NotificationDigestsIT {
     static Path dir;
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
-    static AlertMaker alerts;
+    static final AlertMaker alerts = new AlertMaker(db);
     static NotificationRouting routing;
     SettableClock clock;
     NotificationFanOut fanOut;
@@ -56,12 +56,11 @@ class NotificationDigestsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        alerts = new AlertMaker(db);
         routing = AlertMaker.routing(dir, ROUTING);
     }
 
     @BeforeEach
-    void emptyTables() {
+    void freshClock() {
         day = LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(10, 15).toInstant(ZoneOffset.UTC);
         clock = new SettableClock(day);
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });

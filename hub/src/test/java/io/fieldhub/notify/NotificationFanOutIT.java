@@ -59,19 +59,18 @@ class NotificationFanOutIT {
     static Path dir;
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
-    static AlertMaker alerts;
+    static final AlertMaker alerts = new AlertMaker(db);
     static NotificationRouting routing;
     SettableClock clock;
     NotificationFanOut fanOut;
 
     @BeforeAll
     static void start() throws Exception {
-        alerts = new AlertMaker(db);
         routing = AlertMaker.routing(dir, ROUTING);
     }
 
     @BeforeEach
-    void emptyTables() {
+    void freshClock() {
         clock = new SettableClock(Instant.parse("2026-11-26T12:00:00Z"));
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });
     }

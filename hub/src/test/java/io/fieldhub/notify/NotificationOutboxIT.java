@@ -53,14 +53,13 @@ class NotificationOutboxIT {
     static Path dir;
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
-    static AlertMaker alerts;
+    static final AlertMaker alerts = new AlertMaker(db);
     static NotificationFanOut fanOut;
     static NotificationOutbox outbox;
     static MockMvc api;
 
     @BeforeAll
     static void start() throws Exception {
-        alerts = new AlertMaker(db);
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), AlertMaker.routing(dir, ROUTING), Clock.systemUTC(), 100,
                 channel -> { });
         JdbcClient jdbc = JdbcClient.create(db.dataSource());

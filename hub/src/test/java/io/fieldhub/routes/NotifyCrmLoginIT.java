@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,15 +50,10 @@ class NotifyCrmLoginIT {
     static Path dir;
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
-    static ChannelOutbox outbox;
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     @RegisterExtension
     static final WireMockExtension salesforce = SalesforceStub.org();
     RouteHarness hub;
-
-    @BeforeAll
-    static void start() {
-        outbox = new ChannelOutbox(db);
-    }
 
     @AfterEach
     void stopRoute() {

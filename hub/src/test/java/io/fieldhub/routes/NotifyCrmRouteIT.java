@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,15 +39,10 @@ class NotifyCrmRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
-    static ChannelOutbox outbox;
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     @RegisterExtension
     static final WireMockExtension salesforce = SalesforceStub.org();
     RouteHarness hub;
-
-    @BeforeAll
-    static void start() {
-        outbox = new ChannelOutbox(db);
-    }
 
     @BeforeEach
     void loginAnswers() {

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,15 +39,10 @@ class NotifyEmailRouteIT {
     static final TestDatabase db = new TestDatabase();
     @RegisterExtension
     static final TestSmtp smtp = new TestSmtp();
-    static ChannelOutbox outbox;
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     RouteHarness hub;
     final MeterRegistry meters = new SimpleMeterRegistry();
     PooledMailSender sender;
-
-    @BeforeAll
-    static void startDatabase() throws IOException {
-        outbox = new ChannelOutbox(db);
-    }
 
     @AfterEach
     void stop() {

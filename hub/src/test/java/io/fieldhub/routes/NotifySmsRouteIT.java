@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,15 +34,10 @@ class NotifySmsRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
-    static ChannelOutbox outbox;
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     @RegisterExtension
     final TestSmsc smsc = new TestSmsc("fieldhub", "s3cret", Set.of(REFUSED.substring(1)));
     RouteHarness hub;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        outbox = new ChannelOutbox(db);
-    }
 
     @AfterEach
     void stop() {

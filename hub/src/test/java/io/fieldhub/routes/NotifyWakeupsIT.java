@@ -57,7 +57,7 @@ class NotifyWakeupsIT {
     static final TestDatabase db = new TestDatabase();
     @RegisterExtension
     static final TestSmtp smtp = new TestSmtp();
-    static ChannelOutbox outbox;
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     static NotificationRouting routing;
     RouteHarness hub;
     PooledMailSender sender;
@@ -66,7 +66,6 @@ class NotifyWakeupsIT {
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        outbox = new ChannelOutbox(db);
         Path file = Files.writeString(dir.resolve("notifications.yaml"), """
                 people:
                   ops: {email: ops@plant-1.example}

@@ -18,18 +18,27 @@ import org.springframework.util.FileSystemUtils;
 /**
  * A real PostgreSQL with the hub's schema (Flyway, classpath:db/migration), for tests of the stores and the alert
  * lifecycle: {@code @RegisterExtension static final TestDatabase db = new TestDatabase();}. One server serves every
- * test class of the JVM (starting one takes seconds) and stops when the run ends; each test starts from empty tables.
+ * test class of the JVM (starting one takes seconds): the first TestDatabase starts it, so a test's static fields can
+ * use it, and JUnit stops it when the run ends. Each test starts from empty tables.
  */
 public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestDatabase.class);
 
-    private Server server;
+    private static Server shared;
+
+    private final Server server = shared();
+
+    private static synchronized Server shared() {
+        if (shared == null) {
+            shared = new Server();
+        }
+        return shared;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Server.class, k -> new Server(),
-                Server.class);
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Server.class, k -> server, Server.class);
     }
 
     @Override
