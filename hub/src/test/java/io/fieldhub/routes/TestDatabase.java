@@ -1,11 +1,14 @@
 package io.fieldhub.routes;
 
+import static org.awaitility.Awaitility.await;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -116,6 +119,8 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
         public void close() throws IOException {
             dataSource.close();
             postgres.close();
+            // the postmaster removes its pid file last, after close() has returned
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(directory.resolve("postmaster.pid")));
             FileSystemUtils.deleteRecursively(directory);
         }
     }
