@@ -14,11 +14,11 @@ import org.springframework.test.util.TestSocketUtils;
  * {@code @RegisterExtension static final TestSmtp smtp = new TestSmtp();}. {@link #stop()} is an outage;
  * {@link #start()} brings it back on the same port, with an empty inbox.
  */
-public final class TestSmtp extends GreenMailExtension {
+final class TestSmtp extends GreenMailExtension {
 
     private final int port;
 
-    public TestSmtp() {
+    TestSmtp() {
         this(TestSocketUtils.findAvailableTcpPort());
     }
 
@@ -27,17 +27,17 @@ public final class TestSmtp extends GreenMailExtension {
         this.port = port;
     }
 
-    public int port() {
+    int port() {
         return port;
     }
 
     /** How many emails arrived with each Message-ID: a count above one is an email sent twice. */
-    public Map<String, Long> countsByMessageId() {
+    Map<String, Long> countsByMessageId() {
         return Arrays.stream(getReceivedMessages())
                 .collect(Collectors.groupingBy(TestSmtp::messageId, Collectors.counting()));
     }
 
-    public static String messageId(MimeMessage email) {
+    static String messageId(MimeMessage email) {
         try {
             return email.getMessageID();
         } catch (MessagingException e) {
