@@ -22,7 +22,9 @@ public final class S3Clients {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 // Self-hosted servers have no per-bucket DNS names; AWS S3 accepts path style too.
                 .forcePathStyle(true)
-                // SDK 2.30+ adds checksums by default that S3Proxy and older MinIO reject (STACK-NOTES trap 4).
+                // By default SDK 2.30+ uploads as aws-chunked with a CRC32 trailer. The embedded S3Proxy and AWS take
+                // it, but stores hub.s3.endpoint may name (Ceph RGW, Google Cloud Storage, older MinIO) answer 400 or
+                // 501; checksums only where an operation requires them work everywhere.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .build();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -19,6 +18,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.util.TestSocketUtils;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,9 +36,9 @@ class EmbeddedBrokerTlsIT {
     @BeforeAll
     static void start() throws IOException {
         key = SelfSignedCertificate.inDirectory(dir.resolve("tls"));
-        plainPort = freePort();
+        plainPort = TestSocketUtils.findAvailableTcpPort();
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", plainPort, false)
-                .withTls(new BrokerTls("127.0.0.1", freePort(), key.keystore(), key.password(), null, null,
+                .withTls(new BrokerTls("127.0.0.1", TestSocketUtils.findAvailableTcpPort(), key.keystore(), key.password(), null, null,
                         BrokerTls.ClientAuth.NONE))
                 .withoutPlainListener();
         broker.start();
@@ -104,11 +104,5 @@ class EmbeddedBrokerTlsIT {
         SSLContext context = SSLContext.getInstance(protocol);
         context.init(null, trust.getTrustManagers(), null);
         return context;
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -11,7 +11,6 @@ import io.fieldhub.routes.TestDatabase;
 import io.fieldhub.store.WarmStore;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +25,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -45,9 +43,8 @@ class AlertLifecycleIT {
     static final String RULE = "Engine overheat";
     static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static DefaultCamelContext camel;
     static SimpleMeterRegistry meters;
     static AlertLifecycle lifecycle;
@@ -59,7 +56,6 @@ class AlertLifecycleIT {
 
     @BeforeAll
     static void start() {
-        db = new TestDatabase(dir.resolve("postgres"));
         camel = new DefaultCamelContext();
         camel.start();
         meters = new SimpleMeterRegistry();
@@ -77,14 +73,6 @@ class AlertLifecycleIT {
         if (camel != null) {
             camel.stop();
         }
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyTables() {
-        db.clear();
     }
 
     @Test

@@ -19,8 +19,6 @@ import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.SelfSignedCertificate;
 import io.fieldhub.routes.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +41,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.test.util.TestSocketUtils;
 
 /**
  * The embedded broker with the hub's one extension (authentication, topic permissions, intake) against a real
@@ -59,9 +59,11 @@ class BrokerSecurityIT {
     static final int CLIENT_ID_NOT_VALID = 0x85;
     static final String HUB_CLIENT = "fieldhub-ingest";
 
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
     @TempDir
     static Path dir;
-    static TestDatabase db;
     static EmbeddedBroker broker;
     static DefaultCamelContext camel;
     static ExecutorService authThreads = Executors.newFixedThreadPool(2);
@@ -78,7 +80,6 @@ class BrokerSecurityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("pg"));
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
         ObjectMapper mapper = new ObjectMapper();
         var sessions = new DeviceSessions();
@@ -101,9 +102,9 @@ class BrokerSecurityIT {
         tlsDevice = TestCertificates.deviceKeystore(certs, "engine-tls");
         strangerDevice = TestCertificates.deviceKeystore(certs, "engine-stranger");
         Path trust = TestCertificates.truststore(certs, List.of(tlsDevice, strangerDevice));
-        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", freePort(), false,
+        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), false,
                 BrokerExtension.of(new BrokerAuthenticator(devices, sessions, hubClient, authThreads), intake))
-                .withTls(new BrokerTls("127.0.0.1", freePort(), brokerKey.keystore(), brokerKey.password(), trust,
+                .withTls(new BrokerTls("127.0.0.1", TestSocketUtils.findAvailableTcpPort(), brokerKey.keystore(), brokerKey.password(), trust,
                         TestCertificates.PASSWORD, BrokerTls.ClientAuth.OPTIONAL));
         broker.start();
         camel = new DefaultCamelContext();
@@ -123,12 +124,10 @@ class BrokerSecurityIT {
         camel.stop();
         broker.close();
         authThreads.shutdownNow();
-        db.close();
     }
 
     @BeforeEach
-    void emptyRegistry() {
-        db.jdbc().execute("truncate device, device_credential, enrollment_group cascade");
+    void nothingFlowedYet() {
         flowed.clear();
     }
 
@@ -324,11 +323,5 @@ class BrokerSecurityIT {
         IMqttToken token = device.publish(topic, message);
         token.waitForCompletion(10_000);
         return token.getReasonCodes()[0];
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -11,10 +11,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -44,8 +44,9 @@ class NotificationDigestsIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
-    static AlertMaker alerts;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static final AlertMaker alerts = new AlertMaker(db);
     static NotificationRouting routing;
     SettableClock clock;
     NotificationFanOut fanOut;
@@ -55,21 +56,11 @@ class NotificationDigestsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
-        alerts = new AlertMaker(db);
         routing = AlertMaker.routing(dir, ROUTING);
     }
 
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     @BeforeEach
-    void emptyTables() {
-        db.clear();
+    void freshClock() {
         day = LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(10, 15).toInstant(ZoneOffset.UTC);
         clock = new SettableClock(day);
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });

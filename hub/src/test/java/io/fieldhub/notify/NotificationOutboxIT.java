@@ -20,10 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,34 +51,21 @@ class NotificationOutboxIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
-    static AlertMaker alerts;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static final AlertMaker alerts = new AlertMaker(db);
     static NotificationFanOut fanOut;
     static NotificationOutbox outbox;
     static MockMvc api;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
-        alerts = new AlertMaker(db);
         fanOut = new NotificationFanOut(db.jdbc(), db.tx(), AlertMaker.routing(dir, ROUTING), Clock.systemUTC(), 100,
                 channel -> { });
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
         outbox = new NotificationOutbox(jdbc, db.tx(), "http://hub.example.com:8080/", LEASE);
         api = MockMvcBuilders.standaloneSetup(new NotificationController(jdbc, outbox))
                 .defaultRequest(get("/").accept(MediaType.APPLICATION_JSON)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyTables() {
-        db.clear();
     }
 
     @Test

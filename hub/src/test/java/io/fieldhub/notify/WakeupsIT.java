@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +43,8 @@ class WakeupsIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static DefaultCamelContext camel;
     static Wakeups wakeups;
     static AlertLifecycle lifecycle;
@@ -50,7 +52,6 @@ class WakeupsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
         camel = new DefaultCamelContext();
         camel.start();
         wakeups = new Wakeups(camel);
@@ -65,14 +66,10 @@ class WakeupsIT {
         if (camel != null) {
             camel.stop();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     @BeforeEach
     void nothingWaiting() {
-        db.clear();
         for (String route : List.of("notify-fanout", "notify-email", "notify-sms")) {
             queue(route).clear();
         }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.component.timer.TimerEndpoint;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * routes/alerts-escalate.camel.yaml against a real PostgreSQL: each check raises an overdue, unacknowledged alert
@@ -29,31 +26,17 @@ class AlertsEscalateRouteIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static AlertLifecycle lifecycle;
     RouteHarness hub;
 
     @BeforeAll
     static void startDatabase() {
-        db = new TestDatabase(dir.resolve("postgres"));
         // hub.alerts.* as config/application.yaml ships them
         lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
                 new SimpleMeterRegistry(), () -> { });
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyTables() {
-        db.clear();
     }
 
     @AfterEach

@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fieldhub.archive.ArchiveWriter;
-import io.fieldhub.embedded.EmbeddedS3Server;
-import io.fieldhub.embedded.S3Clients;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * routes/archive-cold.camel.yaml against a real PostgreSQL and S3 server: stored rows become gzip JSON Lines objects
@@ -42,24 +37,17 @@ class ArchiveColdRouteIT {
     static final Instant TEN_O_CLOCK = Instant.parse("2026-11-26T10:15:00.250Z");
     static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static int s3Port;
-    static EmbeddedS3Server s3Server;
-    static S3Client s3;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    @RegisterExtension
+    static final TestS3 s3 = new TestS3(BUCKET);
     static final SettableClock clock = new SettableClock();
     static RouteHarness hub;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
-        s3Port = RouteHarness.freePort();
-        startS3();
-        s3 = S3Clients.create(s3Server.endpoint(), "us-east-1", "fieldhub", "fieldhub-secret");
-        s3.createBucket(b -> b.bucket(BUCKET));
         // hub.archive.max-records and max-age as config/application.yaml ships them
-        var writer = new ArchiveWriter(db.jdbc(), db.tx(), s3, JSON,
+        var writer = new ArchiveWriter(db.jdbc(), db.tx(), s3.client(), JSON,
                 new ArchiveWriter.Settings(BUCKET, "hub-1", 10_000, MAX_AGE), clock);
         hub = new RouteHarness()
                 .bind("archiveWriter", writer)
@@ -73,21 +61,10 @@ class ArchiveColdRouteIT {
         if (hub != null) {
             hub.close();
         }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (s3Server != null) {
-            s3Server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
     }
 
     @BeforeEach
-    void emptyStores() {
-        db.clear();
-        keys().forEach(key -> s3.deleteObject(d -> d.bucket(BUCKET).key(key)));
+    void tenOClock() {
         clock.set(TEN_O_CLOCK);
     }
 
@@ -101,7 +78,7 @@ class ArchiveColdRouteIT {
 
         trigger();
 
-        assertThat(keys()).singleElement().satisfies(key -> {
+        assertThat(s3.keys()).singleElement().satisfies(key -> {
             assertThat(key).matches(KEY).isEqualTo("telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz");
             assertThat(lines(key)).isEqualTo(rows);
         });
@@ -113,11 +90,11 @@ class ArchiveColdRouteIT {
         clock.set(receivedAt(TEN_O_CLOCK).plus(MAX_AGE).minusMillis(1));
 
         trigger();
-        assertThat(keys()).isEmpty();
+        assertThat(s3.keys()).isEmpty();
 
         clock.set(receivedAt(TEN_O_CLOCK).plus(MAX_AGE));
         trigger();
-        assertThat(keys()).hasSize(1);
+        assertThat(s3.keys()).hasSize(1);
     }
 
     @Test
@@ -129,11 +106,11 @@ class ArchiveColdRouteIT {
         trigger();
         trigger();
 
-        assertThat(keys()).hasSize(1);
+        assertThat(s3.keys()).hasSize(1);
         JsonNode later = insert("m-2", "engine-7", TEN_O_CLOCK.plusSeconds(30), "{\"temperature\": 80.0}");
         clock.set(receivedAt(TEN_O_CLOCK.plusSeconds(30)).plus(MAX_AGE));
         trigger();
-        assertThat(keys()).hasSize(2).contains("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz");
+        assertThat(s3.keys()).hasSize(2).contains("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz");
         assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz")).containsExactly(later);
     }
 
@@ -146,7 +123,7 @@ class ArchiveColdRouteIT {
 
         trigger();
 
-        assertThat(keys()).containsExactly(
+        assertThat(s3.keys()).containsExactly(
                 "telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz",
                 "telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz");
         assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz"))
@@ -160,7 +137,7 @@ class ArchiveColdRouteIT {
                 insert("m-1", "engine-7", TEN_O_CLOCK, "{\"temperature\": 95.5}"),
                 insert("m-2", "engine-7", TEN_O_CLOCK.plusSeconds(1), "{\"temperature\": 71.0}"));
         clock.set(TEN_O_CLOCK.plus(MAX_AGE).plusSeconds(1));
-        s3Server.close();
+        s3.stop();
         CompletableFuture<Exchange> check;
         try {
             check = hub.template().asyncSend("direct:archive-cold", e -> { });
@@ -168,20 +145,16 @@ class ArchiveColdRouteIT {
                     .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                     .until(() -> !check.isDone() && watermark() == 0);
         } finally {
-            startS3();
+            s3.start();
         }
 
         assertThat(check.get(60, TimeUnit.SECONDS).getException()).isNull();
         assertThat(watermark()).isEqualTo(2);
-        assertThat(keys()).singleElement().satisfies(key -> assertThat(lines(key)).isEqualTo(rows));
+        assertThat(s3.keys()).singleElement().satisfies(key -> assertThat(lines(key)).isEqualTo(rows));
         trigger();
-        assertThat(keys()).hasSize(1);
+        assertThat(s3.keys()).hasSize(1);
     }
 
-    private static void startS3() {
-        s3Server = new EmbeddedS3Server(dir.resolve("s3"), "127.0.0.1", s3Port, "fieldhub", "fieldhub-secret");
-        s3Server.start();
-    }
 
     /** One timer tick; the route is synchronous, so the objects are written when this returns. */
     private void trigger() {
@@ -213,12 +186,9 @@ class ArchiveColdRouteIT {
                 Long.class);
     }
 
-    private static List<String> keys() {
-        return s3.listObjectsV2(l -> l.bucket(BUCKET)).contents().stream().map(S3Object::key).sorted().toList();
-    }
 
     private static List<JsonNode> lines(String key) throws IOException {
-        byte[] gzip = s3.getObjectAsBytes(g -> g.bucket(BUCKET).key(key)).asByteArray();
+        byte[] gzip = s3.object(key);
         String text;
         try (var in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -27,10 +27,6 @@ final class ChannelOutbox {
         return outbox;
     }
 
-    void clear() {
-        db.jdbc().execute("truncate notification_attempt, notification, alert_transition, alert restart identity");
-    }
-
     /** An open CRITICAL alert of the engine overheat rule, triggered {@code count} times. */
     long alert(String deviceId, double temperature, int count) {
         return db.jdbc().queryForObject("""

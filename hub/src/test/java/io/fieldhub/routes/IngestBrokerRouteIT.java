@@ -32,6 +32,7 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
 
 /**
  * routes/ingest-broker.camel.yaml with the embedded HiveMQ handing publishes over ({@link BrokerIntake}): a device's
@@ -59,7 +60,7 @@ class IngestBrokerRouteIT {
     /** The broker with the intake, and the device connected; the flow not started yet. */
     BrokerIntake startBroker(Duration storeTimeout) throws Exception {
         BrokerIntake intake = new BrokerIntake(storeTimeout, meters);
-        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", RouteHarness.freePort(), true,
+        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), true,
                 BrokerExtension.of((auth, allow) -> allow.authenticateSuccessfully(), intake));
         broker.start();
         device = new MqttAsyncClient(broker.url(), "engine-7", new MemoryPersistence());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
 
 /**
  * The ingest route's MQTT session (the ingestMqttClient bean) against the embedded HiveMQ: messages the flow finished
@@ -44,7 +45,7 @@ class IngestMqttAcksIT {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", RouteHarness.freePort(),
+        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(),
                 true);
         broker.start();
         device = new MqttClient(broker.url(), "engine-1", new MemoryPersistence());

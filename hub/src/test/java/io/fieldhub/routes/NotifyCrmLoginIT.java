@@ -9,14 +9,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.fieldhub.routes.SalesforceStub.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.fieldhub.notify.crm.CrmProperties;
 import java.io.FileInputStream;
@@ -32,11 +31,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,34 +48,12 @@ class NotifyCrmLoginIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
-    static ChannelOutbox outbox;
-    static WireMockServer salesforce;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
+    @RegisterExtension
+    static final WireMockExtension salesforce = SalesforceStub.org();
     RouteHarness hub;
-
-    @BeforeAll
-    static void start() {
-        db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new ChannelOutbox(db);
-        salesforce = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        salesforce.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (salesforce != null) {
-            salesforce.stop();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void reset() {
-        outbox.clear();
-        salesforce.resetAll();
-    }
 
     @AfterEach
     void stopRoute() {

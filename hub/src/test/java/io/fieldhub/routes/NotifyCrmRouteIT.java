@@ -9,26 +9,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.fieldhub.routes.SalesforceStub.CASE_ID;
 import static io.fieldhub.routes.SalesforceStub.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.fieldhub.notify.crm.CrmProperties;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * routes/notify-crm.camel.yaml against a real PostgreSQL (the outbox) and WireMock answering like Salesforce's OAuth
@@ -41,35 +37,15 @@ class NotifyCrmRouteIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static ChannelOutbox outbox;
-    static WireMockServer salesforce;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
+    @RegisterExtension
+    static final WireMockExtension salesforce = SalesforceStub.org();
     RouteHarness hub;
 
-    @BeforeAll
-    static void start() {
-        db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new ChannelOutbox(db);
-        salesforce = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        salesforce.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (salesforce != null) {
-            salesforce.stop();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
     @BeforeEach
-    void reset() {
-        outbox.clear();
-        salesforce.resetAll();
+    void loginAnswers() {
         SalesforceStub.tokenEndpoint(salesforce);
     }
 

@@ -3,8 +3,6 @@ package io.fieldhub.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.fieldhub.notify.channel.SendFailures;
 import io.fieldhub.notify.email.AlertEmailComposer;
 import io.fieldhub.notify.email.PooledMailSender;
@@ -18,17 +16,13 @@ import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * routes/notify-email.camel.yaml against a real PostgreSQL (the outbox) and SMTP server (GreenMail): each email
@@ -41,35 +35,14 @@ class NotifyEmailRouteIT {
     static final Duration DEADLINE = Duration.ofSeconds(30);
     static final String HOST = "hub.plant-1.example";
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static ChannelOutbox outbox;
-    static int smtpPort;
-    GreenMail smtp;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    @RegisterExtension
+    static final TestSmtp smtp = new TestSmtp();
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     RouteHarness hub;
     final MeterRegistry meters = new SimpleMeterRegistry();
     PooledMailSender sender;
-
-    @BeforeAll
-    static void startDatabase() throws IOException {
-        db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new ChannelOutbox(db);
-        smtpPort = RouteHarness.freePort();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void start() {
-        outbox.clear();
-        smtp = startSmtp();
-    }
 
     @AfterEach
     void stop() {
@@ -79,7 +52,6 @@ class NotifyEmailRouteIT {
         if (sender != null) {
             sender.close();
         }
-        smtp.stop();
     }
 
     @Test
@@ -178,7 +150,7 @@ class NotifyEmailRouteIT {
             assertThat(outbox.state(id)).isEqualTo("PENDING");
             assertThat(outbox.lastError(id)).contains("Couldn't connect to host");
         } finally {
-            smtp = startSmtp();
+            smtp.start();
         }
 
         await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
@@ -204,7 +176,7 @@ class NotifyEmailRouteIT {
 
         // the server goes away and comes back between two emails, as one closing idle connections does
         smtp.stop();
-        smtp = startSmtp();
+        smtp.start();
         long afterRestart = outbox.notification(outbox.transition(alert, "CLEARED", 3, "rules"), alert, "email",
                 "maria", "maria@plant-1.example");
 
@@ -232,13 +204,14 @@ class NotifyEmailRouteIT {
         try {
             await("the circuit opens").atMost(DEADLINE).until(() -> outbox.count("CIRCUIT_OPEN") > 0);
         } finally {
-            smtp = startSmtp();
+            smtp.start();
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
         await("no second copy").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> smtp.getReceivedMessages().length == ids.size());
-        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(m -> subject(m)).distinct()).hasSize(ids.size());
+        assertThat(smtp.countsByMessageId()).as("each email once, by Message-ID").hasSize(ids.size())
+                .allSatisfy((messageId, copies) -> assertThat(copies).isOne());
     }
 
     @Test
@@ -304,10 +277,10 @@ class NotifyEmailRouteIT {
     }
 
     private RouteHarness route() {
-        sender = new PooledMailSender("127.0.0.1", smtpPort, null, null, false, Duration.ofSeconds(10), meters);
+        sender = new PooledMailSender("127.0.0.1", smtp.port(), null, null, false, Duration.ofSeconds(10), meters);
         return new RouteHarness()
                 .bind("alertMailSender", sender)
-                .property("hub.mail.port", smtpPort)
+                .property("hub.mail.port", smtp.port())
                 .property("hub.mail.from", "fieldhub@plant-1.example")
                 .property("hub.mail.poll-interval", 100)
                 .bind("notificationOutbox", outbox.outbox())
@@ -326,14 +299,6 @@ class NotifyEmailRouteIT {
         }).toList();
     }
 
-    private static String subject(MimeMessage message) {
-        try {
-            return message.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The text of the email's part of this type. */
     private static String part(MimeMessage email, String type) throws MessagingException, IOException {
         Multipart parts = (Multipart) email.getContent();
@@ -344,11 +309,5 @@ class NotifyEmailRouteIT {
             }
         }
         throw new AssertionError("no " + type + " part in " + email.getContentType());
-    }
-
-    private static GreenMail startSmtp() {
-        GreenMail server = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        server.start();
-        return server;
     }
 }

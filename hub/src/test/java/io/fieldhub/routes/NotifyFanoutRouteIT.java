@@ -22,11 +22,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.camel.component.timer.TimerEndpoint;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,14 +39,14 @@ class NotifyFanoutRouteIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static AlertLifecycle lifecycle;
     static NotificationRouting routing;
     RouteHarness hub;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
         lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
                 new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
                 new SimpleMeterRegistry(), () -> { });
@@ -65,18 +64,6 @@ class NotifyFanoutRouteIT {
                   email: {max: 1, per: 1s}
                 """);
         routing = new NotificationRouting(file, UnaryOperator.identity());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyTables() {
-        db.clear();
     }
 
     @AfterEach

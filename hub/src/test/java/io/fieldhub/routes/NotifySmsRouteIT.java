@@ -8,7 +8,6 @@ import io.fieldhub.notify.sms.AlertSmsComposer;
 import io.fieldhub.notify.sms.SmppErrors;
 import io.fieldhub.notify.sms.SmsReceipts;
 import io.fieldhub.routes.TestSmsc.Submitted;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +16,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jsmpp.util.DeliveryReceiptState;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * routes/notify-sms.camel.yaml against a real PostgreSQL (the outbox) and an SMPP server (jSMPP) in the test's JVM:
@@ -36,40 +32,18 @@ class NotifySmsRouteIT {
     static final String MARIA = "+4915112345678";
     static final String REFUSED = "+4915100000000";
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static ChannelOutbox outbox;
-    static int smscPort;
-    TestSmsc smsc;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
+    @RegisterExtension
+    final TestSmsc smsc = new TestSmsc("fieldhub", "s3cret", Set.of(REFUSED.substring(1)));
     RouteHarness hub;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new ChannelOutbox(db);
-        smscPort = RouteHarness.freePort();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        outbox.clear();
-        smsc = newSmsc().start();
-    }
 
     @AfterEach
     void stop() {
         if (hub != null) {
             hub.close();
         }
-        smsc.close();
     }
 
     @Test
@@ -192,7 +166,7 @@ class NotifySmsRouteIT {
                 assertThat(outbox.outcomes(id)).hasSizeGreaterThanOrEqualTo(2).doesNotContain("SENT", "FAILED");
             });
         } finally {
-            smsc = newSmsc().start();
+            smsc.start();
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
@@ -216,10 +190,6 @@ class NotifySmsRouteIT {
         assertThat(smsc.boundSessions()).isZero();
     }
 
-    private TestSmsc newSmsc() {
-        return new TestSmsc(smscPort, "fieldhub", "s3cret", Set.of(REFUSED.substring(1)));
-    }
-
     private void startSmsRoute() throws Exception {
         hub = smsRoute().start();
     }
@@ -231,7 +201,7 @@ class NotifySmsRouteIT {
 
     private RouteHarness route() {
         return new RouteHarness()
-                .property("hub.sms.port", smscPort)
+                .property("hub.sms.port", smsc.port)
                 .property("hub.sms.password", "s3cret")
                 .property("hub.sms.poll-interval", 100)
                 .property("hub.sms.reconnect-delay", 500)

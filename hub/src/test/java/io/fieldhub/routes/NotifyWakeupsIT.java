@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.notify.NotificationDigests;
@@ -19,7 +17,6 @@ import io.fieldhub.notify.email.SmtpErrors;
 import io.fieldhub.store.WarmStore;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +34,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,11 +53,12 @@ class NotifyWakeupsIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
-    static ChannelOutbox outbox;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    @RegisterExtension
+    static final TestSmtp smtp = new TestSmtp();
+    static final ChannelOutbox outbox = new ChannelOutbox(db);
     static NotificationRouting routing;
-    static int smtpPort;
-    GreenMail smtp;
     RouteHarness hub;
     PooledMailSender sender;
     AlertLifecycle lifecycle;
@@ -69,8 +66,6 @@ class NotifyWakeupsIT {
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
-        outbox = new ChannelOutbox(db);
         Path file = Files.writeString(dir.resolve("notifications.yaml"), """
                 people:
                   ops: {email: ops@plant-1.example}
@@ -79,21 +74,6 @@ class NotifyWakeupsIT {
                     to: [ops]
                 """);
         routing = new NotificationRouting(file, UnaryOperator.identity());
-        smtpPort = RouteHarness.freePort();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    @BeforeEach
-    void startSmtp() {
-        db.clear();
-        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
     }
 
     @AfterEach
@@ -107,7 +87,6 @@ class NotifyWakeupsIT {
         if (sender != null) {
             sender.close();
         }
-        smtp.stop();
     }
 
     @Test
@@ -166,7 +145,7 @@ class NotifyWakeupsIT {
                 .isEqualTo(alerts);
         assertThat(outbox.count("SENT")).as("one send a notification").isEqualTo(alerts);
         List<String> sent = db.jdbc().queryForList("select provider_ref from notification", String.class);
-        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(NotifyWakeupsIT::messageId))
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(TestSmtp::messageId))
                 .as("each notification's email, once").containsExactlyInAnyOrderElementsOf(sent);
         assertThat(hub.deadLetters().letters()).isEmpty();
     }
@@ -180,14 +159,14 @@ class NotifyWakeupsIT {
                 new SimpleMeterRegistry(), wakeups::fanOut);
         warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
                 new SimpleMeterRegistry());
-        sender = new PooledMailSender("127.0.0.1", smtpPort, null, null, false, Duration.ofSeconds(10),
+        sender = new PooledMailSender("127.0.0.1", smtp.port(), null, null, false, Duration.ofSeconds(10),
                 new SimpleMeterRegistry());
         hub.property("hub.notify.fanout-interval", "1h")
                 .property("hub.notify.digest-check", "1h")
                 .property("hub.notify.batch-size", fanOutBatch)
                 .property("hub.mail.enabled", true)
                 .property("hub.mail.host", "127.0.0.1")
-                .property("hub.mail.port", smtpPort)
+                .property("hub.mail.port", smtp.port())
                 .property("hub.mail.poll-interval", Duration.ofHours(1).toMillis())
                 .bind("warmStore", warmStore)
                 .bind("notificationFanOut", new NotificationFanOut(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
@@ -214,13 +193,5 @@ class NotifyWakeupsIT {
     private static RaisedAlert overheat(String deviceId, String messageId, Instant ts) {
         return new RaisedAlert("Engine overheat", "CRITICAL", deviceId, messageId, "temperature", 95.5, 90.0,
                 "Engine " + deviceId + " is running hot", ts, TRACE, null);
-    }
-
-    private static String messageId(MimeMessage email) {
-        try {
-            return email.getMessageID();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package io.fieldhub.routes;
 
+import io.fieldhub.config.EmbeddedDefaults;
+import io.fieldhub.config.NotifyDefaults;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,10 +19,18 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.util.function.ThrowingConsumer;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.AbstractEnvironment;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
 
 /**
  * Runs route files from the real {@code routes/} folder in a plain Camel context, without Spring, so a route test
- * starts in well under a second. The shared error handling ({@code errors.camel.yaml}) is always loaded, and a
+ * starts in well under a second. The routes read config/application.yaml, as the hub does, with what a test overrides
+ * ({@link #property}) on top. The shared error handling ({@code errors.camel.yaml}) is always loaded, and a
  * {@link RecordingDeadLetters} stands in for the {@code deadLetters} bean unless a test binds another.
  *
  * <pre>
@@ -33,40 +44,8 @@ final class RouteHarness implements AutoCloseable {
     static final Path ROUTES = Path.of("..", "routes");
     static final Path RULES = Path.of("..", "rules");
 
-    /** Every key the route files read, with the value config/application.yaml (and EmbeddedDefaults) gives it. */
-    static Map<String, String> shippedProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("hub.backbone.endpoint", "direct:process");
-        p.put("hub.mqtt.broker-url", "tcp://localhost:1883");
-        p.put("hub.mqtt.client-id", "fieldhub-ingest");
-        p.put("hub.mqtt.session-expiry", "604800");
-        p.put("hub.mqtt.persistence-dir", "./data/mqtt-client");
-        p.put("hub.archive.check-interval", "1000");
-        p.put("hub.alerts.escalation-check", "10s");
-        p.put("hub.notify.batch-size", "100");
-        p.put("hub.home", "..");
-        p.put("hub.mail.enabled", "false");
-        p.put("hub.mail.port", "25");
-        p.put("hub.mail.from", "fieldhub@localhost");
-        p.put("hub.mail.starttls", "false");
-        p.put("hub.mail.batch-size", "20");
-        p.put("hub.mail.poll-interval", "500");
-        p.put("hub.sms.enabled", "false");
-        p.put("hub.sms.port", "2775");
-        p.put("hub.sms.system-id", "fieldhub");
-        p.put("hub.sms.source-address", "FieldHub");
-        p.put("hub.sms.source-ton", "5");
-        p.put("hub.sms.source-npi", "0");
-        p.put("hub.sms.batch-size", "20");
-        p.put("hub.sms.poll-interval", "500");
-        p.put("hub.sms.reconnect-delay", "5000");
-        p.put("hub.notify.circuit.failure-rate", "50");
-        p.put("hub.notify.circuit.window", "10");
-        p.put("hub.notify.circuit.min-calls", "5");
-        p.put("hub.notify.circuit.open-seconds", "30");
-        p.put("hub.notify.circuit.half-open-calls", "1");
-        return p;
-    }
+    /** The hub's configuration as operators ship it. */
+    static final Path CONFIG = Path.of("..", "config", "application.yaml");
 
     /**
      * Replaces the route's {@code to: "{{hub.backbone.endpoint}}"} with {@code mock:backbone}. AdviceWith compares a
@@ -76,7 +55,10 @@ final class RouteHarness implements AutoCloseable {
         route.weaveByToString(".*\\{\\{hub\\.backbone\\.endpoint}}.*").replace().to("mock:backbone");
     }
 
-    private final Map<String, String> properties = shippedProperties();
+    /** What a test changes in config/application.yaml: where routes/ is, and where data goes. */
+    private final Map<String, Object> overrides = new LinkedHashMap<>(Map.of(
+            "hub.home", "..",
+            "hub.data-dir", "target/route-harness"));
     private final List<String> routeFiles = new ArrayList<>(List.of("errors.camel.yaml"));
     private final Map<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> advice = new LinkedHashMap<>();
     private final DefaultCamelContext context = new DefaultCamelContext();
@@ -88,7 +70,7 @@ final class RouteHarness implements AutoCloseable {
     }
 
     RouteHarness property(String key, Object value) {
-        properties.put(key, String.valueOf(value));
+        overrides.put(key, String.valueOf(value));
         return this;
     }
 
@@ -110,9 +92,7 @@ final class RouteHarness implements AutoCloseable {
     }
 
     RouteHarness start() throws Exception {
-        Properties initial = new Properties();
-        initial.putAll(properties);
-        context.getPropertiesComponent().setInitialProperties(initial);
+        context.getPropertiesComponent().setInitialProperties(configuration());
         context.build();
         List<Resource> resources = new ArrayList<>();
         for (String file : routeFiles) {
@@ -128,6 +108,27 @@ final class RouteHarness implements AutoCloseable {
         context.start();
         template = context.createProducerTemplate();
         return this;
+    }
+
+    /**
+     * config/application.yaml under the test's overrides, with what the hub derives from it at start (EmbeddedDefaults,
+     * NotifyDefaults) and Spring's ${...} placeholders resolved, as the hub hands it to its routes.
+     */
+    private Properties configuration() throws IOException {
+        ConfigurableEnvironment env = new AbstractEnvironment() {
+        };
+        env.getPropertySources().addFirst(new MapPropertySource("test", overrides));
+        new YamlPropertySourceLoader().load(CONFIG.toString(), new FileSystemResource(CONFIG))
+                .forEach(env.getPropertySources()::addLast);
+        new EmbeddedDefaults().postProcessEnvironment(env, null);
+        new NotifyDefaults().postProcessEnvironment(env, null);
+        Properties resolved = new Properties();
+        for (PropertySource<?> source : env.getPropertySources()) {
+            for (String key : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
+                resolved.putIfAbsent(key, env.getProperty(key));
+            }
+        }
+        return resolved;
     }
 
     CamelContext context() {
@@ -149,12 +150,5 @@ final class RouteHarness implements AutoCloseable {
     @Override
     public void close() {
         context.stop();
-    }
-
-    /** A port nobody listens on right now, for a test's own server. */
-    static int freePort() throws java.io.IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

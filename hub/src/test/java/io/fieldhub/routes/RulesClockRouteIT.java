@@ -18,6 +18,7 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,14 +45,14 @@ class RulesClockRouteIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static final SettableClock clock = new SettableClock();
     static RuleEngine engine;
     static RouteHarness hub;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(dir.resolve("postgres"));
         clock.set(START);
         Path rules = Files.createDirectories(dir.resolve("rules/acme"));
         Files.writeString(rules.resolve("silent.drl"), SILENT);
@@ -72,9 +73,6 @@ class RulesClockRouteIT {
     static void stop() {
         if (hub != null) {
             hub.close();
-        }
-        if (db != null) {
-            db.close();
         }
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,14 +63,14 @@ class RulesReloadRouteIT {
     @TempDir
     static Path home;
     static Path rules;
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
     static RuleEngine engine;
     static RuleDeployments deployments;
     static RouteHarness hub;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase(home.resolve("postgres"));
         rules = Files.createDirectories(home.resolve("rules"));
         Files.createDirectories(rules.resolve("acme"));
         Files.createDirectories(rules.resolve("tests"));
@@ -98,9 +99,6 @@ class RulesReloadRouteIT {
     static void stop() {
         if (hub != null) {
             hub.close();
-        }
-        if (db != null) {
-            db.close();
         }
     }
 

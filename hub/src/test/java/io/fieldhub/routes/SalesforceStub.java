@@ -5,12 +5,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.fieldhub.notify.channel.CircuitOverride;
@@ -28,6 +29,8 @@ import java.util.Map;
 /**
  * WireMock answering like a Salesforce org, with the JSON shapes of Salesforce's documentation: the OAuth 2.0 token
  * endpoint and the REST sObject upsert by external id; and the notify-crm route set up against it.
+ * {@code @RegisterExtension static final WireMockExtension salesforce = SalesforceStub.org();} runs one for a test
+ * class and forgets every stub and request before each test.
  */
 final class SalesforceStub {
 
@@ -40,21 +43,26 @@ final class SalesforceStub {
     private SalesforceStub() {
     }
 
+    /** The stub org on a free local port, started for a test class; stubs and requests reset before each test. */
+    static WireMockExtension org() {
+        return WireMockExtension.newInstance().options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+    }
+
     /** The hub.crm.* settings of a hub that logs in to the stub with client credentials. */
-    static CrmProperties settings(WireMockServer org) {
+    static CrmProperties settings(WireMockExtension org) {
         return settings(org, true, 5, 30, CrmProperties.Auth.CLIENT_CREDENTIALS, null, null);
     }
 
-    static CrmProperties settings(WireMockServer org, boolean enabled) {
+    static CrmProperties settings(WireMockExtension org, boolean enabled) {
         return settings(org, enabled, 5, 30, CrmProperties.Auth.CLIENT_CREDENTIALS, null, null);
     }
 
     /** With a circuit that opens once {@code calls} calls in a row failed, for {@code openSeconds}. */
-    static CrmProperties settings(WireMockServer org, int calls, int openSeconds) {
+    static CrmProperties settings(WireMockExtension org, int calls, int openSeconds) {
         return settings(org, true, calls, openSeconds, CrmProperties.Auth.CLIENT_CREDENTIALS, null, null);
     }
 
-    static CrmProperties settings(WireMockServer org, boolean enabled, int calls, int openSeconds,
+    static CrmProperties settings(WireMockExtension org, boolean enabled, int calls, int openSeconds,
                                   CrmProperties.Auth auth, String keystore, String keystorePassword) {
         boolean jwt = auth == CrmProperties.Auth.JWT;
         return new CrmProperties(enabled, org.baseUrl(), null, "62.0", auth, "3MVG9fieldhub",
@@ -90,11 +98,11 @@ final class SalesforceStub {
     }
 
     /** POST /services/oauth2/token answers with an access token for the org at the stub's address. */
-    static void tokenEndpoint(WireMockServer org) {
+    static void tokenEndpoint(WireMockExtension org) {
         org.stubFor(post(urlEqualTo("/services/oauth2/token")).willReturn(token(org, TOKEN)));
     }
 
-    static ResponseDefinitionBuilder token(WireMockServer org, String accessToken) {
+    static ResponseDefinitionBuilder token(WireMockExtension org, String accessToken) {
         return json(200, """
                 {"access_token": "%s",
                  "signature": "d/SxeYBxH0GSVko0HMgcUxuZy0PA2cDDz1u7g7JtDHw=",
@@ -106,12 +114,12 @@ final class SalesforceStub {
     }
 
     /** Every upsert by external id creates a case (201). */
-    static void upsertCreates(WireMockServer org) {
+    static void upsertCreates(WireMockExtension org) {
         org.stubFor(patch(urlPathMatching(API + "/sobjects/Case/" + EXTERNAL_ID + "/[^/]+")).willReturn(created()));
     }
 
     /** The first upsert creates the case (201), later ones update it (200, API 46.0 and later). */
-    static void upsertCreatesThenUpdates(WireMockServer org) {
+    static void upsertCreatesThenUpdates(WireMockExtension org) {
         var url = urlPathMatching(API + "/sobjects/Case/" + EXTERNAL_ID + "/[^/]+");
         org.stubFor(patch(url).inScenario("case").whenScenarioStateIs(Scenario.STARTED).willReturn(created())
                 .willSetStateTo("exists"));
@@ -137,17 +145,17 @@ final class SalesforceStub {
     }
 
     /** The bodies of the upserts Salesforce received, oldest first. */
-    static List<Map<String, String>> patchBodies(WireMockServer org) {
+    static List<Map<String, String>> patchBodies(WireMockExtension org) {
         return calls(org).stream().filter(e -> e.getRequest().getMethod().getName().equals("PATCH"))
                 .map(e -> parse(e.getRequest().getBodyAsString())).toList();
     }
 
-    static long patchCount(WireMockServer org) {
+    static long patchCount(WireMockExtension org) {
         return calls(org).stream().filter(e -> e.getRequest().getMethod().getName().equals("PATCH")).count();
     }
 
     /** The hub only ever upserts by external id: never a plain create (POST /sobjects/Case) that could duplicate. */
-    static void assertNoCaseCreatedWithoutExternalId(WireMockServer org) {
+    static void assertNoCaseCreatedWithoutExternalId(WireMockExtension org) {
         assertThat(calls(org)).isNotEmpty().allSatisfy(e -> {
             assertThat(e.getRequest().getMethod().getName()).isEqualTo("PATCH");
             assertThat(e.getRequest().getUrl()).matches(API + "/sobjects/Case/" + EXTERNAL_ID + "/\\d+");
@@ -155,7 +163,7 @@ final class SalesforceStub {
     }
 
     /** The REST API calls (not the logins), oldest first. */
-    private static List<ServeEvent> calls(WireMockServer org) {
+    private static List<ServeEvent> calls(WireMockExtension org) {
         return org.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/services/data/"))
                 .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate())).toList();
     }

@@ -1,77 +1,127 @@
 package io.fieldhub.routes;
 
+import static org.awaitility.Awaitility.await;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A real PostgreSQL with the hub's schema (Flyway, classpath:db/migration), for tests of the stores and the alert
- * lifecycle.
+ * lifecycle: {@code @RegisterExtension static final TestDatabase db = new TestDatabase();}. One server serves every
+ * test class of the JVM (starting one takes seconds): the first TestDatabase starts it, so a test's static fields can
+ * use it, and JUnit stops it when the run ends. Each test starts from empty tables.
  */
-public final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
 
-    private final Path directory;
-    private final int port;
-    private EmbeddedPostgresServer server;
-    private final HikariDataSource dataSource = new HikariDataSource();
-    private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestDatabase.class);
 
-    public TestDatabase(Path directory) {
-        this.directory = directory;
-        server = new EmbeddedPostgresServer(directory, 0);
-        server.start();
-        port = server.port();
-        dataSource.setJdbcUrl(server.jdbcUrl());
-        dataSource.setUsername(server.user());
-        dataSource.setPassword(server.password());
-        // Fail fast while PostgreSQL is down, so outage tests see the route's own retries, not a 30 s pool wait.
-        dataSource.setConnectionTimeout(250);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = new JdbcTemplate(dataSource);
-        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    private static Server shared;
+
+    private final Server server = shared();
+
+    private static synchronized Server shared() {
+        if (shared == null) {
+            shared = new Server();
+        }
+        return shared;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Server.class, k -> server, Server.class);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        clear();
     }
 
     public HikariDataSource dataSource() {
-        return dataSource;
+        return server.dataSource;
     }
 
     public JdbcTemplate jdbc() {
-        return jdbc;
+        return server.jdbc;
     }
 
     public TransactionTemplate tx() {
-        return tx;
+        return server.tx;
     }
 
     /** Empties every table and resets the archive watermark, so each test starts from a fresh hub. */
     public void clear() {
-        jdbc.execute("truncate telemetry, notification_attempt, notification, alert_transition, alert, dead_letter"
-                + " restart identity");
-        jdbc.update("update archive_watermark set last_id = 0");
+        jdbc().execute("truncate telemetry, notification_attempt, notification, alert_transition, alert, dead_letter,"
+                + " device_credential, device, enrollment_group restart identity");
+        jdbc().update("update archive_watermark set last_id = 0");
     }
 
     public long count(String table) {
-        return jdbc.queryForObject("select count(*) from " + table, Long.class);
+        return jdbc().queryForObject("select count(*) from " + table, Long.class);
     }
 
     /** Stops PostgreSQL, as an outage would; {@link #restartServer()} brings it back with the same data and port. */
     void stopServer() {
-        server.close();
+        server.postgres.close();
     }
 
     void restartServer() {
-        server = new EmbeddedPostgresServer(directory, port);
-        server.start();
+        server.restart();
     }
 
-    @Override
-    public void close() {
-        dataSource.close();
-        server.close();
+    /** The one server of the JVM, closed by JUnit when the run ends. */
+    private static final class Server implements ExtensionContext.Store.CloseableResource {
+
+        private final Path directory;
+        private final int port;
+        private EmbeddedPostgresServer postgres;
+        private final HikariDataSource dataSource = new HikariDataSource();
+        private final JdbcTemplate jdbc;
+        private final TransactionTemplate tx;
+
+        Server() {
+            try {
+                directory = Files.createTempDirectory("fieldhub-test-postgres-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            postgres = new EmbeddedPostgresServer(directory, 0);
+            postgres.start();
+            port = postgres.port();
+            dataSource.setJdbcUrl(postgres.jdbcUrl());
+            dataSource.setUsername(postgres.user());
+            dataSource.setPassword(postgres.password());
+            // Fail fast while PostgreSQL is down, so outage tests see the route's own retries, not a 30 s pool wait.
+            dataSource.setConnectionTimeout(250);
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            jdbc = new JdbcTemplate(dataSource);
+            tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        }
+
+        void restart() {
+            postgres = new EmbeddedPostgresServer(directory, port);
+            postgres.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            dataSource.close();
+            postgres.close();
+            // the postmaster removes its pid file last, after close() has returned
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(directory.resolve("postmaster.pid")));
+            FileSystemUtils.deleteRecursively(directory);
+        }
     }
 }

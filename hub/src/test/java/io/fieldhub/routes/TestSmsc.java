@@ -41,14 +41,20 @@ import org.jsmpp.session.SubmitMultiResult;
 import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.util.MessageId;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.util.TestSocketUtils;
 
 /**
  * An SMSC in the test's JVM (jSMPP's server side): accepts binds of one system id and password, answers each
  * submit_sm with a new message id and records it, refuses destinations it is told to refuse, and sends delivery
- * receipts on request. {@link #stop()} closes the listener and every bound session, as an SMSC that goes down;
- * {@link #start()} listens again on the same port.
+ * receipts on request. It listens on a free local port from before each test to after it:
+ * {@code @RegisterExtension final TestSmsc smsc = new TestSmsc(...)}. {@link #stop()} closes the listener and every
+ * bound session, as an SMSC that goes down; {@link #start()} listens again on the same port, with no record of what
+ * was submitted before.
  */
-final class TestSmsc implements AutoCloseable {
+final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
 
     /** SMPP 3.4 command_status: invalid destination address. */
     static final int ESME_RINVDSTADR = 0x0B;
@@ -86,21 +92,31 @@ final class TestSmsc implements AutoCloseable {
     private volatile Thread acceptor;
 
     /** @param refused destination addresses (without "+") answered with ESME_RINVDSTADR */
-    TestSmsc(int port, String systemId, String password, Set<String> refused) {
-        this.port = port;
+    TestSmsc(String systemId, String password, Set<String> refused) {
+        this.port = TestSocketUtils.findAvailableTcpPort();
         this.systemId = systemId;
         this.password = password;
         this.refused = refused;
     }
 
-    TestSmsc start() throws IOException {
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stop();
+    }
+
+    void start() throws IOException {
+        submitted.clear();
         var server = new SMPPServerSessionListener(port);
         server.setMessageReceiverListener(new Receiver());
         listener = server;
         acceptor = new Thread(() -> accept(server), "test-smsc-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
-        return this;
     }
 
     private void accept(SMPPServerSessionListener server) {
@@ -161,11 +177,6 @@ final class TestSmsc implements AutoCloseable {
                 message.source(), new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT,
                         GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0, new RegisteredDelivery(0),
                 DataCodings.ZERO, receipt.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private final class Receiver implements ServerMessageReceiverListener {

@@ -9,8 +9,6 @@ import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.simulator.CountingSubscriber.Received;
 import io.fieldhub.simulator.cli.SimulateCommand;
 import io.fieldhub.simulator.payload.FrameEncoder;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
 
 /** The simulator, run in-process as {@code ./simulate} runs it, against the hub's embedded broker. */
 class SimulatorIT {
@@ -38,7 +37,8 @@ class SimulatorIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = new EmbeddedBroker(home.resolve("broker"), "127.0.0.1", freePort(), false);
+        broker = new EmbeddedBroker(home.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(),
+                false);
         broker.start();
         subscriber = new CountingSubscriber(broker.url());
     }
@@ -123,11 +123,5 @@ class SimulatorIT {
         args[1] = broker.url();
         System.arraycopy(options, 0, args, 2, options.length);
         return SimulateCommand.commandLine().execute(args);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,26 +1,16 @@
 package io.fieldhub.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** What a user can see of the hub from outside: rows, alerts, archive objects, dead letters and emails. */
 final class Observed {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunningHub hub;
 
@@ -54,37 +44,17 @@ final class Observed {
         return hub.jdbc().queryForList("select * from dead_letter where device_id = ? order by id", deviceId);
     }
 
+    Archive archive() {
+        return new Archive(hub.s3(), RunningHub.BUCKET);
+    }
+
     List<String> archiveKeys() {
-        return hub.s3().listObjectsV2Paginator(b -> b.bucket(RunningHub.BUCKET).prefix("telemetry/")).contents()
-                .stream().map(S3Object::key).toList();
+        return archive().keys();
     }
 
-    /** Every archived record of one device: each object listed, downloaded and decompressed. */
+    /** Every archived record of one device. */
     List<JsonNode> archived(String deviceId) {
-        return archivedWhere(r -> deviceId.equals(r.path("deviceId").asText()));
-    }
-
-    /** How many archived records belong to devices whose id starts with the prefix. */
-    long archivedCount(String deviceIdPrefix) {
-        return archivedWhere(r -> r.path("deviceId").asText().startsWith(deviceIdPrefix)).size();
-    }
-
-    private List<JsonNode> archivedWhere(java.util.function.Predicate<JsonNode> wanted) {
-        List<JsonNode> records = new ArrayList<>();
-        for (String key : archiveKeys()) {
-            try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                    hub.s3().getObject(b -> b.bucket(RunningHub.BUCKET).key(key))), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    JsonNode record = JSON.readTree(line);
-                    if (wanted.test(record)) {
-                        records.add(record);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(key, e);
-            }
-        }
-        return records;
+        return archive().records(r -> deviceId.equals(r.path("deviceId").asText()));
     }
 
     /** Emails whose subject names the device. */

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -106,6 +108,7 @@ class RulesDeployIT {
         int devices = 20;
         int perDevice = 250;
         String before = get("/api/rules").get("version").asText();
+        List<Archive.Entry> sent = new ArrayList<>();
         try (var burst = new Burst(hub.mqttUrl(), run, 4)) {
             for (int seq = 0; seq < perDevice; seq++) {
                 if (seq == perDevice / 2) {
@@ -116,6 +119,7 @@ class RulesDeployIT {
                     String device = run + "-" + d;
                     assertThat(burst.publish(device, device + "-" + seq,
                             "{\"metrics\":{\"temperature\":" + (60 + seq % 20) + "}}")).isTrue();
+                    sent.add(new Archive.Entry(device, device + "-" + seq));
                 }
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> burst.answered() == devices * perDevice);
@@ -128,8 +132,9 @@ class RulesDeployIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(hub.jdbc().queryForObject(
                 "select count(*) from telemetry where device_id like ?", Long.class, like))
                 .isEqualTo(devices * perDevice));
-        assertThat(hub.jdbc().queryForObject("select count(distinct message_id) from telemetry where device_id like ?",
-                Long.class, like)).isEqualTo(devices * perDevice);
+        var archive = new Observed(hub).archive();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> archive.assertArchivedOnce(run + "-", sent));
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.fieldhub.FieldHubApplication;
 import io.fieldhub.embedded.S3Clients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.util.TestSocketUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -32,11 +32,11 @@ final class RunningHub implements AutoCloseable {
     private static RunningHub shared;
 
     final Path dataDir;
-    final int mqttPort = freePort();
-    final int httpPort = freePort();
-    final int postgresPort = freePort();
-    final int s3Port = freePort();
-    final int smtpPort = freePort();
+    final int mqttPort = TestSocketUtils.findAvailableTcpPort();
+    final int httpPort = TestSocketUtils.findAvailableTcpPort();
+    final int postgresPort = TestSocketUtils.findAvailableTcpPort();
+    final int s3Port = TestSocketUtils.findAvailableTcpPort();
+    final int smtpPort = TestSocketUtils.findAvailableTcpPort();
     final GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     private final List<String> extraArgs;
     private ConfigurableApplicationContext context;
@@ -160,14 +160,6 @@ final class RunningHub implements AutoCloseable {
             return Path.of(RunningHub.class.getResource(name).toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
