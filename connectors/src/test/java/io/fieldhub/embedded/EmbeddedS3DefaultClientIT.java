@@ -3,6 +3,7 @@ package io.fieldhub.embedded;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.util.TestSocketUtils;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -17,7 +18,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,7 +49,7 @@ class EmbeddedS3DefaultClientIT {
 
     @BeforeEach
     void start() throws IOException {
-        server = new EmbeddedS3Server(tempDir, "127.0.0.1", freePort(), "hub-key", "hub-secret");
+        server = new EmbeddedS3Server(tempDir, "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), "hub-key", "hub-secret");
         server.start();
         // Only what any client of a self-hosted store must say: where, who, path style. Checksums stay at the
         // SDK's defaults (calculated and validated when supported).
@@ -111,12 +111,6 @@ class EmbeddedS3DefaultClientIT {
     private static List<String> gunzip(byte[] archive) throws IOException {
         try (var in = new GZIPInputStream(new ByteArrayInputStream(archive))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -12,6 +12,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.util.TestSocketUtils;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,7 +68,7 @@ class EmbeddedServersIT {
 
     @Test
     void brokerDeliversQos1TelemetryToSubscriber() throws Exception {
-        EmbeddedBroker broker = started(new EmbeddedBroker(tempDir.resolve("mqtt"), LOCALHOST, freePort(), false));
+        EmbeddedBroker broker = started(new EmbeddedBroker(tempDir.resolve("mqtt"), LOCALHOST, TestSocketUtils.findAvailableTcpPort(), false));
         CompletableFuture<MqttMessage> received = new CompletableFuture<>();
         MqttClient subscriber = mqttClient(broker, "subscriber", received);
         subscriber.connect();
@@ -86,7 +86,7 @@ class EmbeddedServersIT {
     @Test
     void persistentBrokerKeepsQueuedQos1MessageOfOfflineSessionAcrossRestart() throws Exception {
         Path home = tempDir.resolve("mqtt");
-        int port = freePort();
+        int port = TestSocketUtils.findAvailableTcpPort();
         EmbeddedBroker broker = started(new EmbeddedBroker(home, LOCALHOST, port, true));
         MqttConnectionOptions durable = new MqttConnectionOptions();
         durable.setCleanStart(false);
@@ -130,7 +130,7 @@ class EmbeddedServersIT {
         }
         postgres.close();
 
-        postgres = started(new EmbeddedPostgresServer(data, freePort()));
+        postgres = started(new EmbeddedPostgresServer(data, TestSocketUtils.findAvailableTcpPort()));
         try (Connection connection = connect(postgres); Statement statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery("SELECT device_id, celsius FROM reading")) {
                 assertThat(rows.next()).as("row survived the restart").isTrue();
@@ -159,7 +159,7 @@ class EmbeddedServersIT {
     @Test
     void s3KeepsObjectsAcrossRestartOnTheSameDirectory() throws Exception {
         Path dir = tempDir.resolve("s3");
-        int port = freePort();
+        int port = TestSocketUtils.findAvailableTcpPort();
         byte[] content = "archived telemetry".getBytes(StandardCharsets.UTF_8);
         EmbeddedS3Server s3 = started(new EmbeddedS3Server(dir, LOCALHOST, port, "hub-key", "hub-secret"));
         try (S3Client client = S3Clients.create(s3.endpoint(), "us-east-1", "hub-key", "hub-secret")) {
@@ -232,12 +232,6 @@ class EmbeddedServersIT {
         try (ResultSet rows = statement.executeQuery("SHOW " + name)) {
             rows.next();
             return rows.getString(1);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
