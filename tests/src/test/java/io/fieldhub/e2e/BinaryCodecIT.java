@@ -44,7 +44,7 @@ class BinaryCodecIT {
         Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5);
         var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(hub.httpUrl("/api/devices/" + id + "/telemetry")))
-                .header("Content-Type", Frames.ENGINE_V1)
+                .header("Content-Type", Frames.ENGINE_V1).header("Authorization", TestFleet.basic(id))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Frames.engineV1(ts, 61.0, 900, 2.5))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(202);

@@ -1,8 +1,8 @@
 package io.fieldhub.e2e;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -19,34 +18,35 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
- * Many devices publishing QoS 1 as fast as the broker acknowledges, over a few MQTT 5 connections. Remembers which
- * message ids the broker acknowledged (PUBACK reason code 0).
+ * Many devices publishing QoS 1 as fast as the broker acknowledges, each over its own MQTT 5 connection (a device
+ * proves who it is, see {@link TestFleet}). Remembers which message ids the broker acknowledged (PUBACK reason code 0).
  */
 final class Burst implements AutoCloseable {
 
-    private final List<MqttAsyncClient> clients = new ArrayList<>();
-    // the broker lets each connection have 10 publishes awaiting their PUBACK (its receive maximum)
-    private final List<Semaphore> windows = new ArrayList<>();
+    private record Connection(MqttAsyncClient client, Semaphore window) {}
+
+    private final String brokerUrl;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger failed = new AtomicInteger();
 
-    Burst(String brokerUrl, String clientIdPrefix, int connections) throws MqttException {
-        for (int c = 0; c < connections; c++) {
-            var client = new MqttAsyncClient(brokerUrl, clientIdPrefix + "-c" + c, new MemoryPersistence());
-            client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
-            clients.add(client);
-            windows.add(new Semaphore(10));
-        }
+    Burst(String brokerUrl) {
+        this.brokerUrl = brokerUrl;
     }
 
     /**
-     * Publishes one JSON reading of {@code devices/{deviceId}/telemetry} with the given message id, once its
+     * Publishes one JSON reading of {@code devices/{deviceId}/telemetry} with the given message id, once the device's
      * connection has a free slot. Returns false, publishing nothing, when the broker is gone.
      */
     boolean publish(String deviceId, String messageId, String json) throws InterruptedException {
-        int c = Math.floorMod(deviceId.hashCode(), clients.size());
-        MqttAsyncClient client = clients.get(c);
-        Semaphore window = windows.get(c);
+        Connection connection;
+        try {
+            connection = connection(deviceId);
+        } catch (MqttException e) {
+            return false;
+        }
+        MqttAsyncClient client = connection.client();
+        Semaphore window = connection.window();
         if (!client.isConnected() || !window.tryAcquire(5, TimeUnit.SECONDS)) {
             return false;
         }
@@ -80,6 +80,19 @@ final class Burst implements AutoCloseable {
         }
     }
 
+    /** The device's connection, opened on its first message; the broker lets it have 10 PUBACKs outstanding. */
+    private Connection connection(String deviceId) throws MqttException {
+        Connection known = connections.get(deviceId);
+        if (known != null) {
+            return known;
+        }
+        var client = new MqttAsyncClient(brokerUrl, deviceId, new MemoryPersistence());
+        var connection = new Connection(client, new Semaphore(10));
+        connections.put(deviceId, connection);
+        client.connect(TestFleet.options(deviceId)).waitForCompletion(10_000);
+        return connection;
+    }
+
     Set<String> acked() {
         return Set.copyOf(acked);
     }
@@ -98,7 +111,8 @@ final class Burst implements AutoCloseable {
 
     @Override
     public void close() {
-        for (MqttAsyncClient client : clients) {
+        for (Connection connection : connections.values()) {
+            MqttAsyncClient client = connection.client();
             try {
                 if (client.isConnected()) {
                     client.disconnect().waitForCompletion(5_000);

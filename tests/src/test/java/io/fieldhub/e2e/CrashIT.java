@@ -49,7 +49,7 @@ class CrashIT {
         hub = startHub("first");
         Set<String> acknowledged;
         boolean killed = false;
-        try (var burst = new Burst("tcp://localhost:" + mqttPort, "crash", 4)) {
+        try (var burst = new Burst("tcp://localhost:" + mqttPort)) {
             for (int seq = 0; seq < 20_000; seq++) {
                 if (!killed && burst.ackedCount() >= 3_000) {
                     hub.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
@@ -94,6 +94,7 @@ class CrashIT {
                 "io.fieldhub.FieldHubApplication", "--hub.data-dir=" + dataDir.resolve("data"),
                 "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort, "--hub.s3.port=" + s3Port,
                 "--server.port=" + httpPort, "--hub.archive.max-age=1s", "--hub.archive.check-interval=200",
+                "--hub.mqtt.tls.port=" + TestSocketUtils.findAvailableTcpPort(), "--hub.devices.demo-fleet=false",
                 "--logging.level.root=WARN")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var http = HttpClient.newHttpClient();
@@ -108,6 +109,7 @@ class CrashIT {
                         return false;
                     }
                 });
+        TestFleet.enroll("http://localhost:" + httpPort);
         return process;
     }
 }

@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
-/** A simulated device: a real MQTT 5 client publishing to its own telemetry topic at QoS 1. */
+/** A simulated device: a real MQTT 5 client that proves who it is and publishes to its own telemetry topic at QoS 1. */
 final class Device implements AutoCloseable {
 
     final String id;
@@ -21,8 +20,8 @@ final class Device implements AutoCloseable {
 
     Device(RunningHub hub, String id) throws MqttException {
         this.id = id;
-        this.client = new MqttAsyncClient(hub.mqttUrl(), id + "-" + UUID.randomUUID(), new MemoryPersistence());
-        var options = new MqttConnectionOptions();
+        this.client = new MqttAsyncClient(hub.mqttUrl(), id, new MemoryPersistence());
+        var options = TestFleet.options(id);
         options.setCleanStart(true);
         client.connect(options).waitForCompletion(10_000);
     }

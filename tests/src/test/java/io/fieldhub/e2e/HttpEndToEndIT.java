@@ -24,7 +24,8 @@ class HttpEndToEndIT {
 
     HttpResponse<String> post(String deviceId, String contentType, byte[] body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/" + deviceId + "/telemetry")))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                .header("Content-Type", contentType).header("Authorization", TestFleet.basic(deviceId))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -23,7 +23,7 @@ class LoadIT {
     void twentyThousandMessagesAreAllStoredAndArchivedOnce() throws Exception {
         String run = Device.uniqueId("load");
         List<Archive.Entry> sent = new ArrayList<>();
-        try (var burst = new Burst(hub.mqttUrl(), run, 4)) {
+        try (var burst = new Burst(hub.mqttUrl())) {
             for (int seq = 0; seq < PER_DEVICE; seq++) {
                 for (int d = 0; d < DEVICES; d++) {
                     String device = run + "-" + d;

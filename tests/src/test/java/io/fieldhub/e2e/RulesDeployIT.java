@@ -109,7 +109,7 @@ class RulesDeployIT {
         int perDevice = 250;
         String before = get("/api/rules").get("version").asText();
         List<Archive.Entry> sent = new ArrayList<>();
-        try (var burst = new Burst(hub.mqttUrl(), run, 4)) {
+        try (var burst = new Burst(hub.mqttUrl())) {
             for (int seq = 0; seq < perDevice; seq++) {
                 if (seq == perDevice / 2) {
                     Files.writeString(home.resolve("rules/acme-reload.drl"), PUMP_DRY.replace("Pump dry",

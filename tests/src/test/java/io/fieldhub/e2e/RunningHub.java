@@ -33,6 +33,7 @@ final class RunningHub implements AutoCloseable {
 
     final Path dataDir;
     final int mqttPort = TestSocketUtils.findAvailableTcpPort();
+    final int tlsPort = TestSocketUtils.findAvailableTcpPort();
     final int httpPort = TestSocketUtils.findAvailableTcpPort();
     final int postgresPort = TestSocketUtils.findAvailableTcpPort();
     final int s3Port = TestSocketUtils.findAvailableTcpPort();
@@ -83,6 +84,8 @@ final class RunningHub implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--hub.data-dir=" + dataDir,
                 "--hub.mqtt.port=" + mqttPort,
+                "--hub.mqtt.tls.port=" + tlsPort,
+                "--hub.devices.demo-fleet=false",
                 "--hub.database.port=" + postgresPort,
                 "--hub.s3.port=" + s3Port,
                 "--hub.s3.bucket=" + BUCKET,
@@ -99,6 +102,11 @@ final class RunningHub implements AutoCloseable {
         var byKey = new java.util.LinkedHashMap<String, String>();
         args.forEach(a -> byKey.put(a.substring(0, a.indexOf('=')), a));
         context = new SpringApplicationBuilder(FieldHubApplication.class).run(byKey.values().toArray(String[]::new));
+        try {
+            TestFleet.enroll(httpUrl(""));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the test devices' enrollment group could not be made", e);
+        }
         return this;
     }
 
