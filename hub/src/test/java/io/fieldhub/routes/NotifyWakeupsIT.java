@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
+import io.fieldhub.device.DeviceRegistry;
+import io.fieldhub.device.LastSeen;
 import io.fieldhub.notify.NotificationDigests;
 import io.fieldhub.notify.NotificationFanOut;
 import io.fieldhub.notify.NotificationRouting;
@@ -37,6 +39,7 @@ import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,6 +172,8 @@ class NotifyWakeupsIT {
                 .property("hub.mail.port", smtp.port())
                 .property("hub.mail.poll-interval", Duration.ofHours(1).toMillis())
                 .bind("warmStore", warmStore)
+                .bind("lastSeen", new LastSeen(new DeviceRegistry(JdbcClient.create(db.dataSource()),
+                        new ObjectMapper(), event -> { }), 60_000))
                 .bind("notificationFanOut", new NotificationFanOut(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
                         fanOutBatch, wakeups::channel))
                 .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),

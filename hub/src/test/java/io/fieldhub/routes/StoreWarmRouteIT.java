@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.store.WarmStore;
+import io.fieldhub.device.DeviceRegistry;
+import io.fieldhub.device.LastSeen;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * routes/store-warm.camel.yaml against a real PostgreSQL: a message completes only once its row (and its alerts) are
@@ -38,6 +41,7 @@ class StoreWarmRouteIT {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
     static WarmStore warmStore;
+    static LastSeen lastSeen;
     static RouteHarness hub;
 
     @BeforeAll
@@ -48,7 +52,10 @@ class StoreWarmRouteIT {
                 new SimpleMeterRegistry(), () -> { });
         warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
                 new SimpleMeterRegistry());
-        hub = new RouteHarness().bind("warmStore", warmStore).routes("store-warm.camel.yaml").start();
+        var registry = new DeviceRegistry(JdbcClient.create(db.dataSource()), new ObjectMapper(), event -> { });
+        lastSeen = new LastSeen(registry, 100);
+        hub = new RouteHarness().bind("warmStore", warmStore).bind("lastSeen", lastSeen)
+                .routes("store-warm.camel.yaml").start();
     }
 
     @AfterAll
@@ -58,6 +65,9 @@ class StoreWarmRouteIT {
         }
         if (warmStore != null) {
             warmStore.drainAndStop();
+        }
+        if (lastSeen != null) {
+            lastSeen.close();
         }
     }
 
@@ -92,6 +102,27 @@ class StoreWarmRouteIT {
         assertThat((String) alert.get("text")).contains("engine-7 is running hot");
         assertThat(db.jdbc().queryForList("select transition from alert_transition where routed_at is null",
                 String.class)).as("waiting for the notification fan-out").containsExactly("RAISED");
+    }
+
+    @Test
+    void twoDevicesMayUseTheSameMessageIdAndBothAreStored() {
+        Exchange first = store(reading("1", "pump-7", 4.2), List.of());
+        Exchange second = store(reading("1", "pump-8", 3.9), List.of());
+        Exchange resend = store(reading("1", "pump-8", 3.9), List.of());
+
+        assertThat(List.of(first, second, resend)).allSatisfy(e -> assertThat(e.getException()).isNull());
+        assertThat(db.jdbc().queryForList("select device_id from telemetry where message_id = '1' order by id",
+                String.class)).containsExactly("pump-7", "pump-8");
+    }
+
+    @Test
+    void aStoredReadingMarksWhenItsDeviceWasLastSeen() {
+        db.jdbc().update("insert into device (id, type, updated_by) values ('pump-9', 'pump', 'test')");
+
+        store(reading("m-9", "pump-9", 1.0), List.of());
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(db.jdbc().queryForObject(
+                "select last_seen from device where id = 'pump-9'", java.sql.Timestamp.class)).isNotNull());
     }
 
     @Test
