@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code bench/run}: the ceiling (the hub's broker path with a route that answers at once), the broker alone with a
@@ -86,10 +87,11 @@ public final class BenchRun {
         }
 
         System.out.println("4/4 report");
-        var report = new Report(ceiling, reference, steps, Map.of("devices", devices, "connections", connections,
+        Map<String, Object> settings = new TreeMap<>(Map.of("devices", devices, "connections", connections,
                 "maxInflight", connections * SimulatorRun.BROKER_RECEIVE_MAXIMUM, "secondsPerStep", seconds,
                 "hubHeap", System.getProperty("heap", "1g"),
                 "hubJvmOpts", String.join(" ", HubUnderTest.jvmOptions())));
+        var report = new Report(ceiling, reference, steps, settings);
         Path tables = report.writeMarkdown(results);
         Path json = report.writeJson(results);
         System.out.println("    tables in " + home.relativize(tables) + ", figures in " + home.relativize(json)

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Stops what the benchmark started when it ends, also on Ctrl-C or SIGTERM: the simulator, the hub, and the hub's
@@ -26,16 +27,18 @@ final class ChildProcesses {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(postgresData), "bench-stop-children"));
     }
 
-    /** SIGTERM to every descendant (the hub stops its PostgreSQL itself), SIGKILL after a grace period. */
+    /**
+     * SIGTERM to the children (the simulator, the hub), which stop their own (the hub its PostgreSQL), again each
+     * second for one started meanwhile; SIGKILL after a grace period, then to any descendant left over.
+     */
     static void stopAll(Path postgresData) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-        List<ProcessHandle> alive = descendants();
-        while (!alive.isEmpty()) {
-            boolean late = System.nanoTime() > deadline;
-            alive.forEach(late ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
-            awaitExit(alive, 1);
-            alive = descendants();
+        for (List<ProcessHandle> children = alive(ProcessHandle.current().children()); !children.isEmpty();
+             children = alive(ProcessHandle.current().children())) {
+            children.forEach(System.nanoTime() > deadline ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
+            awaitExit(children, 1);
         }
+        alive(ProcessHandle.current().descendants()).forEach(ProcessHandle::destroyForcibly);
         postmaster(postgresData).ifPresent(postgres -> {
             postgres.destroy();
             if (!awaitExit(List.of(postgres), GRACE_SECONDS)) {
@@ -44,8 +47,8 @@ final class ChildProcesses {
         });
     }
 
-    private static List<ProcessHandle> descendants() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+    private static List<ProcessHandle> alive(Stream<ProcessHandle> processes) {
+        return processes.filter(ProcessHandle::isAlive).toList();
     }
 
     private static boolean awaitExit(List<ProcessHandle> processes, long seconds) {
