@@ -1,20 +1,15 @@
-package io.fieldhub.benchmark;
+package io.fieldhub.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.zip.GZIPInputStream;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Phase 2, one rate: offer it for a while, then check that everything arrived, once, and how fast. */
+/**
+ * Phase 2, one rate: offer it for a while, then check that everything arrived, once, and how fast. Rows are not
+ * checked for repeats (telemetry.message_id is unique); the archive is, since S3 has no such key.
+ */
 final class RampStep {
 
     /**
@@ -23,13 +18,14 @@ final class RampStep {
      * alert to its email accepted by SMTP, {@code emailAfterStoredMs} the part of it after that reading was stored
      * (rules, fan-out, the email outbox and SMTP). Later hot readings of an open alert update it and send no email.
      */
-    record Result(int offered, long sent, long acked, double ackedRate, long rows, long distinctRows, long archived,
+    record Result(int offered, long sent, long acked, double ackedRate, long rows, ArchiveCount.Figures archive,
                   long raised, long emailed, double storedRate, double drainSeconds, double[] sqlLatencyMs,
                   double[] toHubMs, double[] inHubMs, double[] emailLatencyMs, double[] emailAfterStoredMs,
                   double coresUsed, long heapMb, long rssMb, boolean keptUp) {
 
         boolean countsHold() {
-            return sent == acked && acked == rows && rows == distinctRows && rows == archived && raised == emailed;
+            return sent == acked && acked == rows && archive.records() == acked && archive.duplicates() == 0
+                    && archive.missing() == 0 && raised == emailed;
         }
     }
 
@@ -45,31 +41,24 @@ final class RampStep {
 
     private final HubUnderTest hub;
     private final SimulatorRun simulator;
-    private final Set<String> archiveKeysSeen = new HashSet<>();
+    private final ArchiveCount archive;
 
     RampStep(HubUnderTest hub, SimulatorRun simulator) {
         this.hub = hub;
         this.simulator = simulator;
+        this.archive = new ArchiveCount(hub.s3(), HubUnderTest.BUCKET);
     }
-
-    /**
-     * What the embedded broker lets a connection have unacknowledged (HiveMQ's default receive maximum). A fleet
-     * has no window shared by all devices, so the simulator's run-wide limit is set to what the connections allow.
-     */
-    static final int BROKER_RECEIVE_MAXIMUM = 10;
 
     /** A rate is kept up when at least this share of it is acknowledged. */
     static final double KEPT_UP = 0.95;
 
     private int runs;
 
-    Result run(int rate, int seconds, int devices, int connections) throws Exception {
+    Result run(int rate, int seconds) throws Exception {
         String runId = "s" + (++runs) + "r" + rate;
         double cpuBefore = hub.cpuSeconds();
         long start = System.nanoTime();
-        JsonNode summary = simulator.run(runId, "--url", hub.mqttUrl(), "--devices", "" + devices,
-                "--connections", "" + connections, "--rate", "" + rate, "--duration", seconds + "s",
-                "--max-inflight", "" + connections * BROKER_RECEIVE_MAXIMUM);
+        JsonNode summary = simulator.run(runId, hub.mqttUrl(), "--rate", "" + rate, "--duration", seconds + "s");
         long acked = summary.path("acked").asLong();
         long simulatorEnd = System.nanoTime();
         String like = runId + "-%";
@@ -83,7 +72,7 @@ final class RampStep {
                 + " 'telemetry' and t.message_id like ? and t.id > w.last_id", like) == 0);
 
         Map<String, Object> rows = hub.jdbc().queryForMap("""
-                select count(*) as n, count(distinct message_id) as d,
+                select count(*) as n,
                        extract(epoch from max(stored_at) - min(received_at)) as span,
                        percentile_cont(array[0.5, 0.95, 0.99]) within group
                            (order by extract(epoch from stored_at - ts) * 1000) as p,
@@ -105,26 +94,10 @@ final class RampStep {
         double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();
         boolean keptUp = summary.path("ackedRate").asDouble() >= KEPT_UP * rate && drainSeconds <= 10;
         return new Result(rate, summary.path("sent").asLong(), acked, summary.path("ackedRate").asDouble(), n,
-                ((Number) rows.get("d")).longValue(), archived(runId), ((Number) alerts.get("n")).longValue(),
+                archive.take(runId, acked), ((Number) alerts.get("n")).longValue(),
                 ((Number) alerts.get("e")).longValue(), span > 0 ? n / span : 0, drainSeconds,
                 percentiles(rows.get("p")), percentiles(rows.get("broker")), percentiles(rows.get("hub")),
                 percentiles(alerts.get("p")), percentiles(alerts.get("after")), cores, heap, rss, keptUp);
-    }
-
-    /** Archived records of this run: every new object downloaded, decompressed and its lines counted. */
-    private long archived(String runId) throws IOException {
-        String marker = "\"messageId\":\"" + runId + "-";
-        long found = 0;
-        for (S3Object object : hub.s3().listObjectsV2Paginator(b -> b.bucket(HubUnderTest.BUCKET)).contents()) {
-            if (!archiveKeysSeen.add(object.key())) {
-                continue;
-            }
-            try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(hub.s3().getObject(
-                    b -> b.bucket(HubUnderTest.BUCKET).key(object.key()))), StandardCharsets.UTF_8))) {
-                found += in.lines().filter(line -> line.contains(marker)).count();
-            }
-        }
-        return found;
     }
 
     private long count(String sql, String like) {

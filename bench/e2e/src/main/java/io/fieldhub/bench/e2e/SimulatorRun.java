@@ -1,4 +1,4 @@
-package io.fieldhub.benchmark;
+package io.fieldhub.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,22 +9,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the simulator (its jar, as a user would) and reads the summary it writes with --json-summary. */
+/**
+ * Runs the simulator (its jar, as a user would) and reads the summary it writes with --json-summary. Every run, the
+ * ceiling's and the hub's, uses the same fleet: devices, connections and messages in flight.
+ */
 final class SimulatorRun {
+
+    /**
+     * What the embedded broker lets a connection have unacknowledged (HiveMQ's default receive maximum). A fleet
+     * has no window shared by all devices, so the simulator's run-wide limit is set to what the connections allow.
+     */
+    static final int BROKER_RECEIVE_MAXIMUM = 10;
 
     private final Path jar;
     private final Path workDir;
+    private final List<String> fleet;
 
-    SimulatorRun(Path jar, Path workDir) {
+    SimulatorRun(Path jar, Path workDir, int devices, int connections) {
         this.jar = jar;
         this.workDir = workDir;
+        this.fleet = List.of("--devices", "" + devices, "--connections", "" + connections,
+                "--max-inflight", "" + connections * BROKER_RECEIVE_MAXIMUM);
     }
 
-    JsonNode run(String runId, String... args) throws IOException, InterruptedException {
+    /** One run against the broker at {@code url}; {@code pace} is --rate with --duration or --count. */
+    JsonNode run(String runId, String url, String... pace) throws IOException, InterruptedException {
         Path summary = workDir.resolve("simulator-" + runId + ".json");
         List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString(),
-                "--run-id", runId, "--json-summary", summary.toString()));
-        command.addAll(List.of(args));
+                "--run-id", runId, "--json-summary", summary.toString(), "--url", url));
+        command.addAll(fleet);
+        command.addAll(List.of(pace));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("simulator-" + runId + ".log").toFile())

@@ -1,0 +1,102 @@
+package io.fieldhub.bench.e2e;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code bench/run}: the ceiling (the hub's broker path with a route that answers at once), the broker alone with a
+ * counting subscriber for reference, then the hub on embedded defaults at rising rates until it stops keeping up;
+ * every step checks sent = acked = rows = archived, with no archived record twice or missing. Each run's tables go
+ * to bench/results/e2e-TIME.md beside its JSON; BENCHMARKS.md summarises them by hand.
+ *
+ * <p>Settings are system properties: {@code rates} (comma-separated, default {@value #RATES}),
+ * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (1000: a device per connection, as in
+ * the field; the broker intake moves one message at a time per connection), {@code ceilingCount} (200000),
+ * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60).
+ */
+public final class BenchRun {
+
+    /** Finer steps around where the hub topped out on this machine (~12,000 msg/s in 2026-11), then the goal. */
+    static final String RATES = "2000,5000,8000,10000,12000,15000,20000,50000";
+
+    public static void main(String[] args) {
+        System.setProperty("logback.configurationFile", "bench-logback.xml");
+        int status;
+        try {
+            status = run() ? 0 : 1;
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 2;
+        }
+        // exits even when a client or server thread lingers; the shutdown hook stops the child processes
+        System.exit(status);
+    }
+
+    /** The whole run; true when every step's counts held. */
+    private static boolean run() throws Exception {
+        Path home = Path.of("").toAbsolutePath();
+        Path results = Files.createDirectories(home.resolve("bench/results"));
+        Path work = Files.createTempDirectory("fieldhub-bench-");
+        Path hubData = work.resolve("hub-data");
+        ChildProcesses.stopOnExit(hubData.resolve("postgres"));
+        int devices = Integer.getInteger("devices", 1000);
+        int connections = Integer.getInteger("connections", 1000);
+        int seconds = Integer.getInteger("seconds", 20);
+        long ceilingCount = Long.getLong("ceilingCount", 200_000L);
+        var simulator = new SimulatorRun(home.resolve("simulator/target/fieldhub-simulator.jar"), work, devices,
+                connections);
+        List<Integer> rates = Arrays.stream(System.getProperty("rates", RATES)
+                .split(",")).map(String::trim).map(Integer::valueOf).toList();
+
+        System.out.println("1/4 ceiling: simulator -> embedded broker -> the hub's intake, answering at once");
+        var ceiling = BrokerCeiling.measure(simulator, work, HubUnderTest.freePort(), ceilingCount, rates, seconds);
+
+        System.out.println("2/4 broker alone, subscriber: simulator -> embedded broker -> counting subscriber");
+        var reference = SubscriberReference.measure(simulator, work, HubUnderTest.freePort(), ceilingCount);
+        System.out.printf("    published %.0f msg/s, delivered %.0f msg/s%n", reference.publishRate(),
+                reference.deliveredRate());
+
+        System.out.println("3/4 hub ramp: " + rates + " msg/s, " + seconds + " s each");
+        var mail = new GreenMail(new ServerSetup(HubUnderTest.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        List<RampStep.Result> steps = new ArrayList<>();
+        try (var hub = new HubUnderTest(home.resolve("hub/target/fieldhub-exec.jar"), hubData,
+                work.resolve("hub.log"), mail.getSmtp().getPort(), System.getProperty("heap", "1g"))) {
+            var step = new RampStep(hub, simulator);
+            // the JIT compiles Camel, Drools, Jackson and HiveMQ for the first minute: keep that out of the figures
+            int warmUp = Integer.getInteger("warmUpSeconds", 60);
+            System.out.println("    warming up: " + warmUp + " s at " + rates.get(0) + " msg/s (not recorded)");
+            step.run(rates.get(0), warmUp);
+            for (int rate : rates) {
+                RampStep.Result result = step.run(rate, seconds);
+                steps.add(result);
+                System.out.println("    " + Report.line(result));
+                if (!result.keptUp()) {
+                    break;
+                }
+            }
+        } finally {
+            mail.stop();
+        }
+
+        System.out.println("4/4 report");
+        Map<String, Object> settings = new TreeMap<>(Map.of("devices", devices, "connections", connections,
+                "maxInflight", connections * SimulatorRun.BROKER_RECEIVE_MAXIMUM, "secondsPerStep", seconds,
+                "hubHeap", System.getProperty("heap", "1g"),
+                "hubJvmOpts", String.join(" ", HubUnderTest.jvmOptions())));
+        var report = new Report(ceiling, reference, steps, settings);
+        Path tables = report.writeMarkdown(results);
+        Path json = report.writeJson(results);
+        System.out.println("    tables in " + home.relativize(tables) + ", figures in " + home.relativize(json)
+                + "; logs in " + work);
+        return steps.stream().allMatch(RampStep.Result::countsHold);
+    }
+
+}
