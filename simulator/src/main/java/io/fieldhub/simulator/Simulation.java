@@ -52,13 +52,17 @@ public final class Simulation {
         this.progress = new ProgressReporter(stats, console, terminal);
     }
 
+    private double connectSeconds;
+
     public Summary run() throws InterruptedException {
         List<List<Device>> dealt = Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
         List<DeviceConnection> connections = connections(dealt);
         Senders senders = null;
         ScheduledExecutorService reporter = Threads.single("simulator-progress");
         try {
+            long connectStart = System.nanoTime();
             Connections.connectAll(connections, settings.url());
+            connectSeconds = (System.nanoTime() - connectStart) / 1e9;
             console.println(announcement());
             long startNanos = System.nanoTime();
             long startedAt = System.currentTimeMillis();
@@ -150,7 +154,7 @@ public final class Simulation {
         return new Summary(settings.runId(), settings.url(), settings.devices(), settings.connections(),
                 settings.format().name().toLowerCase(Locale.ROOT), settings.qos(), settings.rate(), counts.sent(),
                 counts.acked(), counts.errors(), stats.errorsByReason(), counts.hot(), startedAt,
-                System.currentTimeMillis(), elapsedNanos / 1e9, Latency.of(stats.latency()));
+                System.currentTimeMillis(), elapsedNanos / 1e9, Latency.of(stats.latency()), connectSeconds);
     }
 
     private static String trim(double value) {

@@ -9,13 +9,20 @@ import java.util.Map;
  * @param startedAt      epoch millis of the first send
  * @param endedAt        epoch millis when the last acknowledgement was awaited
  * @param elapsedSeconds from the first send until the outstanding acknowledgements were settled
+ * @param connectSeconds how long opening every connection took (each device authenticates, when it has credentials)
  */
 public record Summary(String runId, String url, int devices, int connections, String format, int qos,
                       double targetRate, long sent, long acked, long errors, Map<String, Long> errorsByReason,
-                      long hot, long startedAt, long endedAt, double elapsedSeconds, Latency latency) {
+                      long hot, long startedAt, long endedAt, double elapsedSeconds, Latency latency,
+                      double connectSeconds) {
 
     public double ackedRate() {
         return elapsedSeconds > 0 ? acked / elapsedSeconds : 0;
+    }
+
+    /** Connections opened per second at the start of the run. */
+    public double connectRate() {
+        return connectSeconds > 0 ? connections / connectSeconds : 0;
     }
 
     /** Sent but neither acknowledged nor failed by the end of the drain. */

@@ -34,6 +34,7 @@ public final class SummaryJson {
         json.put("endedAt", s.endedAt());
         json.put("elapsedSeconds", s.elapsedSeconds());
         json.put("ackedRate", s.ackedRate());
+        json.put("connectRate", s.connectRate());
         json.put("latencyMs", Map.of("p50", l.p50(), "p95", l.p95(), "p99", l.p99(), "max", l.max()));
         try {
             return JSON.writeValueAsString(json);

@@ -26,6 +26,7 @@ public final class SummaryText {
         return text
                 .append(line("elapsed", String.format(Locale.ROOT, "%.2f s", s.elapsedSeconds())))
                 .append(line("acked rate", String.format(Locale.ROOT, "%.1f msg/s", s.ackedRate())))
+                .append(line("connect rate", String.format(Locale.ROOT, "%.0f connections/s", s.connectRate())))
                 .append(line("ack latency", String.format(Locale.ROOT,
                         "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms", l.p50(), l.p95(), l.p99(), l.max())))
                 .append(line("hot readings", String.format(Locale.ROOT, "%d (%.2f%% of sent)", s.hot(),

@@ -2,6 +2,7 @@ package io.fieldhub.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldhub.embedded.EmbeddedBroker;
+import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * Phase 1, the ceiling: the hub's own path minus the hub. The same embedded broker runs the hub's broker intake
  * ({@link BrokerIntake}: the same extension, interceptor and extension executors), but the route it hands each
  * publish to stops at once, so every PUBACK is SUCCESS without storing. The same simulator and fleet as the hub's
- * steps. First as fast as it goes (the ceiling the hub is judged against), then at the ramp's rates, for the PUBACK
+ * steps, with the devices' credentials (which it takes without checking: a CONNECT's check is the hub's work). First
+ * as fast as it goes (the ceiling the hub is judged against), then at the ramp's rates, for the PUBACK
  * latency the broker and the simulator alone cost on this machine: the floor under the hub's own figures.
  */
 final class BrokerCeiling {
@@ -39,7 +41,7 @@ final class BrokerCeiling {
         var intake = new BrokerIntake(STORE_TIMEOUT, new SimpleMeterRegistry());
         try (var camel = new DefaultCamelContext();
              var broker = new EmbeddedBroker(dir.resolve("ceiling-broker"), "127.0.0.1", port, true,
-                     intake.extension())) {
+                     BrokerExtension.of((auth, allow) -> allow.authenticateSuccessfully(), intake))) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {

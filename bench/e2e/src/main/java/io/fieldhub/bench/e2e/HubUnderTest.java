@@ -28,6 +28,9 @@ final class HubUnderTest implements AutoCloseable {
 
     static final String BUCKET = "fieldhub";
 
+    /** The benchmark's enrollment group key (Base64, 32 bytes): its devices register on their first connection. */
+    static final String GROUP_KEY = "ZmllbGRodWItYmVuY2htYXJrLWdyb3VwLWtleS0zMmI=";
+
     /** What ./fieldhub starts the hub with. */
     static final String DEFAULT_JVM_OPTIONS = "-XX:+UseG1GC";
 
@@ -49,6 +52,7 @@ final class HubUnderTest implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(),
                 "--hub.data-dir=" + dataDir, "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort,
                 "--hub.s3.port=" + s3Port, "--server.port=" + httpPort, "--hub.mail.host=127.0.0.1",
+                "--hub.mqtt.tls.port=" + freePort(), "--hub.devices.demo-fleet=false",
                 "--hub.mail.port=" + smtpPort, "--hub.mail.poll-interval=50", "--logging.level.root=WARN",
                 "--hub.notify.routing-file=bench/notifications.yaml"));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -56,6 +60,25 @@ final class HubUnderTest implements AutoCloseable {
                 "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
         s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret");
         awaitHealthy(log);
+        enrollTheFleet();
+    }
+
+    private void enrollTheFleet() throws IOException {
+        String group = "{\"id\":\"bench\",\"type\":\"engine\",\"groupKey\":\"" + GROUP_KEY + "\"}";
+        try {
+            int status = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
+                                    + "/api/enrollment-groups"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(group))
+                            .build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+            if (status != 201) {
+                throw new IOException("the benchmark's enrollment group was not made: HTTP " + status);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while enrolling the fleet", e);
+        }
     }
 
     /**

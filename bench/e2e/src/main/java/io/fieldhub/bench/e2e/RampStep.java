@@ -87,11 +87,14 @@ final class RampStep {
                            (order by extract(epoch from n.sent_at - a.first_ts) * 1000) as p,
                        percentile_cont(array[0.5, 0.95, 0.99]) within group
                            (order by extract(epoch from n.sent_at - (select m.stored_at from telemetry m
-                                                                     where m.message_id = a.first_message_id))
+                                                                     where m.device_id = a.device_id
+                                                                       and m.message_id = a.first_message_id))
                                      * 1000) as after
                 """ + RAISED_BY_RUN, like);
         long n = ((Number) rows.get("n")).longValue();
         double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();
+        System.out.printf("    %d devices connected and authenticated at %.0f connections/s%n",
+                summary.path("connections").asInt(), summary.path("connectRate").asDouble());
         boolean keptUp = summary.path("ackedRate").asDouble() >= KEPT_UP * rate && drainSeconds <= 10;
         return new Result(rate, summary.path("sent").asLong(), acked, summary.path("ackedRate").asDouble(), n,
                 archive.take(runId, acked), ((Number) alerts.get("n")).longValue(),

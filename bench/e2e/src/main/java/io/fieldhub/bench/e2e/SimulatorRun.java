@@ -28,8 +28,9 @@ final class SimulatorRun {
     SimulatorRun(Path jar, Path workDir, int devices, int connections) {
         this.jar = jar;
         this.workDir = workDir;
+        // every device proves who it is, with the key the benchmark's enrollment group derives for it
         this.fleet = List.of("--devices", "" + devices, "--connections", "" + connections,
-                "--max-inflight", "" + connections * BROKER_RECEIVE_MAXIMUM);
+                "--max-inflight", "" + connections * BROKER_RECEIVE_MAXIMUM, "--group-key", HubUnderTest.GROUP_KEY);
     }
 
     /** One run against the broker at {@code url}; {@code pace} is --rate with --duration or --count. */
