@@ -4,9 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import io.fieldhub.embedded.EmbeddedS3Server;
-import io.fieldhub.ingest.BrokerIntake;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
@@ -40,15 +38,10 @@ class EmbeddedServers {
         return tasks.await(ParallelStart.S3, EmbeddedS3Server.class);
     }
 
-    /** Starts while the other beans are created; Camel's routes connect to it only after {@link #startupDone}. */
     @Bean
     @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    EmbeddedBroker embeddedBroker(StartupTasks tasks, HubProperties hub, ObjectProvider<BrokerIntake> intake) {
-        BrokerIntake handOver = intake.getIfAvailable();
-        var broker = new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(),
-                true, handOver == null ? null : handOver.extension());
-        tasks.server(ParallelStart.BROKER, "MQTT broker", broker, broker::start, broker::url);
-        return broker;
+    EmbeddedBroker embeddedBroker(StartupTasks tasks) {
+        return tasks.await(ParallelStart.BROKER, EmbeddedBroker.class);
     }
 
     /** Every server and the rules are up before the context is refreshed, and so before Camel starts its routes. */

@@ -1,7 +1,9 @@
 package io.fieldhub.config;
 
+import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import io.fieldhub.embedded.EmbeddedS3Server;
+import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.rules.RuleSettings;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -11,10 +13,10 @@ import org.springframework.core.env.Environment;
 
 /**
  * Starts the slow, independent parts of a hub start as soon as the configuration is known, before Spring has read
- * a bean definition: the embedded PostgreSQL and S3 server, and the build of {@code rules/}. They run side by side
- * with each other and with the context's own start; the beans that need them wait ({@link StartupTasks}). The
- * embedded MQTT broker starts the same way once its intake exists ({@link EmbeddedServers}). Which servers run
- * embedded is decided by {@link EmbeddedDefaults}.
+ * a bean definition: the embedded PostgreSQL, S3 server and MQTT broker (with its intake, bean {@code brokerIntake},
+ * when {@code hub.mqtt.intake=broker}), and the build of {@code rules/}. They run side by side with each other and
+ * with the context's own start; the beans that need them wait ({@link StartupTasks}). Which servers run embedded is
+ * decided by {@link EmbeddedDefaults}.
  */
 public class ParallelStart implements ApplicationContextInitializer<GenericApplicationContext> {
 
@@ -42,6 +44,16 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
             var server = new EmbeddedS3Server(hub.dataPath().resolve("objects"), s3.bindAddress(), s3.port(),
                     s3.accessKey(), s3.secretKey());
             tasks.server(S3, "S3 server", server, server::start, s3::endpoint);
+        }
+        if (enabled(env, "hub.mqtt.embedded")) {
+            BrokerIntake intake = null;
+            if (hub.mqtt().intake() == HubProperties.Intake.BROKER) {
+                intake = new BrokerIntake(hub.mqtt().storeTimeout());
+                context.getBeanFactory().registerSingleton("brokerIntake", intake);
+            }
+            var broker = new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(),
+                    hub.mqtt().port(), true, intake == null ? null : intake.extension());
+            tasks.server(BROKER, "MQTT broker", broker, broker::start, broker::url);
         }
         tasks.run(RULES, () -> RuleBeans.buildRules(hub, new RuleSetBuilder(rules.retention())));
     }

@@ -17,6 +17,8 @@ import com.hivemq.extension.sdk.api.services.Services;
 import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * so a connection moves about one message per store commit. Devices on their own connections are not slowed by it;
  * a gateway sending for many devices over one connection is, and can use {@code hub.mqtt.intake=subscription}.
  */
-public class BrokerIntake implements PublishInboundInterceptor {
+public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
 
     /** The route that takes the handed-over publishes. */
     public static final String ENDPOINT = "direct:ingest-broker";
@@ -79,13 +81,30 @@ public class BrokerIntake implements PublishInboundInterceptor {
     /** Completed when Camel has started; publishes that come earlier wait for it. */
     private final CompletableFuture<Flow> flow = new CompletableFuture<>();
 
+    /**
+     * The timers live in a registry of the intake's own, so that the broker can start with the intake before the
+     * application's registry exists; {@link #bindTo} adds that registry, and every timer then reports to it.
+     */
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+
     public BrokerIntake(Duration storeTimeout, MeterRegistry meters) {
+        this(storeTimeout);
+        bindTo(meters);
+    }
+
+    /** An intake whose PUBACK timers report to the registry {@link #bindTo} is given (Spring Boot calls it). */
+    public BrokerIntake(Duration storeTimeout) {
         this.storeTimeout = storeTimeout;
         this.notStoredInTime = "FieldHub did not store this message within " + storeTimeout + ": send it again";
         this.stored = pubackTimer(meters, "stored");
         this.badInput = pubackTimer(meters, "bad-input");
         this.deadLetter = pubackTimer(meters, "dead-letter");
         this.sendAgain = pubackTimer(meters, "send-again");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        meters.add(registry);
     }
 
     private static Timer pubackTimer(MeterRegistry meters, String outcome) {
