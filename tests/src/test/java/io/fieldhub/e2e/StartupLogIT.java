@@ -48,8 +48,8 @@ class StartupLogIT {
                         assertThat(hub.isAlive()).as("hub process alive; see " + log).isTrue();
                         return healthy(http, httpPort);
                     });
-            await("the ready banner").atMost(Duration.ofSeconds(10))
-                    .until(() -> Files.readString(log).contains("FieldHub is ready"));
+            await("the ready banner").atMost(Duration.ofSeconds(60)).untilAsserted(
+                    () -> assertThat(Files.readString(log)).contains("FieldHub is ready"));
         } finally {
             hub.destroy();
             hub.waitFor(60, TimeUnit.SECONDS);
