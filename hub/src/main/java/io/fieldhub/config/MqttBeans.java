@@ -2,7 +2,6 @@ package io.fieldhub.config;
 
 import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.OrderedAckMqttClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
@@ -12,7 +11,6 @@ import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,12 +31,6 @@ class MqttBeans {
      * milliseconds, so 2 s steps over nothing that is merely slow.
      */
     private static final Duration ACK_STEP_OVER = Duration.ofSeconds(2);
-
-    @Bean
-    @ConditionalOnExpression("${hub.mqtt.embedded} and '${hub.mqtt.intake}'.equalsIgnoreCase('broker')")
-    BrokerIntake brokerIntake(HubProperties hub, MeterRegistry meters) {
-        return new BrokerIntake(hub.mqtt().storeTimeout(), meters);
-    }
 
     /** The broker intake starts handing over once Camel's routes run; publishes that come earlier wait. */
     @Bean
