@@ -97,7 +97,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .withConfigurationFolder(configFolder)
                 .withDataFolder(dataFolder)
                 .withExtensionsFolder(extensionsFolder)
-                // Leaves Spring Boot's logback configuration alone (STACK-NOTES trap 7).
+                // Without it HiveMQ installs its own logback configuration and replaces Spring Boot's.
                 .withoutLoggingBootstrap();
         if (extension != null) {
             builder.withEmbeddedExtension(extension);

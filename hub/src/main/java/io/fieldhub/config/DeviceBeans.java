@@ -10,9 +10,11 @@ import io.fieldhub.device.LastSeen;
 import io.fieldhub.device.auth.DeviceAuthenticator;
 import io.fieldhub.device.credential.DeviceCredentials;
 import io.fieldhub.device.enroll.EnrollmentGroups;
+import io.fieldhub.ingest.BrokerAuthenticator;
 import io.fieldhub.rules.RuleEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -55,8 +57,13 @@ class DeviceBeans {
 
     @Bean
     DeviceAuthenticator deviceAuthenticator(JdbcClient jdbc, PasswordEncoder encoder, EnrollmentGroups groups,
-            DeviceRegistry registry, HubProperties hub, MeterRegistry meters) {
-        return new DeviceAuthenticator(jdbc, encoder, groups, registry, hub.devices().autoRegister(), meters);
+            DeviceRegistry registry, HubProperties hub, MeterRegistry meters,
+            ObjectProvider<BrokerAuthenticator> broker) {
+        var authenticator = new DeviceAuthenticator(jdbc, encoder, groups, registry, hub.devices().autoRegister(),
+                meters);
+        // the embedded broker started before the registry existed; its CONNECTs may go through from here on
+        broker.ifAvailable(b -> b.ready(authenticator));
+        return authenticator;
     }
 
     @Bean

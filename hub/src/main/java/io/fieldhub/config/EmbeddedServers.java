@@ -4,11 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import io.fieldhub.embedded.EmbeddedS3Server;
-import io.fieldhub.ingest.BrokerAuthenticator;
-import io.fieldhub.ingest.BrokerExtension;
-import io.fieldhub.ingest.BrokerIntake;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
@@ -17,31 +14,15 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The laptop defaults: a real MQTT 5 broker, PostgreSQL and S3 server, in-process, keeping their data under
  * {@code hub.data-dir}. Each starts only when its external counterpart is not configured (see
- * {@link EmbeddedDefaults}) and stops after everything that uses it.
+ * {@link EmbeddedDefaults}), on a thread of its own ({@link ParallelStart}), and stops after everything that uses it.
  */
 @Configuration(proxyBeanMethods = false)
 class EmbeddedServers {
 
-    @Bean(initMethod = "start", destroyMethod = "close")
-    @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    EmbeddedBroker embeddedBroker(HubProperties hub, ObjectProvider<BrokerIntake> intake,
-                                  BrokerAuthenticator authenticator) {
-        var broker = new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(), hub.mqtt().port(),
-                true, BrokerExtension.of(authenticator, intake.getIfAvailable()));
-        HubProperties.Tls tls = hub.mqtt().tls();
-        if (tls.enabled()) {
-            broker.withTls(BrokerTlsSettings.of(tls, hub.dataPath().resolve("tls")));
-        }
-        if (!hub.mqtt().plain()) {
-            broker.withoutPlainListener();
-        }
-        return broker;
-    }
-
-    @Bean(initMethod = "start", destroyMethod = "close")
+    @Bean
     @ConditionalOnProperty(name = "hub.database.embedded", havingValue = "true")
-    EmbeddedPostgresServer embeddedPostgres(HubProperties hub) {
-        return new EmbeddedPostgresServer(hub.dataPath().resolve("postgres"), hub.database().port());
+    EmbeddedPostgresServer embeddedPostgres(StartupTasks tasks) {
+        return tasks.await(ParallelStart.POSTGRES, EmbeddedPostgresServer.class);
     }
 
     /** Replaces Boot's DataSource only so that it is created after the embedded server is up. */
@@ -51,11 +32,21 @@ class EmbeddedServers {
         return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
     }
 
-    @Bean(initMethod = "start", destroyMethod = "close")
+    @Bean
     @ConditionalOnProperty(name = "hub.s3.embedded", havingValue = "true")
-    EmbeddedS3Server embeddedS3(HubProperties hub) {
-        HubProperties.S3 s3 = hub.s3();
-        return new EmbeddedS3Server(hub.dataPath().resolve("objects"), s3.bindAddress(), s3.port(), s3.accessKey(),
-                s3.secretKey());
+    EmbeddedS3Server embeddedS3(StartupTasks tasks) {
+        return tasks.await(ParallelStart.S3, EmbeddedS3Server.class);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
+    EmbeddedBroker embeddedBroker(StartupTasks tasks) {
+        return tasks.await(ParallelStart.BROKER, EmbeddedBroker.class);
+    }
+
+    /** Every server and the rules are up before the context is refreshed, and so before Camel starts its routes. */
+    @Bean
+    SmartInitializingSingleton startupDone(StartupTasks tasks) {
+        return tasks::awaitAll;
     }
 }

@@ -1,17 +1,9 @@
 package io.fieldhub.config;
 
-import io.fieldhub.device.auth.DeviceAuthenticator;
 import io.fieldhub.ingest.BrokerAuthenticator;
 import io.fieldhub.ingest.BrokerIntake;
-import io.fieldhub.ingest.DeviceSessions;
 import io.fieldhub.ingest.OrderedAckMqttClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -20,8 +12,6 @@ import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,12 +33,6 @@ class MqttBeans {
      */
     private static final Duration ACK_STEP_OVER = Duration.ofSeconds(2);
 
-    @Bean
-    @ConditionalOnExpression("${hub.mqtt.embedded} and '${hub.mqtt.intake}'.equalsIgnoreCase('broker')")
-    BrokerIntake brokerIntake(HubProperties hub, MeterRegistry meters) {
-        return new BrokerIntake(hub.mqtt().storeTimeout(), meters);
-    }
-
     /** The broker intake starts handing over once Camel's routes run; publishes that come earlier wait. */
     @Bean
     CamelContextConfiguration brokerIntakeStart(ObjectProvider<BrokerIntake> intake) {
@@ -62,49 +46,6 @@ class MqttBeans {
                 intake.ifAvailable(i -> i.connect(camel));
             }
         };
-    }
-
-    /**
-     * The hub's own MQTT credential. With the embedded broker, which admits it by this credential alone, a password
-     * left unset is drawn at random at each start: the broker and the client live in the same process.
-     */
-    @Bean
-    BrokerAuthenticator.HubClient hubMqttCredential(HubProperties hub,
-                                                    @Value("${hub.mqtt.client-id}") String clientId,
-                                                    @Value("${hub.mqtt.username:fieldhub-hub}") String username,
-                                                    @Value("${hub.mqtt.password:}") String password) {
-        String secret = password;
-        if (secret.isBlank() && hub.mqtt().embedded()) {
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        }
-        return new BrokerAuthenticator.HubClient(clientId, username, secret);
-    }
-
-    /** Checks MQTT CONNECTs off the broker's threads: a bcrypt takes tens of milliseconds. */
-    @Bean(destroyMethod = "shutdownNow")
-    @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    ExecutorService mqttAuthThreads(HubProperties hub) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(hub.devices().authThreads(), r -> {
-            Thread t = new Thread(r, "mqtt-auth-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @Bean
-    @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    DeviceSessions deviceSessions() {
-        return new DeviceSessions();
-    }
-
-    @Bean
-    @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
-    BrokerAuthenticator brokerAuthenticator(DeviceAuthenticator devices, DeviceSessions sessions,
-                                            BrokerAuthenticator.HubClient hubClient, ExecutorService mqttAuthThreads) {
-        return new BrokerAuthenticator(devices, sessions, hubClient, mqttAuthThreads);
     }
 
     @Bean(destroyMethod = "shutdown")

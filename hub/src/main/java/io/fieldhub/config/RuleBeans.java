@@ -37,21 +37,28 @@ class RuleBeans {
         return new RuleSetBuilder(settings.retention());
     }
 
-    /**
-     * Builds the rules in {@code rules/} (a broken file stops the start, naming file and line), then rebuilds
-     * their windows from the newest stored readings, before any route delivers a message.
-     */
-    @Bean(destroyMethod = "dispose")
-    RuleEngine ruleEngine(HubProperties hub, RuleSetBuilder builder, RuleSettings settings, DeviceLanes lanes,
-                          RecentTelemetry recent, AlertLifecycle alerts, Clock clock, MeterRegistry meters) {
+    /** Builds the rules in {@code rules/}; a broken file stops the start, naming file and line. */
+    static RuleSet buildRules(HubProperties hub, RuleSetBuilder builder) {
         Path dir = hub.homePath().resolve("rules");
-        RuleSet rules;
+        long start = System.nanoTime();
         try {
-            rules = builder.build(RuleSetBuilder.readFolder(dir));
+            RuleSet rules = builder.build(RuleSetBuilder.readFolder(dir));
+            LOG.info("Rules built in {} ms", (System.nanoTime() - start) / 1_000_000);
+            return rules;
         } catch (RuleBuildException e) {
             throw new RuleBuildException("Rules in " + dir + " do not build, so the hub cannot start. "
                     + e.getMessage() + "\nFix the rule file and restart.", e.errors());
         }
+    }
+
+    /**
+     * The engine on the rules built at start ({@link ParallelStart} builds them while the context starts), with
+     * their windows rebuilt from the newest stored readings, before any route delivers a message.
+     */
+    @Bean(destroyMethod = "dispose")
+    RuleEngine ruleEngine(StartupTasks tasks, RuleSettings settings, DeviceLanes lanes, RecentTelemetry recent,
+                          AlertLifecycle alerts, Clock clock, MeterRegistry meters) {
+        RuleSet rules = tasks.await(ParallelStart.RULES, RuleSet.class);
         var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
         engine.limitMemory(settings.liveReadingsCap());
         long start = System.nanoTime();

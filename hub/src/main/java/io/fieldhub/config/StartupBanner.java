@@ -53,9 +53,9 @@ class StartupBanner {
                 """.formatted(
                 hub.mqtt().brokerUrl(), embedded(hub.mqtt().embedded()), http,
                 env.getProperty("spring.datasource.url"), env.getProperty("spring.datasource.username"),
-                secret(env.getProperty("spring.datasource.password"), hub.database().embedded()),
+                secret("spring.datasource.password"),
                 embedded(hub.database().embedded()), hub.s3().endpoint(), hub.s3().bucket(), hub.s3().accessKey(),
-                secret(hub.s3().secretKey(), hub.s3().embedded()), embedded(hub.s3().embedded()),
+                secret("hub.s3.secret-key"), embedded(hub.s3().embedded()),
                 hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " from "
                         + hub.mail().from() : "off (set HUB_MAIL_HOST)",
                 sms.enabled() ? "smpp://" + sms.systemId() + "@" + sms.host() + ":" + sms.port()
@@ -73,9 +73,9 @@ class StartupBanner {
                 .filter(r -> camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted()).count();
     }
 
-    /** Laptop passwords are shown so tools can connect; a real server's never reach the console. */
-    private static String secret(String value, boolean embedded) {
-        return embedded ? value : "(set)";
+    /** Names the setting that holds a password, so that tools can connect; its value never reaches the console. */
+    private static String secret(String setting) {
+        return "(" + setting + ")";
     }
 
     private static String embedded(boolean embedded) {

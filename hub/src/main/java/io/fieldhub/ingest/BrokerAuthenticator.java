@@ -20,7 +20,10 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 
@@ -30,24 +33,39 @@ import javax.naming.ldap.LdapName;
  * the hub's own client. A device may publish only under {@code devices/{itsId}/} and subscribe only to its own
  * command and desired-twin topics. Checks run on their own threads: a bcrypt must not hold up the broker's.
  */
-public class BrokerAuthenticator implements SimpleAuthenticator {
+public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
 
     /** The hub's own MQTT client, which may subscribe to and publish on every device's topics. */
     public record HubClient(String clientId, String username, String password) {}
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
-    private final DeviceAuthenticator devices;
+    /** Completed once the registry can be asked; the broker starts before it, and a CONNECT meanwhile waits. */
+    private final CompletableFuture<DeviceAuthenticator> devices = new CompletableFuture<>();
     private final DeviceSessions sessions;
     private final HubClient hub;
     private final ExecutorService checks;
 
-    public BrokerAuthenticator(DeviceAuthenticator devices, DeviceSessions sessions, HubClient hub,
-            ExecutorService checks) {
-        this.devices = devices;
+    /** {@code threads}: how many CONNECTs are checked at once. */
+    public BrokerAuthenticator(DeviceSessions sessions, HubClient hub, int threads) {
         this.sessions = sessions;
         this.hub = hub;
-        this.checks = checks;
+        AtomicInteger n = new AtomicInteger();
+        this.checks = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "mqtt-auth-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Lets CONNECTs through to the registry's checks. */
+    public void ready(DeviceAuthenticator registry) {
+        devices.complete(registry);
+    }
+
+    @Override
+    public void close() {
+        checks.shutdownNow();
     }
 
     @Override
@@ -58,19 +76,20 @@ public class BrokerAuthenticator implements SimpleAuthenticator {
                 .flatMap(ClientTlsInformation::getClientCertificate);
         Async<SimpleAuthOutput> async = output.async(CHECK_TIMEOUT, TimeoutFallback.FAILURE,
                 ConnackReasonCode.SERVER_UNAVAILABLE, "FieldHub could not check the credentials in time; retry");
-        checks.execute(() -> {
+        devices.thenAcceptAsync(registry -> {
             try {
-                decide(connect, certificate, output);
+                decide(registry, connect, certificate, output);
             } catch (RuntimeException e) {
                 output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE,
                         "FieldHub could not check the credentials (" + e.getMessage() + "); retry");
             } finally {
                 async.resume();
             }
-        });
+        }, checks);
     }
 
-    private void decide(ConnectPacket connect, Optional<X509Certificate> certificate, SimpleAuthOutput output) {
+    private void decide(DeviceAuthenticator devices, ConnectPacket connect, Optional<X509Certificate> certificate,
+            SimpleAuthOutput output) {
         String clientId = connect.getClientId();
         String password = connect.getPassword().map(BrokerAuthenticator::text).orElse(null);
         if (clientId.equals(hub.clientId())) {

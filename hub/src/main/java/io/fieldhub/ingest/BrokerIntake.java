@@ -11,6 +11,8 @@ import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * A telemetry publish is not passed on to MQTT subscribers: the hub is its consumer, so the broker keeps no queue for
  * it. What this promises, and its cost for a gateway on one connection: docs/architecture.md#acknowledged-means-stored
  */
-public class BrokerIntake implements PublishInboundInterceptor {
+public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
 
     /** The route that takes the handed-over publishes. */
     public static final String ENDPOINT = "direct:ingest-broker";
@@ -69,7 +71,19 @@ public class BrokerIntake implements PublishInboundInterceptor {
     /** Completed when Camel has started; publishes that come earlier wait for it. */
     private final CompletableFuture<Flow> flow = new CompletableFuture<>();
 
+    /**
+     * The timers live in a registry of the intake's own, so that the broker can start with the intake before the
+     * application's registry exists; {@link #bindTo} adds that registry, and every timer then reports to it.
+     */
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+
     public BrokerIntake(Duration storeTimeout, MeterRegistry meters) {
+        this(storeTimeout);
+        bindTo(meters);
+    }
+
+    /** An intake whose PUBACK timers report to the registry {@link #bindTo} is given (Spring Boot calls it). */
+    public BrokerIntake(Duration storeTimeout) {
         this.storeTimeout = storeTimeout;
         this.notStoredInTime = "FieldHub did not store this message within " + storeTimeout + ": send it again";
         this.stored = pubackTimer(meters, "stored");
@@ -79,6 +93,11 @@ public class BrokerIntake implements PublishInboundInterceptor {
         this.notAuthorized = Counter.builder("fieldhub.mqtt.not-authorized")
                 .description("Telemetry publishes on another device's topic, answered PUBACK 0x87")
                 .register(meters);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        meters.add(registry);
     }
 
     private static Timer pubackTimer(MeterRegistry meters, String outcome) {

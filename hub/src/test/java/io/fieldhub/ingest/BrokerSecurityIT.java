@@ -26,8 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -66,7 +64,7 @@ class BrokerSecurityIT {
     static Path dir;
     static EmbeddedBroker broker;
     static DefaultCamelContext camel;
-    static ExecutorService authThreads = Executors.newFixedThreadPool(2);
+    static BrokerAuthenticator authenticator;
     /** The device ids of the telemetry the intake handed to the flow. */
     static final List<String> flowed = new CopyOnWriteArrayList<>();
     static SelfSignedCertificate.Made brokerKey;
@@ -96,6 +94,8 @@ class BrokerSecurityIT {
         groups = new EnrollmentGroups(jdbc, registry, mapper);
         var devices = new DeviceAuthenticator(jdbc, encoder, groups, registry, false, new SimpleMeterRegistry());
         var hubClient = new BrokerAuthenticator.HubClient(HUB_CLIENT, "fieldhub-hub", "hub-secret");
+        authenticator = new BrokerAuthenticator(sessions, hubClient, 2);
+        authenticator.ready(devices);
         var intake = new BrokerIntake(Duration.ofSeconds(10), new SimpleMeterRegistry());
         Path certs = Files.createDirectories(dir.resolve("certs"));
         brokerKey = SelfSignedCertificate.inDirectory(dir.resolve("tls"));
@@ -103,7 +103,7 @@ class BrokerSecurityIT {
         strangerDevice = TestCertificates.deviceKeystore(certs, "engine-stranger");
         Path trust = TestCertificates.truststore(certs, List.of(tlsDevice, strangerDevice));
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), false,
-                BrokerExtension.of(new BrokerAuthenticator(devices, sessions, hubClient, authThreads), intake))
+                BrokerExtension.of(authenticator, intake))
                 .withTls(new BrokerTls("127.0.0.1", TestSocketUtils.findAvailableTcpPort(), brokerKey.keystore(), brokerKey.password(), trust,
                         TestCertificates.PASSWORD, BrokerTls.ClientAuth.OPTIONAL));
         broker.start();
@@ -123,7 +123,7 @@ class BrokerSecurityIT {
     static void stopAll() throws Exception {
         camel.stop();
         broker.close();
-        authThreads.shutdownNow();
+        authenticator.close();
     }
 
     @BeforeEach

@@ -88,7 +88,7 @@ class CrashIT {
         return "crash-" + seq % 50;
     }
 
-    private Process startHub(String name) throws IOException {
+    private Process startHub(String name) throws IOException, InterruptedException {
         Path log = dataDir.resolve("hub-" + name + ".log");
         var process = new ProcessBuilder("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.fieldhub.FieldHubApplication", "--hub.data-dir=" + dataDir.resolve("data"),
