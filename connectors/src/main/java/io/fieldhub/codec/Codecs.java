@@ -18,7 +18,8 @@ public class Codecs {
 
     /** JSON, plus one binary codec per configured frame layout. */
     public Codecs(ObjectMapper mapper, List<FrameLayout> layouts) {
-        this.codecs = Stream.concat(Stream.of(new JsonCodec(mapper)), layouts.stream().map(FrameCodec::new))
+        this.codecs = Stream.concat(
+                        Stream.of(new JsonCodec(mapper)), layouts.stream().map(FrameCodec::new))
                 .toList();
         this.supported = "application/json"
                 + layouts.stream().map(l -> ", " + l.contentType()).collect(Collectors.joining());

@@ -42,13 +42,15 @@ public class FrameCodec implements TelemetryCodec {
                 default -> metrics.put(field.name(), scaled(read(in, field.kind()), field.factor()));
             }
         }
-        return new TelemetryRecord(raw.messageId(), raw.deviceId(), ts, raw.receivedAt(), metrics, layout.tags(),
-                raw.traceId());
+        return new TelemetryRecord(
+                raw.messageId(), raw.deviceId(), ts, raw.receivedAt(), metrics, layout.tags(), raw.traceId());
     }
 
     /** 961 × 0.1 is 96.1, not 96.10000000000001: decimal scaling, as the person who wrote the layout meant. */
     private static double scaled(double raw, double factor) {
-        return factor == 1.0 ? raw : BigDecimal.valueOf(raw).multiply(BigDecimal.valueOf(factor)).doubleValue();
+        return factor == 1.0
+                ? raw
+                : BigDecimal.valueOf(raw).multiply(BigDecimal.valueOf(factor)).doubleValue();
     }
 
     private static double read(ByteBuffer in, FrameLayout.Type type) {

@@ -15,13 +15,22 @@ import java.util.stream.Collectors;
  * @param tags        tags every record of this layout carries, e.g. {@code type: engine}
  * @param fields      the fields in frame order
  */
-public record FrameLayout(String name, String contentType, String byteOrder, Map<String, String> tags,
-                          List<Field> fields) {
+public record FrameLayout(
+        String name, String contentType, String byteOrder, Map<String, String> tags, List<Field> fields) {
 
     /** Field types and their sizes in bytes. {@code epoch-millis}/{@code epoch-seconds} set the device time. */
     public enum Type {
-        INT8(1), UINT8(1), INT16(2), UINT16(2), INT32(4), UINT32(4), INT64(8), FLOAT32(4), FLOAT64(8),
-        EPOCH_SECONDS(4), EPOCH_MILLIS(8);
+        INT8(1),
+        UINT8(1),
+        INT16(2),
+        UINT16(2),
+        INT32(4),
+        UINT32(4),
+        INT64(8),
+        FLOAT32(4),
+        FLOAT64(8),
+        EPOCH_SECONDS(4),
+        EPOCH_MILLIS(8);
 
         final int size;
 

@@ -50,11 +50,11 @@ public class JsonCodec implements TelemetryCodec {
         if (metrics.isEmpty()) {
             throw new InvalidTelemetryException("payload carries no numeric metric" + SHAPE_HINT);
         }
-        String messageId = raw.messageIdAssigned() && root.hasNonNull("messageId")
-                ? text(root, "messageId") : raw.messageId();
+        String messageId =
+                raw.messageIdAssigned() && root.hasNonNull("messageId") ? text(root, "messageId") : raw.messageId();
         Instant ts = root.hasNonNull("ts") ? timestamp(root.get("ts")) : raw.receivedAt();
-        return new TelemetryRecord(messageId, raw.deviceId(), ts, raw.receivedAt(), metrics, tags(root.get("tags")),
-                raw.traceId());
+        return new TelemetryRecord(
+                messageId, raw.deviceId(), ts, raw.receivedAt(), metrics, tags(root.get("tags")), raw.traceId());
     }
 
     private JsonNode parse(byte[] payload) {
@@ -66,8 +66,10 @@ public class JsonCodec implements TelemetryCodec {
             return node;
         } catch (JsonProcessingException e) {
             String detail = e.getOriginalMessage().replaceAll(" \\(start marker at .*", "");
-            throw new InvalidTelemetryException("malformed JSON: " + detail
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+            throw new InvalidTelemetryException(
+                    "malformed JSON: " + detail + " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr(),
+                    e);
         } catch (IOException e) {
             throw new InvalidTelemetryException("unreadable JSON: " + e.getMessage(), e);
         }

@@ -4,9 +4,6 @@ import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** An in-process HiveMQ CE MQTT 5 broker with one TCP listener, for the hub's laptop defaults. */
 public final class EmbeddedBroker implements AutoCloseable {
@@ -110,8 +109,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             candidate.start().join();
         } catch (CompletionException e) {
             stopQuietly(candidate);
-            throw new IllegalStateException("MQTT broker could not listen on " + bindAddress + ":" + port
-                    + " (is the port already in use?)", e.getCause());
+            throw new IllegalStateException(
+                    "MQTT broker could not listen on " + bindAddress + ":" + port + " (is the port already in use?)",
+                    e.getCause());
         }
         hiveMq = candidate;
     }
@@ -134,8 +134,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             hiveMq.close();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("MQTT broker on " + bindAddress + ":" + port + " did not stop cleanly",
-                    e.getCause());
+            throw new IllegalStateException(
+                    "MQTT broker on " + bindAddress + ":" + port + " did not stop cleanly", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while stopping the MQTT broker", e);
@@ -177,7 +177,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             Path config = configFolder.resolve("config.xml");
             Files.deleteIfExists(config);
             // it holds the keystore passwords
-            Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(config, xml);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the MQTT broker configuration in " + configFolder, e);
@@ -195,13 +196,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                     """.formatted(port, escapeXml(bindAddress)));
         }
         if (tls != null) {
-            String truststore = tls.truststore() == null ? "" : """
+            String truststore = tls.truststore() == null
+                    ? ""
+                    : """
 
                             <truststore>
                                 <path>%s</path>
                                 <password>%s</password>
-                            </truststore>""".formatted(escapeXml(tls.truststore().toString()),
-                    escapeXml(tls.truststorePassword()));
+                            </truststore>""".formatted(escapeXml(tls.truststore().toString()), escapeXml(tls.truststorePassword()));
             // HiveMQ reads the keystore as "JKS"; the JDK's JKS loader also reads PKCS12 files (keystore.type.compat)
             xml.append("""
                     <tls-tcp-listener>
@@ -220,9 +222,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                             <client-authentication-mode>%s</client-authentication-mode>
                         </tls>
                     </tls-tcp-listener>
-                    """.formatted(tls.port(), escapeXml(tls.bindAddress()), escapeXml(tls.keystore().toString()),
-                    escapeXml(tls.keystorePassword()), escapeXml(tls.keystorePassword()), truststore,
-                    tls.clientAuth()));
+                    """.formatted(
+                            tls.port(),
+                            escapeXml(tls.bindAddress()),
+                            escapeXml(tls.keystore().toString()),
+                            escapeXml(tls.keystorePassword()),
+                            escapeXml(tls.keystorePassword()),
+                            truststore,
+                            tls.clientAuth()));
         }
         return xml.toString();
     }

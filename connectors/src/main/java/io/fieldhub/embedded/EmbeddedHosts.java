@@ -3,8 +3,7 @@ package io.fieldhub.embedded;
 /** Host names for the embedded servers' URLs. */
 final class EmbeddedHosts {
 
-    private EmbeddedHosts() {
-    }
+    private EmbeddedHosts() {}
 
     /** A wildcard bind address accepts local connections but is no portable address to connect to. */
     static String clientHost(String bindAddress) {

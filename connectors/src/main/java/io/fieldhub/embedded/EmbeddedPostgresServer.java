@@ -1,7 +1,6 @@
 package io.fieldhub.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -56,8 +55,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .start();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("PostgreSQL could not start on port " + requestedPort
-                    + " with data directory " + dataDirectory + " (is another server using that directory?)", e);
+            throw new IllegalStateException(
+                    "PostgreSQL could not start on port " + requestedPort + " with data directory " + dataDirectory
+                            + " (is another server using that directory?)",
+                    e);
         }
     }
 
@@ -73,16 +74,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
             ProcessHandle.of(pid)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
                     .ifPresent(orphan -> {
-                        LOG.warn("PostgreSQL (pid {}) from an earlier run is still serving {}; stopping it", pid,
+                        LOG.warn(
+                                "PostgreSQL (pid {}) from an earlier run is still serving {}; stopping it",
+                                pid,
                                 dataDirectory);
                         orphan.destroy(); // SIGTERM: PostgreSQL's smart shutdown, clean and crash-safe
                         orphan.onExit().orTimeout(60, TimeUnit.SECONDS).join();
                     });
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("PostgreSQL in " + dataDirectory + " was left running by an earlier run "
-                    + "and could not be stopped; stop it (pg_ctl stop -D " + dataDirectory + ") and start again", e);
+            throw new IllegalStateException(
+                    "PostgreSQL in " + dataDirectory + " was left running by an earlier run "
+                            + "and could not be stopped; stop it (pg_ctl stop -D " + dataDirectory
+                            + ") and start again",
+                    e);
         }
     }
 
@@ -117,8 +124,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort));
         } catch (IOException e) {
-            throw new IllegalStateException("PostgreSQL cannot listen on localhost:" + requestedPort
-                    + ", the port is already in use", e);
+            throw new IllegalStateException(
+                    "PostgreSQL cannot listen on localhost:" + requestedPort + ", the port is already in use", e);
         }
     }
 

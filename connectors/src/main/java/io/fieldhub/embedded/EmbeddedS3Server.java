@@ -1,17 +1,16 @@
 package io.fieldhub.embedded;
 
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.filesystem.reference.FilesystemConstants;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.filesystem.reference.FilesystemConstants;
 
 /** An S3-compatible endpoint (S3Proxy) that keeps buckets as folders and objects as files in a given directory. */
 public final class EmbeddedS3Server implements AutoCloseable {
@@ -46,7 +45,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the S3 directory " + directory, e);
         }
         Properties overrides = new Properties();
-        overrides.setProperty(FilesystemConstants.PROPERTY_BASEDIR, directory.toAbsolutePath().toString());
+        overrides.setProperty(
+                FilesystemConstants.PROPERTY_BASEDIR, directory.toAbsolutePath().toString());
         // S3Proxy's own NIO.2 backend, not jclouds' "filesystem": that one lists every folder on a key's path
         // ("2025/", "2025/11/") as an extra empty object, which real S3 never does.
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem-nio2")
@@ -68,8 +68,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
         } catch (Exception e) {
             stopQuietly(candidate);
             context.close();
-            throw new IllegalStateException("S3 server could not listen on " + bindAddress + ":" + port
-                    + " (is the port already in use?)", e);
+            throw new IllegalStateException(
+                    "S3 server could not listen on " + bindAddress + ":" + port + " (is the port already in use?)", e);
         }
         blobStoreContext = context;
         s3Proxy = candidate;

@@ -1,5 +1,6 @@
 package io.fieldhub.embedded;
 
+import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -7,13 +8,10 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.URI;
-
 /** Builds S3 clients that work against S3Proxy, MinIO and AWS S3 alike. */
 public final class S3Clients {
 
-    private S3Clients() {
-    }
+    private S3Clients() {}
 
     public static S3Client create(URI endpoint, String region, String accessKey, String secretKey) {
         return S3Client.builder()

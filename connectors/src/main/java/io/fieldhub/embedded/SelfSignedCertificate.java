@@ -39,11 +39,29 @@ public final class SelfSignedCertificate {
         new SecureRandom().nextBytes(random);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Files.deleteIfExists(passwordFile);
-        Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(passwordFile, password);
-        keytool(List.of("-genkeypair", "-alias", "fieldhub", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-validity", "3650", "-dname", "CN=FieldHub embedded broker", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password));
+        keytool(List.of(
+                "-genkeypair",
+                "-alias",
+                "fieldhub",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "3650",
+                "-dname",
+                "CN=FieldHub embedded broker",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password));
         return new Made(keystore, password);
     }
 

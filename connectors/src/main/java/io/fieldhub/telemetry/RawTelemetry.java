@@ -20,5 +20,4 @@ public record RawTelemetry(
         String messageId,
         boolean messageIdAssigned,
         String traceId,
-        Instant receivedAt) {
-}
+        Instant receivedAt) {}

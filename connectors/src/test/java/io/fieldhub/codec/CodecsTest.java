@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
 class CodecsTest {
 
     static final Instant NOW = Instant.parse("2026-11-26T10:00:00.140Z");
-    static final FrameLayout ENGINE_V1 = new FrameLayout("engine-v1", "application/vnd.fieldhub.engine-v1",
-            "big-endian", Map.of("type", "engine"), List.of(
+    static final FrameLayout ENGINE_V1 = new FrameLayout(
+            "engine-v1",
+            "application/vnd.fieldhub.engine-v1",
+            "big-endian",
+            Map.of("type", "engine"),
+            List.of(
                     new FrameLayout.Field("ts", "epoch-millis", null),
                     new FrameLayout.Field("temperature", "int16", 0.1),
                     new FrameLayout.Field("rpm", "uint16", null)));
@@ -57,29 +61,36 @@ class CodecsTest {
 
     @Test
     void aMessageIdFromTheTransportWinsOverThePayload() {
-        RawTelemetry raw = new RawTelemetry("d", "{\"messageId\":\"p\",\"t\":1}".getBytes(), null, "mqtt-id", false,
-                "tr", NOW);
+        RawTelemetry raw =
+                new RawTelemetry("d", "{\"messageId\":\"p\",\"t\":1}".getBytes(), null, "mqtt-id", false, "tr", NOW);
         assertThat(codecs.decode(raw).messageId()).isEqualTo("mqtt-id");
     }
 
     @Test
     void badJsonIsRejectedWithAReasonThatSaysWhatToSend() {
         assertThatThrownBy(() -> codecs.decode(json("{\"temperature\": 81.5")))
-                .isInstanceOf(InvalidTelemetryException.class).hasMessageContaining("malformed JSON");
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessageContaining("malformed JSON");
         assertThatThrownBy(() -> codecs.decode(json("[1,2]")))
-                .isInstanceOf(InvalidTelemetryException.class).hasMessageContaining("not an object");
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessageContaining("not an object");
         assertThatThrownBy(() -> codecs.decode(json("{\"metrics\":{\"temperature\":\"hot\"}}")))
                 .isInstanceOf(InvalidTelemetryException.class)
                 .hasMessageContaining("metric 'temperature' must be a number");
         assertThatThrownBy(() -> codecs.decode(json("{\"status\":\"ok\"}")))
-                .isInstanceOf(InvalidTelemetryException.class).hasMessageContaining("no numeric metric");
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessageContaining("no numeric metric");
         assertThatThrownBy(() -> codecs.decode(json("{\"ts\":\"yesterday\",\"t\":1}")))
-                .isInstanceOf(InvalidTelemetryException.class).hasMessageContaining("ISO-8601");
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessageContaining("ISO-8601");
     }
 
     @Test
     void aBinaryFrameIsDecodedByTheLayoutItsContentTypeNames() {
-        byte[] frame = ByteBuffer.allocate(12).putLong(1764151200123L).putShort((short) 955).putShort((short) 50000)
+        byte[] frame = ByteBuffer.allocate(12)
+                .putLong(1764151200123L)
+                .putShort((short) 955)
+                .putShort((short) 50000)
                 .array();
         TelemetryRecord r = codecs.decode(raw("application/vnd.fieldhub.engine-v1", frame));
         assertThat(r.ts()).isEqualTo(Instant.ofEpochMilli(1764151200123L));
@@ -104,8 +115,8 @@ class CodecsTest {
 
     @Test
     void anUnknownFieldTypeIsRefusedWhenTheLayoutIsDeclared() {
-        assertThatThrownBy(() -> new FrameLayout("x", "application/x", null, null,
-                List.of(new FrameLayout.Field("a", "uint24", null))))
+        assertThatThrownBy(() -> new FrameLayout(
+                        "x", "application/x", null, null, List.of(new FrameLayout.Field("a", "uint24", null))))
                 .hasMessageContaining("unknown type 'uint24'");
     }
 }

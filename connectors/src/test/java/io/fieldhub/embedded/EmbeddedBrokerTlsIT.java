@@ -18,8 +18,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.util.TestSocketUtils;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
 
 /**
  * A broker that speaks only TLS, on a certificate made by {@link SelfSignedCertificate}: plain MQTT is refused, TLS
@@ -29,6 +29,7 @@ class EmbeddedBrokerTlsIT {
 
     @TempDir
     static Path dir;
+
     static EmbeddedBroker broker;
     static SelfSignedCertificate.Made key;
     static int plainPort;
@@ -38,7 +39,13 @@ class EmbeddedBrokerTlsIT {
         key = SelfSignedCertificate.inDirectory(dir.resolve("tls"));
         plainPort = TestSocketUtils.findAvailableTcpPort();
         broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", plainPort, false)
-                .withTls(new BrokerTls("127.0.0.1", TestSocketUtils.findAvailableTcpPort(), key.keystore(), key.password(), null, null,
+                .withTls(new BrokerTls(
+                        "127.0.0.1",
+                        TestSocketUtils.findAvailableTcpPort(),
+                        key.keystore(),
+                        key.password(),
+                        null,
+                        null,
                         BrokerTls.ClientAuth.NONE))
                 .withoutPlainListener();
         broker.start();
@@ -54,7 +61,8 @@ class EmbeddedBrokerTlsIT {
         String fingerprint = SelfSignedCertificate.fingerprint(key.keystore(), key.password());
         SelfSignedCertificate.Made again = SelfSignedCertificate.inDirectory(dir.resolve("tls"));
 
-        assertThat(SelfSignedCertificate.fingerprint(again.keystore(), again.password())).isEqualTo(fingerprint);
+        assertThat(SelfSignedCertificate.fingerprint(again.keystore(), again.password()))
+                .isEqualTo(fingerprint);
         assertThat(fingerprint).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
     }
 
@@ -73,7 +81,8 @@ class EmbeddedBrokerTlsIT {
     @Test
     void plainMqttIsRefusedWhenOnlyTlsIsSpoken() throws Exception {
         var client = new MqttAsyncClient("tcp://127.0.0.1:" + plainPort, "device-2", new MemoryPersistence());
-        Throwable refused = catchThrowable(() -> client.connect(new MqttConnectionOptions()).waitForCompletion(10_000));
+        Throwable refused =
+                catchThrowable(() -> client.connect(new MqttConnectionOptions()).waitForCompletion(10_000));
 
         assertThat(refused).isInstanceOf(MqttException.class);
         assertThat(client.isConnected()).isFalse();
@@ -85,8 +94,8 @@ class EmbeddedBrokerTlsIT {
         String port = broker.tlsUrl().substring(broker.tlsUrl().lastIndexOf(':') + 1);
         for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
             SSLContext context = tls(protocol);
-            try (var socket = (SSLSocket)
-                    context.getSocketFactory().createSocket("127.0.0.1", Integer.parseInt(port))) {
+            try (var socket =
+                    (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", Integer.parseInt(port))) {
                 socket.setEnabledProtocols(new String[] {protocol});
                 socket.startHandshake();
                 assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);

@@ -1,19 +1,7 @@
 package io.fieldhub.embedded;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.test.util.TestSocketUtils;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,9 +12,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The embedded S3 server answers a current AWS SDK at its default settings, as users' own tools (AWS CLI, boto3,
@@ -49,15 +48,16 @@ class EmbeddedS3DefaultClientIT {
 
     @BeforeEach
     void start() throws IOException {
-        server = new EmbeddedS3Server(tempDir, "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), "hub-key", "hub-secret");
+        server = new EmbeddedS3Server(
+                tempDir, "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), "hub-key", "hub-secret");
         server.start();
         // Only what any client of a self-hosted store must say: where, who, path style. Checksums stay at the
         // SDK's defaults (calculated and validated when supported).
         client = S3Client.builder()
                 .endpointOverride(server.endpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("hub-key", "hub-secret")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("hub-key", "hub-secret")))
                 .forcePathStyle(true)
                 .build();
         client.createBucket(b -> b.bucket(BUCKET));
@@ -75,14 +75,20 @@ class EmbeddedS3DefaultClientIT {
     void putListAndGetAnArchiveObject() throws IOException {
         byte[] archive = gzip(LINES);
 
-        PutObjectResponse put = client.putObject(p -> p.bucket(BUCKET).key(KEY)
-                .contentType("application/x-ndjson").contentEncoding("gzip"), RequestBody.fromBytes(archive));
+        PutObjectResponse put = client.putObject(
+                p -> p.bucket(BUCKET)
+                        .key(KEY)
+                        .contentType("application/x-ndjson")
+                        .contentEncoding("gzip"),
+                RequestBody.fromBytes(archive));
 
         assertThat(put.eTag()).isNotBlank();
-        assertThat(client.listObjectsV2(l -> l.bucket(BUCKET).prefix("telemetry/date=2025-11-20/")).contents())
+        assertThat(client.listObjectsV2(l -> l.bucket(BUCKET).prefix("telemetry/date=2025-11-20/"))
+                        .contents())
                 .extracting(S3Object::key, S3Object::size)
                 .containsExactly(tuple(KEY, (long) archive.length));
-        ResponseBytes<GetObjectResponse> got = client.getObjectAsBytes(g -> g.bucket(BUCKET).key(KEY));
+        ResponseBytes<GetObjectResponse> got =
+                client.getObjectAsBytes(g -> g.bucket(BUCKET).key(KEY));
         assertThat(got.response().contentEncoding()).isEqualTo("gzip");
         assertThat(got.response().contentType()).isEqualTo("application/x-ndjson");
         assertThat(gunzip(got.asByteArray())).containsExactlyElementsOf(LINES);
@@ -94,8 +100,10 @@ class EmbeddedS3DefaultClientIT {
         client.putObject(p -> p.bucket(BUCKET).key(KEY), RequestBody.fromBytes(archive));
 
         // Query engines (DuckDB, Spark, Trino) ask for the size, then read byte ranges.
-        assertThat(client.headObject(h -> h.bucket(BUCKET).key(KEY)).contentLength()).isEqualTo(archive.length);
-        byte[] head = client.getObjectAsBytes(g -> g.bucket(BUCKET).key(KEY).range("bytes=0-9")).asByteArray();
+        assertThat(client.headObject(h -> h.bucket(BUCKET).key(KEY)).contentLength())
+                .isEqualTo(archive.length);
+        byte[] head = client.getObjectAsBytes(g -> g.bucket(BUCKET).key(KEY).range("bytes=0-9"))
+                .asByteArray();
 
         assertThat(head).isEqualTo(Arrays.copyOf(archive, 10));
     }

@@ -1,26 +1,8 @@
 package io.fieldhub.embedded;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.test.util.TestSocketUtils;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +16,25 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.test.util.TestSocketUtils;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 class EmbeddedServersIT {
 
@@ -69,7 +67,8 @@ class EmbeddedServersIT {
 
     @Test
     void brokerDeliversQos1TelemetryToSubscriber() throws Exception {
-        EmbeddedBroker broker = started(new EmbeddedBroker(tempDir.resolve("mqtt"), LOCALHOST, TestSocketUtils.findAvailableTcpPort(), false));
+        EmbeddedBroker broker = started(
+                new EmbeddedBroker(tempDir.resolve("mqtt"), LOCALHOST, TestSocketUtils.findAvailableTcpPort(), false));
         CompletableFuture<MqttMessage> received = new CompletableFuture<>();
         MqttClient subscriber = mqttClient(broker, "subscriber", received);
         subscriber.connect();
@@ -99,12 +98,15 @@ class EmbeddedServersIT {
         subscriber.disconnect();
 
         byte[] payload = "queued while offline".getBytes(StandardCharsets.UTF_8);
-        assertThat(publishQos1(broker, "devices/pump-7/telemetry", payload).getReasonCodes()).containsExactly(0);
+        assertThat(publishQos1(broker, "devices/pump-7/telemetry", payload).getReasonCodes())
+                .containsExactly(0);
         broker.close();
         broker = started(new EmbeddedBroker(home, LOCALHOST, port, true));
 
         IMqttToken connect = subscriber.connectWithResult(durable);
-        assertThat(connect.getSessionPresent()).as("session present after restart").isTrue();
+        assertThat(connect.getSessionPresent())
+                .as("session present after restart")
+                .isTrue();
         assertThat(received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).getPayload()).isEqualTo(payload);
     }
 
@@ -125,14 +127,16 @@ class EmbeddedServersIT {
     void postgresKeepsRowsAcrossRestartOnTheSameDataDirectory() throws Exception {
         Path data = tempDir.resolve("pg");
         EmbeddedPostgresServer postgres = started(new EmbeddedPostgresServer(data, 0));
-        try (Connection connection = connect(postgres); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(postgres);
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE reading (device_id text PRIMARY KEY, celsius numeric NOT NULL)");
             statement.execute("INSERT INTO reading VALUES ('pump-7', 21.5)");
         }
         postgres.close();
 
         postgres = started(new EmbeddedPostgresServer(data, TestSocketUtils.findAvailableTcpPort()));
-        try (Connection connection = connect(postgres); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(postgres);
+                Statement statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery("SELECT device_id, celsius FROM reading")) {
                 assertThat(rows.next()).as("row survived the restart").isTrue();
                 assertThat(rows.getString("device_id")).isEqualTo("pump-7");
@@ -174,7 +178,8 @@ class EmbeddedServersIT {
             assertThat(client.listObjectsV2(l -> l.bucket("archive")).contents())
                     .extracting(S3Object::key)
                     .containsExactly("2025/11/pump-7.json");
-            assertThat(client.getObjectAsBytes(g -> g.bucket("archive").key("2025/11/pump-7.json")).asByteArray())
+            assertThat(client.getObjectAsBytes(g -> g.bucket("archive").key("2025/11/pump-7.json"))
+                            .asByteArray())
                     .isEqualTo(content);
         }
     }
@@ -189,7 +194,9 @@ class EmbeddedServersIT {
         } else if (server instanceof EmbeddedS3Server s3) {
             s3.start();
         }
-        LOG.info("{} started in {} ms", server.getClass().getSimpleName(),
+        LOG.info(
+                "{} started in {} ms",
+                server.getClass().getSimpleName(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         return server;
     }
@@ -245,8 +252,7 @@ class EmbeddedServersIT {
         }
 
         @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
+        public void disconnected(MqttDisconnectResponse response) {}
 
         @Override
         public void mqttErrorOccurred(MqttException exception) {
@@ -254,15 +260,12 @@ class EmbeddedServersIT {
         }
 
         @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
+        public void deliveryComplete(IMqttToken token) {}
 
         @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
+        public void connectComplete(boolean reconnect, String serverUri) {}
 
         @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

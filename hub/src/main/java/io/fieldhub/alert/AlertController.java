@@ -45,8 +45,7 @@ class AlertController {
             from alert""";
 
     /** The operator's optional word on an acknowledgement. */
-    record AckRequest(String by, String note) {
-    }
+    record AckRequest(String by, String note) {}
 
     /** A query parameter the API cannot use; the message names it. */
     static class BadFilter extends RuntimeException {
@@ -64,13 +63,14 @@ class AlertController {
     }
 
     @GetMapping("/api/alerts")
-    List<Map<String, Object>> alerts(@RequestParam(required = false) String state,
-                                     @RequestParam(required = false) String deviceId,
-                                     @RequestParam(required = false) String severity,
-                                     @RequestParam(required = false) String ruleId,
-                                     @RequestParam(required = false) String from,
-                                     @RequestParam(required = false) String to,
-                                     @RequestParam(defaultValue = "100") String limit) {
+    List<Map<String, Object>> alerts(
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String deviceId,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) String ruleId,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(defaultValue = "100") String limit) {
         String st = oneOf("state", state, STATES);
         String sev = oneOf("severity", severity, SEVERITIES);
         Timestamp since = instant("from", from);
@@ -83,26 +83,39 @@ class AlertController {
                            and (cast(:from as timestamptz) is null or last_ts >= :from)
                            and (cast(:to as timestamptz) is null or last_ts < :to)
                         order by last_ts desc, id desc limit :limit""")
-                .param("state", st).param("deviceId", deviceId).param("severity", sev).param("ruleId", ruleId)
-                .param("from", since).param("to", until).param("limit", Rows.limit(number("limit", limit)))
-                .query(AlertController::row).list();
+                .param("state", st)
+                .param("deviceId", deviceId)
+                .param("severity", sev)
+                .param("ruleId", ruleId)
+                .param("from", since)
+                .param("to", until)
+                .param("limit", Rows.limit(number("limit", limit)))
+                .query(AlertController::row)
+                .list();
     }
 
     @GetMapping("/api/alerts/{id}")
     ResponseEntity<?> alert(@PathVariable long id) {
-        return jdbc.sql(SELECT + " where id = ?").param(id).query(AlertController::row).optional()
-                .<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> noSuchAlert(id));
+        return jdbc.sql(SELECT + " where id = ?")
+                .param(id)
+                .query(AlertController::row)
+                .optional()
+                .<ResponseEntity<?>>map(ResponseEntity::ok)
+                .orElseGet(() -> noSuchAlert(id));
     }
 
     @GetMapping("/api/alerts/{id}/history")
     ResponseEntity<?> history(@PathVariable long id) {
-        if (jdbc.sql("select count(*) from alert where id = ?").param(id).query(Long.class).single() == 0) {
+        if (jdbc.sql("select count(*) from alert where id = ?")
+                        .param(id)
+                        .query(Long.class)
+                        .single()
+                == 0) {
             return noSuchAlert(id);
         }
         return ResponseEntity.ok(jdbc.sql("""
                         select id, transition, at, actor, severity, tier, detail
-                        from alert_transition where alert_id = ? order by id""")
-                .param(id).query(Rows::json).list());
+                        from alert_transition where alert_id = ? order by id""").param(id).query(Rows::json).list());
     }
 
     /**
@@ -110,9 +123,11 @@ class AlertController {
      * {@code by}, else {@code anonymous}.
      */
     @PostMapping("/api/alerts/{id}/ack")
-    ResponseEntity<?> acknowledge(@PathVariable long id, @RequestBody(required = false) AckRequest body,
-                                  Principal principal) {
-        String by = body == null || body.by() == null || body.by().isBlank() ? "anonymous" : body.by().strip();
+    ResponseEntity<?> acknowledge(
+            @PathVariable long id, @RequestBody(required = false) AckRequest body, Principal principal) {
+        String by = body == null || body.by() == null || body.by().isBlank()
+                ? "anonymous"
+                : body.by().strip();
         String actor = principal != null ? principal.getName() : by;
         return switch (lifecycle.acknowledge(id, actor, body == null ? null : body.note())) {
             case ACKNOWLEDGED -> alert(id);
@@ -129,15 +144,18 @@ class AlertController {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, String>> badBody(HttpMessageNotReadableException e) {
-        return ResponseEntity.badRequest().body(Map.of("error",
-                "the body must be JSON like {\"by\": \"name\", \"note\": \"text\"}, or empty"));
+        return ResponseEntity.badRequest()
+                .body(Map.of("error", "the body must be JSON like {\"by\": \"name\", \"note\": \"text\"}, or empty"));
     }
 
     private static Map<String, Object> row(ResultSet rs, int rowNum) throws SQLException {
         Map<String, Object> row = Rows.json(rs, rowNum);
         Object clearAfter = row.get("clearAfter");
-        row.put("clearAfter", clearAfter == null ? null : Duration.ofMillis(((Number) clearAfter).longValue())
-                .toString());
+        row.put(
+                "clearAfter",
+                clearAfter == null
+                        ? null
+                        : Duration.ofMillis(((Number) clearAfter).longValue()).toString());
         return row;
     }
 
@@ -155,8 +173,8 @@ class AlertController {
         }
         String upper = value.strip().toUpperCase(Locale.ROOT);
         if (!allowed.contains(upper)) {
-            throw new BadFilter(name + " must be one of " + allowed.stream().sorted().toList() + ", not '" + value
-                    + "'");
+            throw new BadFilter(
+                    name + " must be one of " + allowed.stream().sorted().toList() + ", not '" + value + "'");
         }
         return upper;
     }

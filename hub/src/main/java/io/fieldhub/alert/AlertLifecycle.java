@@ -37,11 +37,15 @@ public class AlertLifecycle {
      * @param escalateAfter how long an open alert waits for an acknowledgement before each escalation
      * @param maxTier       the highest escalation tier
      */
-    public record Settings(Duration clearAfter, Duration escalateAfter, int maxTier) {
-    }
+    public record Settings(Duration clearAfter, Duration escalateAfter, int maxTier) {}
 
     /** What {@link #acknowledge} did. */
-    public enum Acknowledgement { ACKNOWLEDGED, NO_SUCH_ALERT, ALREADY_ACKNOWLEDGED, ALREADY_CLEARED }
+    public enum Acknowledgement {
+        ACKNOWLEDGED,
+        NO_SUCH_ALERT,
+        ALREADY_ACKNOWLEDGED,
+        ALREADY_CLEARED
+    }
 
     /**
      * Live alerts of the devices that reported whose latest trigger is at least clear-after older than the device's
@@ -106,8 +110,13 @@ public class AlertLifecycle {
      * @param transitionsWritten told, inside the transaction, each call that wrote alert transitions (the hub's:
      *                           {@code Wakeups.fanOut}, which wakes the notification fan-out when they commit)
      */
-    public AlertLifecycle(JdbcTemplate jdbc, TransactionTemplate tx, Settings settings, Clock clock,
-                          MeterRegistry meters, Runnable transitionsWritten) {
+    public AlertLifecycle(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            Settings settings,
+            Clock clock,
+            MeterRegistry meters,
+            Runnable transitionsWritten) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.settings = settings;
@@ -155,8 +164,7 @@ public class AlertLifecycle {
     /** Acknowledges an open alert on behalf of {@code actor}, with an optional note, in a transaction of its own. */
     public Acknowledgement acknowledge(long id, String actor, String note) {
         return tx.execute(s -> {
-            List<String> state = jdbc.queryForList("select state from alert where id = ? for update", String.class,
-                    id);
+            List<String> state = jdbc.queryForList("select state from alert where id = ? for update", String.class, id);
             if (state.isEmpty()) {
                 return Acknowledgement.NO_SUCH_ALERT;
             }
@@ -185,9 +193,10 @@ public class AlertLifecycle {
      */
     public int escalateDue(Instant now) {
         Timestamp at = Timestamp.from(now);
-        String detail = "not acknowledged within " + settings.escalateAfter().toString().substring(2).toLowerCase();
-        return tx.execute(s -> written(jdbc.update(ESCALATE, settings.maxTier(), at,
-                settings.escalateAfter().toMillis(), at, at, detail)));
+        String detail = "not acknowledged within "
+                + settings.escalateAfter().toString().substring(2).toLowerCase();
+        return tx.execute(s -> written(jdbc.update(
+                ESCALATE, settings.maxTier(), at, settings.escalateAfter().toMillis(), at, at, detail)));
     }
 
     /** Passes on how many transitions a statement wrote, telling {@code transitionsWritten} if any. */

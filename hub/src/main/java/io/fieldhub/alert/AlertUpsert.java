@@ -71,7 +71,8 @@ final class AlertUpsert {
 
     /** Sorted, so concurrent upserts lock alert rows in the same order and cannot deadlock each other. */
     private record Key(String ruleId, String deviceId) implements Comparable<Key> {
-        private static final Comparator<Key> ORDER = Comparator.comparing(Key::ruleId).thenComparing(Key::deviceId);
+        private static final Comparator<Key> ORDER =
+                Comparator.comparing(Key::ruleId).thenComparing(Key::deviceId);
 
         @Override
         public int compareTo(Key other) {
@@ -83,8 +84,8 @@ final class AlertUpsert {
     private record Group(Key key, int count, RaisedAlert first, RaisedAlert latest) {
         Group plus(RaisedAlert t) {
             // on equal times the later arrival is the latest
-            return new Group(key, count + 1, t.ts().isBefore(first.ts()) ? t : first,
-                    t.ts().isBefore(latest.ts()) ? latest : t);
+            return new Group(
+                    key, count + 1, t.ts().isBefore(first.ts()) ? t : first, t.ts().isBefore(latest.ts()) ? latest : t);
         }
     }
 
@@ -115,14 +116,33 @@ final class AlertUpsert {
                 ps.setArray(6, PgArrays.of(con, "float8", rows, g -> g.latest().threshold()));
                 ps.setArray(7, PgArrays.of(con, "float8", rows, g -> g.first().value()));
                 ps.setArray(8, PgArrays.of(con, "float8", rows, g -> g.latest().value()));
-                ps.setArray(9, PgArrays.of(con, "text", rows, g -> PgArrays.instant(g.first().ts())));
-                ps.setArray(10, PgArrays.of(con, "text", rows, g -> PgArrays.instant(g.latest().ts())));
+                ps.setArray(
+                        9,
+                        PgArrays.of(
+                                con,
+                                "text",
+                                rows,
+                                g -> PgArrays.instant(g.first().ts())));
+                ps.setArray(
+                        10,
+                        PgArrays.of(
+                                con,
+                                "text",
+                                rows,
+                                g -> PgArrays.instant(g.latest().ts())));
                 ps.setArray(11, PgArrays.of(con, "text", rows, g -> g.first().messageId()));
                 ps.setArray(12, PgArrays.of(con, "text", rows, g -> g.latest().messageId()));
                 ps.setArray(13, PgArrays.of(con, "text", rows, g -> g.latest().text()));
                 ps.setArray(14, PgArrays.of(con, "text", rows, g -> g.latest().traceId()));
-                ps.setArray(15, PgArrays.of(con, "int8", rows,
-                        g -> g.latest().clearAfter() == null ? null : g.latest().clearAfter().toMillis()));
+                ps.setArray(
+                        15,
+                        PgArrays.of(
+                                con,
+                                "int8",
+                                rows,
+                                g -> g.latest().clearAfter() == null
+                                        ? null
+                                        : g.latest().clearAfter().toMillis()));
                 return ps.executeUpdate();
             }
         });
@@ -133,7 +153,10 @@ final class AlertUpsert {
      * may still apply without reopening or recounting what was applied before.
      */
     List<RaisedAlert> newerThanRecorded(List<RaisedAlert> triggers) {
-        List<Key> keys = triggers.stream().map(t -> new Key(t.ruleId(), t.deviceId())).distinct().toList();
+        List<Key> keys = triggers.stream()
+                .map(t -> new Key(t.ruleId(), t.deviceId()))
+                .distinct()
+                .toList();
         Map<Key, Instant> recorded = new HashMap<>();
         jdbc.execute((ConnectionCallback<Void>) con -> {
             try (PreparedStatement ps = con.prepareStatement(LATEST_RECORDED)) {
@@ -148,9 +171,11 @@ final class AlertUpsert {
             }
             return null;
         });
-        return triggers.stream().filter(t -> {
-            Instant latest = recorded.get(new Key(t.ruleId(), t.deviceId()));
-            return latest == null || PgArrays.micros(t.ts()).isAfter(latest);
-        }).toList();
+        return triggers.stream()
+                .filter(t -> {
+                    Instant latest = recorded.get(new Key(t.ruleId(), t.deviceId()));
+                    return latest == null || PgArrays.micros(t.ts()).isAfter(latest);
+                })
+                .toList();
     }
 }

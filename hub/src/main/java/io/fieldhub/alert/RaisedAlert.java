@@ -31,5 +31,4 @@ public record RaisedAlert(
         String text,
         Instant ts,
         String traceId,
-        Duration clearAfter) {
-}
+        Duration clearAfter) {}

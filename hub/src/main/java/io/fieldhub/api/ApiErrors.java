@@ -19,6 +19,8 @@ class ApiErrors {
     @ExceptionHandler(DuplicateKeyException.class)
     ResponseEntity<Map<String, String>> duplicate(DuplicateKeyException e) {
         return ResponseEntity.status(HttpStatus.CONFLICT)
-                .body(Map.of("error", "it exists already: " + e.getMostSpecificCause().getMessage()));
+                .body(Map.of(
+                        "error",
+                        "it exists already: " + e.getMostSpecificCause().getMessage()));
     }
 }

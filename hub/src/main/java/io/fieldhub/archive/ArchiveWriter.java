@@ -54,14 +54,17 @@ public class ArchiveWriter {
      * @param maxRecords flush as soon as this many rows wait
      * @param maxAge     flush when the oldest waiting row is this old
      */
-    public record Settings(String bucket, String instanceId, int maxRecords, Duration maxAge) {
-    }
+    public record Settings(String bucket, String instanceId, int maxRecords, Duration maxAge) {}
 
-    private record Row(long id, Instant ts, Instant receivedAt, ObjectNode json) {
-    }
+    private record Row(long id, Instant ts, Instant receivedAt, ObjectNode json) {}
 
-    public ArchiveWriter(JdbcTemplate jdbc, TransactionTemplate tx, S3Client s3, ObjectMapper mapper,
-                         Settings settings, Clock clock) {
+    public ArchiveWriter(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            S3Client s3,
+            ObjectMapper mapper,
+            Settings settings,
+            Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.s3 = s3;
@@ -96,7 +99,8 @@ public class ArchiveWriter {
                     select id, message_id, device_id, ts, received_at, metrics::text, tags::text, trace_id
                     from telemetry where id > ? order by id limit ?""", this::row, watermark, settings.maxRecords());
             write(rows);
-            jdbc.update("update archive_watermark set last_id = ? where stream = 'telemetry'",
+            jdbc.update(
+                    "update archive_watermark set last_id = ? where stream = 'telemetry'",
                     rows.get(rows.size() - 1).id());
             return rows.size();
         });
@@ -104,8 +108,8 @@ public class ArchiveWriter {
     }
 
     private boolean waiting(long watermark) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "select exists (select 1 from telemetry where id > ?)", Boolean.class, watermark));
+        return Boolean.TRUE.equals(
+                jdbc.queryForObject("select exists (select 1 from telemetry where id > ?)", Boolean.class, watermark));
     }
 
     /**
@@ -113,20 +117,29 @@ public class ArchiveWriter {
      * which are not due yet are not read and turned into JSON on every check.
      */
     private boolean due(long watermark) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                """
                 select count(*) > 0 and (count(*) >= ? or (array_agg(received_at order by id))[1] <= ?)
                 from (select id, received_at from telemetry where id > ? order by id limit ?) waiting""",
-                Boolean.class, settings.maxRecords(), Timestamp.from(clock.instant().minus(settings.maxAge())),
-                watermark, settings.maxRecords()));
+                Boolean.class,
+                settings.maxRecords(),
+                Timestamp.from(clock.instant().minus(settings.maxAge())),
+                watermark,
+                settings.maxRecords()));
     }
 
     private void write(List<Row> rows) {
         Map<String, List<Row>> byPartition = rows.stream()
                 .collect(Collectors.groupingBy(r -> PARTITION.format(r.ts()), TreeMap::new, Collectors.toList()));
         byPartition.forEach((partition, part) -> {
-            String key = "telemetry/%s/%s-%012d.jsonl.gz".formatted(partition, settings.instanceId(), part.get(0).id());
-            s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentType("application/x-ndjson")
-                    .contentEncoding("gzip"), RequestBody.fromBytes(gzipLines(part)));
+            String key = "telemetry/%s/%s-%012d.jsonl.gz"
+                    .formatted(partition, settings.instanceId(), part.get(0).id());
+            s3.putObject(
+                    b -> b.bucket(settings.bucket())
+                            .key(key)
+                            .contentType("application/x-ndjson")
+                            .contentEncoding("gzip"),
+                    RequestBody.fromBytes(gzipLines(part)));
             LOG.info("archived {} records to s3://{}/{}", part.size(), settings.bucket(), key);
         });
     }
@@ -158,5 +171,4 @@ public class ArchiveWriter {
         json.put("traceId", rs.getString("trace_id"));
         return new Row(rs.getLong("id"), ts, receivedAt, json);
     }
-
 }

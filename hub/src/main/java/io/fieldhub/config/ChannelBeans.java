@@ -26,11 +26,19 @@ class ChannelBeans {
 
     /** The email route's SMTP client: connections kept open between emails. */
     @Bean
-    PooledMailSender alertMailSender(HubProperties hub, MeterRegistry meters,
-                                     @Value("${camel.component.mail.connection-timeout:10000}") long timeoutMillis) {
+    PooledMailSender alertMailSender(
+            HubProperties hub,
+            MeterRegistry meters,
+            @Value("${camel.component.mail.connection-timeout:10000}") long timeoutMillis) {
         HubProperties.Mail mail = hub.mail();
-        return new PooledMailSender(mail.host(), mail.port(), mail.username(), mail.password(), mail.starttls(),
-                Duration.ofMillis(timeoutMillis), meters);
+        return new PooledMailSender(
+                mail.host(),
+                mail.port(),
+                mail.username(),
+                mail.password(),
+                mail.starttls(),
+                Duration.ofMillis(timeoutMillis),
+                meters);
     }
 
     @Bean

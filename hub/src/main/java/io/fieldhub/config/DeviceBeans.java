@@ -41,7 +41,8 @@ class DeviceBeans {
     /** Hashes carry their algorithm ({@code {bcrypt}...}), so a later one can take over without a migration. */
     @Bean
     PasswordEncoder deviceSecretEncoder(HubProperties hub) {
-        return new DelegatingPasswordEncoder("bcrypt",
+        return new DelegatingPasswordEncoder(
+                "bcrypt",
                 Map.of("bcrypt", new BCryptPasswordEncoder(hub.devices().bcryptStrength())));
     }
 
@@ -56,11 +57,16 @@ class DeviceBeans {
     }
 
     @Bean
-    DeviceAuthenticator deviceAuthenticator(JdbcClient jdbc, PasswordEncoder encoder, EnrollmentGroups groups,
-            DeviceRegistry registry, HubProperties hub, MeterRegistry meters,
+    DeviceAuthenticator deviceAuthenticator(
+            JdbcClient jdbc,
+            PasswordEncoder encoder,
+            EnrollmentGroups groups,
+            DeviceRegistry registry,
+            HubProperties hub,
+            MeterRegistry meters,
             ObjectProvider<BrokerAuthenticator> broker) {
-        var authenticator = new DeviceAuthenticator(jdbc, encoder, groups, registry, hub.devices().autoRegister(),
-                meters);
+        var authenticator = new DeviceAuthenticator(
+                jdbc, encoder, groups, registry, hub.devices().autoRegister(), meters);
         // the embedded broker started before the registry existed; its CONNECTs may go through from here on
         broker.ifAvailable(b -> b.ready(authenticator));
         return authenticator;

@@ -29,7 +29,10 @@ class EmbeddedServers {
     @Bean
     @ConditionalOnProperty(name = "hub.database.embedded", havingValue = "true")
     DataSource dataSource(EmbeddedPostgresServer postgres, DataSourceProperties properties) {
-        return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        return properties
+                .initializeDataSourceBuilder()
+                .type(HikariDataSource.class)
+                .build();
     }
 
     @Bean

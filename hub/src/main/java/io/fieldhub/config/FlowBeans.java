@@ -36,13 +36,14 @@ class FlowBeans {
 
     @Bean
     TelemetryDecoder telemetryDecoder(HubProperties hub, ObjectMapper mapper) {
-        var layouts = hub.codecs().frames().entrySet().stream().map(e -> e.getValue().layout(e.getKey())).toList();
+        var layouts = hub.codecs().frames().entrySet().stream()
+                .map(e -> e.getValue().layout(e.getKey()))
+                .toList();
         return new TelemetryDecoder(new Codecs(mapper, layouts), hub.ingest().maxPayloadBytes());
     }
 
     @Bean(destroyMethod = "stopLanes")
-    DeviceLanes deviceLanes(@Value("${hub.process.lanes}") int lanes,
-                            @Value("${hub.process.lane-queue}") int queue) {
+    DeviceLanes deviceLanes(@Value("${hub.process.lanes}") int lanes, @Value("${hub.process.lane-queue}") int queue) {
         return new DeviceLanes(lanes > 0 ? lanes : Runtime.getRuntime().availableProcessors(), queue);
     }
 
@@ -54,17 +55,34 @@ class FlowBeans {
 
     /** New transitions wake the notification fan-out once they commit. */
     @Bean
-    AlertLifecycle alertLifecycle(JdbcTemplate jdbc, TransactionTemplate tx, HubProperties hub, Clock clock,
-                                  MeterRegistry meters, Wakeups wakeups) {
+    AlertLifecycle alertLifecycle(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            HubProperties hub,
+            Clock clock,
+            MeterRegistry meters,
+            Wakeups wakeups) {
         HubProperties.Alerts alerts = hub.alerts();
         var settings = new AlertLifecycle.Settings(alerts.clearAfter(), alerts.escalateAfter(), alerts.maxTier());
         return new AlertLifecycle(jdbc, tx, settings, clock, meters, wakeups::fanOut);
     }
 
     @Bean(destroyMethod = "drainAndStop")
-    WarmStore warmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, AlertLifecycle alertLifecycle,
-                        HubProperties hub, MeterRegistry meters) {
-        return new WarmStore(jdbc, tx, mapper, alertLifecycle, hub.store().batchSize(), hub.store().linger(), meters);
+    WarmStore warmStore(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            ObjectMapper mapper,
+            AlertLifecycle alertLifecycle,
+            HubProperties hub,
+            MeterRegistry meters) {
+        return new WarmStore(
+                jdbc,
+                tx,
+                mapper,
+                alertLifecycle,
+                hub.store().batchSize(),
+                hub.store().linger(),
+                meters);
     }
 
     @Bean
@@ -77,9 +95,17 @@ class FlowBeans {
      * the warm store's last batch, so this sees every stored row.
      */
     @Bean(destroyMethod = "flushAll")
-    ArchiveWriter archiveWriter(JdbcTemplate jdbc, TransactionTemplate tx, S3Client s3, ObjectMapper mapper,
-                                HubProperties hub, Clock clock) {
-        var settings = new ArchiveWriter.Settings(hub.s3().bucket(), hub.instanceId(), hub.archive().maxRecords(),
+    ArchiveWriter archiveWriter(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            S3Client s3,
+            ObjectMapper mapper,
+            HubProperties hub,
+            Clock clock) {
+        var settings = new ArchiveWriter.Settings(
+                hub.s3().bucket(),
+                hub.instanceId(),
+                hub.archive().maxRecords(),
                 hub.archive().maxAge());
         return new ArchiveWriter(jdbc, tx, s3, mapper, settings, clock);
     }

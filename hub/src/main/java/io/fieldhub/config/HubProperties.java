@@ -56,10 +56,15 @@ public record HubProperties(
      *                     its subscription)
      * @param storeTimeout with the broker intake, a publish not stored by then is answered "send it again"
      */
-    public record Mqtt(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, boolean plain,
-                       @NotBlank String brokerUrl, @NotNull Intake intake, @NotNull Duration storeTimeout,
-                       @Valid @NotNull Tls tls) {
-    }
+    public record Mqtt(
+            boolean embedded,
+            @NotBlank String bindAddress,
+            @Min(0) int port,
+            boolean plain,
+            @NotBlank String brokerUrl,
+            @NotNull Intake intake,
+            @NotNull Duration storeTimeout,
+            @Valid @NotNull Tls tls) {}
 
     /**
      * The embedded broker's TLS listener (TLS 1.3 and 1.2). Without a keystore, a self-signed certificate is made
@@ -67,10 +72,15 @@ public record HubProperties(
      *
      * @param clientAuth NONE, OPTIONAL or REQUIRED: whether devices show a certificate the truststore vouches for
      */
-    public record Tls(boolean enabled, @NotBlank String bindAddress, @Min(1) int port, String keystore,
-                      String keystorePassword, String truststore, String truststorePassword,
-                      @NotNull BrokerTls.ClientAuth clientAuth) {
-    }
+    public record Tls(
+            boolean enabled,
+            @NotBlank String bindAddress,
+            @Min(1) int port,
+            String keystore,
+            String keystorePassword,
+            String truststore,
+            String truststorePassword,
+            @NotNull BrokerTls.ClientAuth clientAuth) {}
 
     /** How telemetry gets from the embedded broker into the flow. */
     public enum Intake {
@@ -81,27 +91,31 @@ public record HubProperties(
     }
 
     /** PostgreSQL: embedded unless {@code spring.datasource.url} is set. */
-    public record Database(boolean embedded, @Min(0) int port) {
-    }
+    public record Database(boolean embedded, @Min(0) int port) {}
 
     /** The object store: embedded S3Proxy unless {@code endpoint} is set. */
-    public record S3(boolean embedded, @NotBlank String bindAddress, @Min(0) int port, @NotBlank String endpoint,
-                     @NotBlank String region, @NotBlank String bucket, @NotBlank String accessKey,
-                     @NotBlank String secretKey) {
-    }
+    public record S3(
+            boolean embedded,
+            @NotBlank String bindAddress,
+            @Min(0) int port,
+            @NotBlank String endpoint,
+            @NotBlank String region,
+            @NotBlank String bucket,
+            @NotBlank String accessKey,
+            @NotBlank String secretKey) {}
 
     /** Limits applied to every incoming message. */
-    public record Ingest(@Min(1) int maxPayloadBytes, @Min(1) int maxMetrics, @NotNull Duration maxFutureSkew,
-                         @NotNull Duration maxAge) {
-    }
+    public record Ingest(
+            @Min(1) int maxPayloadBytes,
+            @Min(1) int maxMetrics,
+            @NotNull Duration maxFutureSkew,
+            @NotNull Duration maxAge) {}
 
     /** Warm-store batching: a batch is written when it has {@code batchSize} rows or after {@code linger}. */
-    public record Store(@Min(1) int batchSize, @NotNull Duration linger) {
-    }
+    public record Store(@Min(1) int batchSize, @NotNull Duration linger) {}
 
     /** Cold-archive batching: an object is written at {@code maxRecords} rows or when the oldest is {@code maxAge}. */
-    public record Archive(@Min(1) int maxRecords, @NotNull Duration maxAge) {
-    }
+    public record Archive(@Min(1) int maxRecords, @NotNull Duration maxAge) {}
 
     /**
      * SMTP for alert email ({@code routes/notify-email.camel.yaml}); off when {@code host} is empty. Each email goes
@@ -110,9 +124,15 @@ public record HubProperties(
      * @param starttls require STARTTLS: never send in plain text (a server that does not offer it is an error)
      * @param circuit  this channel's exceptions to {@code hub.notify.circuit.*}, if any (read by the route)
      */
-    public record Mail(boolean enabled, String host, @Min(1) int port, @NotBlank String from, boolean starttls,
-                       String username, String password, @Valid CircuitOverride circuit) {
-    }
+    public record Mail(
+            boolean enabled,
+            String host,
+            @Min(1) int port,
+            @NotBlank String from,
+            boolean starttls,
+            String username,
+            String password,
+            @Valid CircuitOverride circuit) {}
 
     /**
      * The alert lifecycle.
@@ -124,9 +144,11 @@ public record HubProperties(
      * @param maxTier         the highest escalation tier (0 turns escalation off)
      * @param escalationCheck how often the {@code alerts-escalate} route looks for alerts due to escalate
      */
-    public record Alerts(@NotNull Duration clearAfter, @NotNull Duration escalateAfter, @Min(0) int maxTier,
-                         @NotNull Duration escalationCheck) {
-    }
+    public record Alerts(
+            @NotNull Duration clearAfter,
+            @NotNull Duration escalateAfter,
+            @Min(0) int maxTier,
+            @NotNull Duration escalationCheck) {}
 
     /**
      * Device identity (docs/devices.md).
@@ -137,9 +159,12 @@ public record HubProperties(
      * @param authThreads      threads that check MQTT CONNECTs, so a hash never holds up the broker's own threads
      * @param lastSeenInterval how often the registry's last-seen times are written
      */
-    public record Devices(boolean autoRegister, boolean demoFleet, @Min(4) int bcryptStrength, @Min(1) int authThreads,
-                          @NotNull Duration lastSeenInterval) {
-    }
+    public record Devices(
+            boolean autoRegister,
+            boolean demoFleet,
+            @Min(4) int bcryptStrength,
+            @Min(1) int authThreads,
+            @NotNull Duration lastSeenInterval) {}
 
     /** Binary frame layouts by name, e.g. {@code engine-v1}. */
     public record Codecs(Map<String, Frame> frames) {
@@ -149,8 +174,11 @@ public record HubProperties(
     }
 
     /** One binary layout; see {@link FrameLayout}. */
-    public record Frame(@NotBlank String contentType, String byteOrder, Map<String, String> tags,
-                        @NotNull java.util.List<FrameLayout.Field> fields) {
+    public record Frame(
+            @NotBlank String contentType,
+            String byteOrder,
+            Map<String, String> tags,
+            @NotNull java.util.List<FrameLayout.Field> fields) {
         public FrameLayout layout(String name) {
             return new FrameLayout(name, contentType, byteOrder, tags, fields);
         }

@@ -38,8 +38,7 @@ class MqttBeans {
     CamelContextConfiguration brokerIntakeStart(ObjectProvider<BrokerIntake> intake) {
         return new CamelContextConfiguration() {
             @Override
-            public void beforeApplicationStart(CamelContext camel) {
-            }
+            public void beforeApplicationStart(CamelContext camel) {}
 
             @Override
             public void afterApplicationStart(CamelContext camel) {
@@ -49,10 +48,11 @@ class MqttBeans {
     }
 
     @Bean(destroyMethod = "shutdown")
-    OrderedAckMqttClient ingestMqttClient(HubProperties hub,
-                                          BrokerAuthenticator.HubClient credential,
-                                          @Value("${hub.mqtt.session-expiry}") long sessionExpiry,
-                                          @Value("${hub.mqtt.persistence-dir}") String persistenceDir)
+    OrderedAckMqttClient ingestMqttClient(
+            HubProperties hub,
+            BrokerAuthenticator.HubClient credential,
+            @Value("${hub.mqtt.session-expiry}") long sessionExpiry,
+            @Value("${hub.mqtt.persistence-dir}") String persistenceDir)
             throws MqttException {
         String clientId = credential.clientId();
         String username = credential.password().isBlank() ? "" : credential.username();
@@ -70,7 +70,12 @@ class MqttBeans {
             options.setUserName(username);
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
-        return new OrderedAckMqttClient(hub.mqtt().brokerUrl(), clientId,
-                new MqttDefaultFilePersistence(persistenceDir), options, MAX_HELD_ACKS, ACK_STEP_OVER);
+        return new OrderedAckMqttClient(
+                hub.mqtt().brokerUrl(),
+                clientId,
+                new MqttDefaultFilePersistence(persistenceDir),
+                options,
+                MAX_HELD_ACKS,
+                ACK_STEP_OVER);
     }
 }

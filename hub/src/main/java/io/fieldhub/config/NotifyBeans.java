@@ -35,14 +35,19 @@ class NotifyBeans {
         try {
             return new NotificationRouting(Path.of(settings.routingFile()), env::resolveRequiredPlaceholders);
         } catch (RoutingException e) {
-            throw new IllegalStateException("The notification routing file cannot be used, so the hub cannot start: "
-                    + e.getMessage() + "\nFix the file and restart.", e);
+            throw new IllegalStateException(
+                    "The notification routing file cannot be used, so the hub cannot start: " + e.getMessage()
+                            + "\nFix the file and restart.",
+                    e);
         }
     }
 
     @Bean
-    NotificationOutbox notificationOutbox(JdbcClient jdbc, TransactionTemplate tx,
-                                          @Value("${hub.public-url}") String publicUrl, NotifySettings settings) {
+    NotificationOutbox notificationOutbox(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            @Value("${hub.public-url}") String publicUrl,
+            NotifySettings settings) {
         return new NotificationOutbox(jdbc, tx, publicUrl, settings.lease());
     }
 
@@ -52,14 +57,19 @@ class NotifyBeans {
     }
 
     @Bean
-    NotificationFanOut notificationFanOut(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing,
-                                          Clock clock, NotifySettings settings, Wakeups wakeups) {
+    NotificationFanOut notificationFanOut(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            NotificationRouting routing,
+            Clock clock,
+            NotifySettings settings,
+            Wakeups wakeups) {
         return new NotificationFanOut(jdbc, tx, routing, clock, settings.batchSize(), wakeups::channel);
     }
 
     @Bean
-    NotificationDigests notificationDigests(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing,
-                                            Clock clock, Wakeups wakeups) {
+    NotificationDigests notificationDigests(
+            JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing, Clock clock, Wakeups wakeups) {
         return new NotificationDigests(jdbc, tx, routing, clock, wakeups::channel);
     }
 }

@@ -16,11 +16,14 @@ public class NotifyDefaults implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        String file = env.getProperty("hub.notify.routing-file",
-                env.resolvePlaceholders("${hub.home:.}/config/notifications.yaml"));
+        String file = env.getProperty(
+                "hub.notify.routing-file", env.resolvePlaceholders("${hub.home:.}/config/notifications.yaml"));
         Path path = Path.of(file).toAbsolutePath().normalize();
-        env.getPropertySources().addLast(new MapPropertySource("fieldhubNotifyDefaults", Map.of(
-                "hub.notify.watch-dir", path.getParent().toString(),
-                "hub.notify.watch-file", path.getFileName().toString())));
+        env.getPropertySources()
+                .addLast(new MapPropertySource(
+                        "fieldhubNotifyDefaults",
+                        Map.of(
+                                "hub.notify.watch-dir", path.getParent().toString(),
+                                "hub.notify.watch-file", path.getFileName().toString())));
     }
 }

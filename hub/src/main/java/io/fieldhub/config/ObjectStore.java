@@ -20,7 +20,7 @@ class ObjectStore {
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(HubProperties hub, ObjectProvider<EmbeddedS3Server> embedded) {
-        embedded.ifAvailable(server -> { }); // the embedded server, if any, must be listening first
+        embedded.ifAvailable(server -> {}); // the embedded server, if any, must be listening first
         HubProperties.S3 s3 = hub.s3();
         S3Client client = S3Clients.create(URI.create(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey());
         ensureBucket(client, s3);
@@ -38,8 +38,11 @@ class ObjectStore {
             client.createBucket(b -> b.bucket(s3.bucket()));
             LOG.info("created bucket {} at {}", s3.bucket(), s3.endpoint());
         } catch (SdkException e) {
-            LOG.warn("object store {} is unreachable ({}); archiving will retry until it answers. "
-                    + "Fix: check hub.s3.endpoint and the credentials", s3.endpoint(), e.getMessage());
+            LOG.warn(
+                    "object store {} is unreachable ({}); archiving will retry until it answers. "
+                            + "Fix: check hub.s3.endpoint and the credentials",
+                    s3.endpoint(),
+                    e.getMessage());
         }
     }
 }

@@ -7,10 +7,10 @@ import io.fieldhub.ingest.BrokerAuthenticator;
 import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.DeviceSessions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.rules.RuleSettings;
+import java.security.SecureRandom;
+import java.util.Base64;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
@@ -42,13 +42,14 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
         context.getBeanFactory().registerSingleton("startupTasks", tasks);
         context.getDefaultListableBeanFactory().registerDisposableBean("startupTasks", tasks::close);
         if (enabled(env, "hub.database.embedded")) {
-            var postgres = new EmbeddedPostgresServer(hub.dataPath().resolve("postgres"), hub.database().port());
+            var postgres = new EmbeddedPostgresServer(
+                    hub.dataPath().resolve("postgres"), hub.database().port());
             tasks.server(POSTGRES, "PostgreSQL", postgres, postgres::start, postgres::jdbcUrl);
         }
         if (enabled(env, "hub.s3.embedded")) {
             HubProperties.S3 s3 = hub.s3();
-            var server = new EmbeddedS3Server(hub.dataPath().resolve("objects"), s3.bindAddress(), s3.port(),
-                    s3.accessKey(), s3.secretKey());
+            var server = new EmbeddedS3Server(
+                    hub.dataPath().resolve("objects"), s3.bindAddress(), s3.port(), s3.accessKey(), s3.secretKey());
             tasks.server(S3, "S3 server", server, server::start, s3::endpoint);
         }
         var hubClient = hubCredential(env, hub);
@@ -62,20 +63,31 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
             // devices are checked against the registry once it exists (DeviceBeans); CONNECTs until then wait
             var sessions = new DeviceSessions();
             context.getBeanFactory().registerSingleton("deviceSessions", sessions);
-            var authenticator = new BrokerAuthenticator(sessions, hubClient, hub.devices().authThreads());
+            var authenticator =
+                    new BrokerAuthenticator(sessions, hubClient, hub.devices().authThreads());
             context.getBeanFactory().registerSingleton("brokerAuthenticator", authenticator);
             context.getDefaultListableBeanFactory().registerDisposableBean("brokerAuthenticator", authenticator::close);
-            var broker = new EmbeddedBroker(hub.dataPath().resolve("broker"), hub.mqtt().bindAddress(),
-                    hub.mqtt().port(), true, BrokerExtension.of(authenticator, intake));
-            tasks.server(BROKER, "MQTT broker", broker, () -> {
-                if (hub.mqtt().tls().enabled()) {
-                    broker.withTls(BrokerTlsSettings.of(hub.mqtt().tls(), hub.dataPath().resolve("tls")));
-                }
-                if (!hub.mqtt().plain()) {
-                    broker.withoutPlainListener();
-                }
-                broker.start();
-            }, broker::url);
+            var broker = new EmbeddedBroker(
+                    hub.dataPath().resolve("broker"),
+                    hub.mqtt().bindAddress(),
+                    hub.mqtt().port(),
+                    true,
+                    BrokerExtension.of(authenticator, intake));
+            tasks.server(
+                    BROKER,
+                    "MQTT broker",
+                    broker,
+                    () -> {
+                        if (hub.mqtt().tls().enabled()) {
+                            broker.withTls(BrokerTlsSettings.of(
+                                    hub.mqtt().tls(), hub.dataPath().resolve("tls")));
+                        }
+                        if (!hub.mqtt().plain()) {
+                            broker.withoutPlainListener();
+                        }
+                        broker.start();
+                    },
+                    broker::url);
         }
         tasks.run(RULES, () -> RuleBeans.buildRules(hub, new RuleSetBuilder(rules.retention())));
     }
@@ -91,8 +103,10 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
             new SecureRandom().nextBytes(bytes);
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         }
-        return new BrokerAuthenticator.HubClient(env.getRequiredProperty("hub.mqtt.client-id"),
-                env.getProperty("hub.mqtt.username", "fieldhub-hub"), password);
+        return new BrokerAuthenticator.HubClient(
+                env.getRequiredProperty("hub.mqtt.client-id"),
+                env.getProperty("hub.mqtt.username", "fieldhub-hub"),
+                password);
     }
 
     private static boolean enabled(Environment env, String flag) {

@@ -46,8 +46,10 @@ class RuleBeans {
             LOG.info("Rules built in {} ms", (System.nanoTime() - start) / 1_000_000);
             return rules;
         } catch (RuleBuildException e) {
-            throw new RuleBuildException("Rules in " + dir + " do not build, so the hub cannot start. "
-                    + e.getMessage() + "\nFix the rule file and restart.", e.errors());
+            throw new RuleBuildException(
+                    "Rules in " + dir + " do not build, so the hub cannot start. " + e.getMessage()
+                            + "\nFix the rule file and restart.",
+                    e.errors());
         }
     }
 
@@ -56,18 +58,28 @@ class RuleBeans {
      * their windows rebuilt from the newest stored readings, before any route delivers a message.
      */
     @Bean(destroyMethod = "dispose")
-    RuleEngine ruleEngine(StartupTasks tasks, RuleSettings settings, DeviceLanes lanes, RecentTelemetry recent,
-                          AlertLifecycle alerts, Clock clock, MeterRegistry meters) {
+    RuleEngine ruleEngine(
+            StartupTasks tasks,
+            RuleSettings settings,
+            DeviceLanes lanes,
+            RecentTelemetry recent,
+            AlertLifecycle alerts,
+            Clock clock,
+            MeterRegistry meters) {
         RuleSet rules = tasks.await(ParallelStart.RULES, RuleSet.class);
         var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
         engine.limitMemory(settings.liveReadingsCap());
         long start = System.nanoTime();
-        List<TelemetryRecord> history = recent.since(clock.instant().minus(settings.rebuildWindow()),
-                settings.rebuildMaxReadings());
+        List<TelemetryRecord> history =
+                recent.since(clock.instant().minus(settings.rebuildWindow()), settings.rebuildMaxReadings());
         List<RaisedAlert> raised = engine.rebuild(history);
         alerts.applyOutsideMessages(raised, true);
-        LOG.info("Rules version {}: {} rules from {} files; windows rebuilt from {} stored readings in {} ms",
-                rules.version(), rules.ruleCount(), rules.files().size(), history.size(),
+        LOG.info(
+                "Rules version {}: {} rules from {} files; windows rebuilt from {} stored readings in {} ms",
+                rules.version(),
+                rules.ruleCount(),
+                rules.files().size(),
+                history.size(),
                 (System.nanoTime() - start) / 1_000_000);
         return engine;
     }
@@ -88,10 +100,16 @@ class RuleBeans {
     }
 
     @Bean(initMethod = "recordStartup")
-    RuleDeployments ruleDeployments(HubProperties hub, RuleSetBuilder builder, RuleCheck check, RuleEngine engine,
-                                    RuleVersions versions, AlertLifecycle alerts, Clock clock,
-                                    MeterRegistry meters) {
-        return new RuleDeployments(hub.homePath().resolve("rules"), builder, check, engine, versions, alerts, clock,
-                meters);
+    RuleDeployments ruleDeployments(
+            HubProperties hub,
+            RuleSetBuilder builder,
+            RuleCheck check,
+            RuleEngine engine,
+            RuleVersions versions,
+            AlertLifecycle alerts,
+            Clock clock,
+            MeterRegistry meters) {
+        return new RuleDeployments(
+                hub.homePath().resolve("rules"), builder, check, engine, versions, alerts, clock, meters);
     }
 }

@@ -51,26 +51,48 @@ class StartupBanner {
                  Data       %s
                 ===========================================================
                 """.formatted(
-                hub.mqtt().brokerUrl(), embedded(hub.mqtt().embedded()), http,
-                env.getProperty("spring.datasource.url"), env.getProperty("spring.datasource.username"),
+                hub.mqtt().brokerUrl(),
+                embedded(hub.mqtt().embedded()),
+                http,
+                env.getProperty("spring.datasource.url"),
+                env.getProperty("spring.datasource.username"),
                 secret("spring.datasource.password"),
-                embedded(hub.database().embedded()), hub.s3().endpoint(), hub.s3().bucket(), hub.s3().accessKey(),
-                secret("hub.s3.secret-key"), embedded(hub.s3().embedded()),
-                hub.mail().enabled() ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " from "
-                        + hub.mail().from() : "off (set HUB_MAIL_HOST)",
-                sms.enabled() ? "smpp://" + sms.systemId() + "@" + sms.host() + ":" + sms.port()
+                embedded(hub.database().embedded()),
+                hub.s3().endpoint(),
+                hub.s3().bucket(),
+                hub.s3().accessKey(),
+                secret("hub.s3.secret-key"),
+                embedded(hub.s3().embedded()),
+                hub.mail().enabled()
+                        ? "smtp://" + hub.mail().host() + ":" + hub.mail().port() + " from "
+                                + hub.mail().from()
+                        : "off (set HUB_MAIL_HOST)",
+                sms.enabled()
+                        ? "smpp://" + sms.systemId() + "@" + sms.host() + ":" + sms.port()
                         : "off (set HUB_SMS_HOST)",
-                camel.getRoutes().size(), started(), hub.homePath().toAbsolutePath().normalize(), rules.rules().ruleCount(),
-                rules.rules().version(), rules.rules().files().keySet(), hub.dataPath().toAbsolutePath().normalize());
+                camel.getRoutes().size(),
+                started(),
+                hub.homePath().toAbsolutePath().normalize(),
+                rules.rules().ruleCount(),
+                rules.rules().version(),
+                rules.rules().files().keySet(),
+                hub.dataPath().toAbsolutePath().normalize());
         // Printed plainly, not as a JSON log line: it is for the person who just started the hub.
         System.out.println(banner);
-        LOG.info("FieldHub ready: mqtt={} http={} jdbc={} s3={}", hub.mqtt().brokerUrl(), http,
-                env.getProperty("spring.datasource.url"), hub.s3().endpoint());
+        LOG.info(
+                "FieldHub ready: mqtt={} http={} jdbc={} s3={}",
+                hub.mqtt().brokerUrl(),
+                http,
+                env.getProperty("spring.datasource.url"),
+                hub.s3().endpoint());
     }
 
     private long started() {
         return camel.getRoutes().stream()
-                .filter(r -> camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted()).count();
+                .filter(r -> camel.getRouteController()
+                        .getRouteStatus(r.getRouteId())
+                        .isStarted())
+                .count();
     }
 
     /** Names the setting that holds a password, so that tools can connect; its value never reaches the console. */

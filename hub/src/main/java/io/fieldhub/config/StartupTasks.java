@@ -38,12 +38,15 @@ public final class StartupTasks implements AutoCloseable {
     }
 
     /** Starts a server on a thread of its own and prints the one line a start shows for it. */
-    synchronized <T extends AutoCloseable> void server(String name, String what, T server, Runnable start,
-                                                       Supplier<String> address) {
+    synchronized <T extends AutoCloseable> void server(
+            String name, String what, T server, Runnable start, Supplier<String> address) {
         servers.add(run(name, () -> {
             long begin = System.nanoTime();
             start.run();
-            LOG.info("Embedded {} listening at {} (started in {} ms)", what, address.get(),
+            LOG.info(
+                    "Embedded {} listening at {} (started in {} ms)",
+                    what,
+                    address.get(),
                     (System.nanoTime() - begin) / 1_000_000);
             return server;
         }));

@@ -19,8 +19,8 @@ class DeadLetterController {
     }
 
     @GetMapping("/api/dead-letters")
-    List<Map<String, Object>> deadLetters(@RequestParam(required = false) String deviceId,
-                                          @RequestParam(defaultValue = "100") int limit) {
+    List<Map<String, Object>> deadLetters(
+            @RequestParam(required = false) String deviceId, @RequestParam(defaultValue = "100") int limit) {
         return jdbc.sql("""
                         select id, received_at as "receivedAt", device_id as "deviceId", message_id as "messageId",
                                trace_id as "traceId", source, route_id as "routeId", reason,
@@ -28,6 +28,7 @@ class DeadLetterController {
                         from dead_letter where (cast(? as text) is null or device_id = ?)
                         order by id desc limit ?""")
                 .params(deviceId, deviceId, Rows.limit(limit))
-                .query(Rows::json).list();
+                .query(Rows::json)
+                .list();
     }
 }

@@ -41,28 +41,37 @@ public class DeadLetters {
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
         byte[] payload = rawPayload(exchange);
         String text = payload == null ? null : utf8(payload);
-        String stored = payload == null ? null : text != null ? text : Base64.getEncoder().encodeToString(payload);
+        String stored = payload == null
+                ? null
+                : text != null ? text : Base64.getEncoder().encodeToString(payload);
         String deviceId = printable(in.getHeader(DEVICE_ID, String.class));
         String messageId = printable(in.getHeader(MESSAGE_ID, String.class));
         var key = new GeneratedKeyHolder();
-        jdbc.update(con -> {
-            var ps = con.prepareStatement("""
+        jdbc.update(
+                con -> {
+                    var ps = con.prepareStatement("""
                     insert into dead_letter (device_id, message_id, trace_id, source, route_id, reason, content_type,
                                              payload, payload_encoding)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", new String[] {"id"});
-            ps.setString(1, deviceId);
-            ps.setString(2, messageId);
-            ps.setString(3, in.getHeader(TRACE_ID, String.class));
-            ps.setString(4, in.getHeader(SOURCE, String.class));
-            ps.setString(5, routeId);
-            ps.setString(6, printable(reason));
-            ps.setString(7, in.getHeader(CONTENT_TYPE, String.class));
-            ps.setString(8, stored);
-            ps.setString(9, text == null && stored != null ? "base64" : "utf8");
-            return ps;
-        }, key);
+                    ps.setString(1, deviceId);
+                    ps.setString(2, messageId);
+                    ps.setString(3, in.getHeader(TRACE_ID, String.class));
+                    ps.setString(4, in.getHeader(SOURCE, String.class));
+                    ps.setString(5, routeId);
+                    ps.setString(6, printable(reason));
+                    ps.setString(7, in.getHeader(CONTENT_TYPE, String.class));
+                    ps.setString(8, stored);
+                    ps.setString(9, text == null && stored != null ? "base64" : "utf8");
+                    return ps;
+                },
+                key);
         meters.counter("fieldhub.deadletters", "route", String.valueOf(routeId)).increment();
-        LOG.warn("dead letter {} from device {} message {} (route {}): {}", key.getKey(), deviceId, messageId, routeId,
+        LOG.warn(
+                "dead letter {} from device {} message {} (route {}): {}",
+                key.getKey(),
+                deviceId,
+                messageId,
+                routeId,
                 reason);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", reason);
@@ -86,7 +95,10 @@ public class DeadLetters {
     /** The payload as text when it is printable UTF-8; {@code null} for binary (stored as base64 instead). */
     private static String utf8(byte[] payload) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
             boolean printable = text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
             return printable ? text : null;
         } catch (CharacterCodingException e) {

@@ -36,19 +36,24 @@ public class DemoFleet {
 
     /** Creates the fleet when the registry is empty and no earlier fleet file exists. */
     public void createOnFirstStart() {
-        if (Files.exists(file) || !registry.list(new DeviceFilter(null, null, null, null, null, null, null, 1))
-                .isEmpty()) {
+        if (Files.exists(file)
+                || !registry.list(new DeviceFilter(null, null, null, null, null, null, null, 1))
+                        .isEmpty()) {
             return;
         }
         StringBuilder csv = new StringBuilder("deviceId,secret\n");
         for (DeviceSpec spec : DEVICES) {
             registry.create(spec, "demo fleet", null);
-            csv.append(spec.id()).append(',').append(credentials.newSecret(spec.id(), "demo fleet").secret())
+            csv.append(spec.id())
+                    .append(',')
+                    .append(credentials.newSecret(spec.id(), "demo fleet").secret())
                     .append('\n');
         }
         write(csv.toString());
-        LOG.info("Demo fleet: devices {} registered; their secrets are in {} (readable by this user only)",
-                DEVICES.stream().map(DeviceSpec::id).toList(), file);
+        LOG.info(
+                "Demo fleet: devices {} registered; their secrets are in {} (readable by this user only)",
+                DEVICES.stream().map(DeviceSpec::id).toList(),
+                file);
     }
 
     private void write(String text) {

@@ -48,7 +48,8 @@ class DeviceController {
     ResponseEntity<Device> create(@RequestBody DeviceSpec spec, Principal user) {
         refuseIfInvalid(spec);
         Device created = registry.create(spec, Actors.of(user), null);
-        return ResponseEntity.created(URI.create("/api/devices/" + created.id())).body(created);
+        return ResponseEntity.created(URI.create("/api/devices/" + created.id()))
+                .body(created);
     }
 
     @GetMapping
@@ -62,8 +63,15 @@ class DeviceController {
             @RequestParam(required = false) String after,
             @RequestParam(defaultValue = "100") int limit) {
         int size = Rows.limit(limit);
-        var filter = new DeviceFilter(type, site, tags(tag), enabled, instant("seenSince", seenSince),
-                instant("notSeenSince", notSeenSince), after, size);
+        var filter = new DeviceFilter(
+                type,
+                site,
+                tags(tag),
+                enabled,
+                instant("seenSince", seenSince),
+                instant("notSeenSince", notSeenSince),
+                after,
+                size);
         List<Device> devices = registry.list(filter);
         String next = devices.size() == size ? devices.get(size - 1).id() : null;
         return new Page(devices, next);
@@ -77,8 +85,8 @@ class DeviceController {
     @PutMapping("/{id}")
     Device update(@PathVariable String id, @RequestBody DeviceSpec spec, Principal user) {
         if (spec.id() != null && !spec.id().equals(id)) {
-            throw ApiException.badRequest("the body names device " + spec.id() + " but the URL " + id
-                    + "; a device id cannot change");
+            throw ApiException.badRequest(
+                    "the body names device " + spec.id() + " but the URL " + id + "; a device id cannot change");
         }
         DeviceSpec named = spec.withId(id);
         refuseIfInvalid(named);
@@ -138,8 +146,8 @@ class DeviceController {
         try {
             return Timestamp.from(Instant.parse(value));
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-12-07T10:00:00Z, was '"
-                    + value + "'");
+            throw ApiException.badRequest(
+                    name + " must be an ISO-8601 instant such as 2026-12-07T10:00:00Z, was '" + value + "'");
         }
     }
 }

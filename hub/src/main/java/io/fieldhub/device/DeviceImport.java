@@ -86,19 +86,25 @@ public class DeviceImport {
         Map<String, String> tags = new LinkedHashMap<>();
         for (var cell : row.entrySet()) {
             String column = cell.getKey();
-            if (column.startsWith("tags.") && cell.getValue() != null && !cell.getValue().isEmpty()) {
+            if (column.startsWith("tags.")
+                    && cell.getValue() != null
+                    && !cell.getValue().isEmpty()) {
                 tags.put(column.substring("tags.".length()), cell.getValue());
             } else if (!Set.of("id", "type", "site", "enabled").contains(column) && !column.startsWith("tags.")) {
-                throw new IllegalArgumentException("unknown column '" + column + "' (use id, type, site, enabled,"
-                        + " tags.NAME)");
+                throw new IllegalArgumentException(
+                        "unknown column '" + column + "' (use id, type, site, enabled," + " tags.NAME)");
             }
         }
         String enabled = blankToNull(row.get("enabled"));
         if (enabled != null && !enabled.equalsIgnoreCase("true") && !enabled.equalsIgnoreCase("false")) {
             throw new IllegalArgumentException("enabled must be true or false, was '" + enabled + "'");
         }
-        return new DeviceSpec(blankToNull(row.get("id")), blankToNull(row.get("type")), blankToNull(row.get("site")),
-                tags, enabled == null ? null : Boolean.valueOf(enabled));
+        return new DeviceSpec(
+                blankToNull(row.get("id")),
+                blankToNull(row.get("type")),
+                blankToNull(row.get("site")),
+                tags,
+                enabled == null ? null : Boolean.valueOf(enabled));
     }
 
     private Result register(List<Entry> entries, List<Rejected> rejected, String actor) {
@@ -109,8 +115,8 @@ public class DeviceImport {
             if (problem != null) {
                 rejected.add(new Rejected(e.line(), e.spec().id(), problem));
             } else if (!seen.add(e.spec().id())) {
-                rejected.add(new Rejected(e.line(), e.spec().id(), "device " + e.spec().id()
-                        + " appears earlier in this import"));
+                rejected.add(new Rejected(
+                        e.line(), e.spec().id(), "device " + e.spec().id() + " appears earlier in this import"));
             } else {
                 valid.add(e);
             }
@@ -122,8 +128,11 @@ public class DeviceImport {
             imported += inserted.size();
             chunk.stream()
                     .filter(e -> !inserted.contains(e.spec().id()))
-                    .forEach(e -> rejected.add(new Rejected(e.line(), e.spec().id(), "device " + e.spec().id()
-                            + " is already registered (change it with PUT /api/devices/" + e.spec().id() + ")")));
+                    .forEach(e -> rejected.add(new Rejected(
+                            e.line(),
+                            e.spec().id(),
+                            "device " + e.spec().id() + " is already registered (change it with PUT /api/devices/"
+                                    + e.spec().id() + ")")));
         }
         rejected.sort((a, b) -> Integer.compare(a.line(), b.line()));
         return new Result(imported, rejected);
@@ -134,9 +143,11 @@ public class DeviceImport {
         String[] ids = chunk.stream().map(e -> e.spec().id()).toArray(String[]::new);
         String[] types = chunk.stream().map(e -> e.spec().typeOrDefault()).toArray(String[]::new);
         String[] sites = chunk.stream().map(e -> e.spec().site()).toArray(String[]::new);
-        String[] tags = chunk.stream().map(e -> registry.json(e.spec().tagsOrEmpty())).toArray(String[]::new);
-        String[] enabled =
-                chunk.stream().map(e -> String.valueOf(e.spec().enabledOrDefault())).toArray(String[]::new);
+        String[] tags =
+                chunk.stream().map(e -> registry.json(e.spec().tagsOrEmpty())).toArray(String[]::new);
+        String[] enabled = chunk.stream()
+                .map(e -> String.valueOf(e.spec().enabledOrDefault()))
+                .toArray(String[]::new);
         return new HashSet<>(jdbc.sql("""
                         insert into device (id, type, site, tags, enabled, updated_by)
                         select i, t, s, g::jsonb, e::boolean, ?

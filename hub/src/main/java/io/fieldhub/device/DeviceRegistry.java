@@ -44,8 +44,14 @@ public class DeviceRegistry {
     public Device create(DeviceSpec spec, String actor, String groupId) {
         return jdbc.sql("insert into device (id, type, site, tags, enabled, group_id, updated_by)"
                         + " values (?, ?, ?, ?::jsonb, ?, ?, ?) returning " + COLUMNS)
-                .params(spec.id(), spec.typeOrDefault(), spec.site(), json(spec.tagsOrEmpty()),
-                        spec.enabledOrDefault(), groupId, actor)
+                .params(
+                        spec.id(),
+                        spec.typeOrDefault(),
+                        spec.site(),
+                        json(spec.tagsOrEmpty()),
+                        spec.enabledOrDefault(),
+                        groupId,
+                        actor)
                 .query(this::device)
                 .single();
     }
@@ -54,7 +60,12 @@ public class DeviceRegistry {
     public Optional<Device> update(DeviceSpec spec, String actor) {
         Optional<Device> updated = jdbc.sql("update device set type = ?, site = ?, tags = ?::jsonb, enabled = ?,"
                         + " updated_at = now(), updated_by = ? where id = ? returning " + COLUMNS)
-                .params(spec.typeOrDefault(), spec.site(), json(spec.tagsOrEmpty()), spec.enabledOrDefault(), actor,
+                .params(
+                        spec.typeOrDefault(),
+                        spec.site(),
+                        json(spec.tagsOrEmpty()),
+                        spec.enabledOrDefault(),
+                        actor,
                         spec.id())
                 .query(this::device)
                 .optional();

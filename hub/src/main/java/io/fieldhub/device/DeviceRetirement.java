@@ -29,7 +29,10 @@ public class DeviceRetirement {
         }
         rules.forget(change.deviceId());
         int cleared = alerts.closeDevice(change.deviceId(), "registry", change.reason());
-        LOG.info("Device {} {}: rule state dropped, {} live alerts cleared", change.deviceId(), change.reason(),
+        LOG.info(
+                "Device {} {}: rule state dropped, {} live alerts cleared",
+                change.deviceId(),
+                change.reason(),
                 cleared);
     }
 }

@@ -44,7 +44,9 @@ public class LastSeen implements AutoCloseable {
         try {
             registry.seen(batch);
         } catch (RuntimeException e) {
-            LOG.warn("Could not record when {} devices were last seen ({}); will try again", batch.size(),
+            LOG.warn(
+                    "Could not record when {} devices were last seen ({}); will try again",
+                    batch.size(),
                     e.getMessage());
             batch.forEach((id, at) -> pending.merge(id, at, (a, b) -> a.isAfter(b) ? a : b));
         }

@@ -23,8 +23,12 @@ class BrokerHealth implements HealthIndicator {
     @Override
     public Health health() {
         Route route = camel.getRoute("ingest-mqtt");
-        boolean connected = route != null && route.getConsumer() instanceof PahoMqtt5Consumer consumer
-                && consumer.getClient() != null && consumer.getClient().isConnected();
-        return (connected ? Health.up() : Health.down()).withDetail("brokerUrl", brokerUrl).build();
+        boolean connected = route != null
+                && route.getConsumer() instanceof PahoMqtt5Consumer consumer
+                && consumer.getClient() != null
+                && consumer.getClient().isConnected();
+        return (connected ? Health.up() : Health.down())
+                .withDetail("brokerUrl", brokerUrl)
+                .build();
     }
 }

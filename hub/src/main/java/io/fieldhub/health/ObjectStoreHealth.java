@@ -15,8 +15,8 @@ class ObjectStoreHealth implements HealthIndicator {
     private final String bucket;
     private final String endpoint;
 
-    ObjectStoreHealth(S3Client s3, @Value("${hub.s3.bucket}") String bucket,
-                      @Value("${hub.s3.endpoint}") String endpoint) {
+    ObjectStoreHealth(
+            S3Client s3, @Value("${hub.s3.bucket}") String bucket, @Value("${hub.s3.endpoint}") String endpoint) {
         this.s3 = s3;
         this.bucket = bucket;
         this.endpoint = endpoint;
@@ -26,9 +26,15 @@ class ObjectStoreHealth implements HealthIndicator {
     public Health health() {
         try {
             s3.headBucket(b -> b.bucket(bucket));
-            return Health.up().withDetail("endpoint", endpoint).withDetail("bucket", bucket).build();
+            return Health.up()
+                    .withDetail("endpoint", endpoint)
+                    .withDetail("bucket", bucket)
+                    .build();
         } catch (SdkException e) {
-            return Health.down(e).withDetail("endpoint", endpoint).withDetail("bucket", bucket).build();
+            return Health.down(e)
+                    .withDetail("endpoint", endpoint)
+                    .withDetail("bucket", bucket)
+                    .build();
         }
     }
 }

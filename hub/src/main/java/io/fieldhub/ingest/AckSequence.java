@@ -41,8 +41,7 @@ final class AckSequence {
     }
 
     /** A PUBACK (or PUBREC) to send: the packet id and the QoS the message came with. */
-    record Ack(int packetId, int qos) {
-    }
+    record Ack(int packetId, int qos) {}
 
     AckSequence(int maxHeld) {
         this.maxHeld = maxHeld;

@@ -42,6 +42,7 @@ public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
 
     /** Completed once the registry can be asked; the broker starts before it, and a CONNECT meanwhile waits. */
     private final CompletableFuture<DeviceAuthenticator> devices = new CompletableFuture<>();
+
     private final DeviceSessions sessions;
     private final HubClient hub;
     private final ExecutorService checks;
@@ -74,45 +75,58 @@ public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
         Optional<X509Certificate> certificate = input.getConnectionInformation()
                 .getClientTlsInformation()
                 .flatMap(ClientTlsInformation::getClientCertificate);
-        Async<SimpleAuthOutput> async = output.async(CHECK_TIMEOUT, TimeoutFallback.FAILURE,
-                ConnackReasonCode.SERVER_UNAVAILABLE, "FieldHub could not check the credentials in time; retry");
-        devices.thenAcceptAsync(registry -> {
-            try {
-                decide(registry, connect, certificate, output);
-            } catch (RuntimeException e) {
-                output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE,
-                        "FieldHub could not check the credentials (" + e.getMessage() + "); retry");
-            } finally {
-                async.resume();
-            }
-        }, checks);
+        Async<SimpleAuthOutput> async = output.async(
+                CHECK_TIMEOUT,
+                TimeoutFallback.FAILURE,
+                ConnackReasonCode.SERVER_UNAVAILABLE,
+                "FieldHub could not check the credentials in time; retry");
+        devices.thenAcceptAsync(
+                registry -> {
+                    try {
+                        decide(registry, connect, certificate, output);
+                    } catch (RuntimeException e) {
+                        output.failAuthentication(
+                                ConnackReasonCode.SERVER_UNAVAILABLE,
+                                "FieldHub could not check the credentials (" + e.getMessage() + "); retry");
+                    } finally {
+                        async.resume();
+                    }
+                },
+                checks);
     }
 
-    private void decide(DeviceAuthenticator devices, ConnectPacket connect, Optional<X509Certificate> certificate,
+    private void decide(
+            DeviceAuthenticator devices,
+            ConnectPacket connect,
+            Optional<X509Certificate> certificate,
             SimpleAuthOutput output) {
         String clientId = connect.getClientId();
         String password = connect.getPassword().map(BrokerAuthenticator::text).orElse(null);
         if (clientId.equals(hub.clientId())) {
-            if (hub.username().equals(connect.getUserName().orElse(null)) && password != null
-                    && MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
+            if (hub.username().equals(connect.getUserName().orElse(null))
+                    && password != null
+                    && MessageDigest.isEqual(
+                            password.getBytes(StandardCharsets.UTF_8),
                             hub.password().getBytes(StandardCharsets.UTF_8))) {
                 output.getDefaultPermissions().add(permission("#", MqttActivity.ALL));
                 output.authenticateSuccessfully();
             } else {
-                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD,
-                        "client id " + clientId + " is the hub's own");
+                output.failAuthentication(
+                        ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "client id " + clientId + " is the hub's own");
             }
             return;
         }
-        String deviceId = connect.getUserName().orElseGet(() -> certificate.map(BrokerAuthenticator::commonName)
-                .orElse(null));
+        String deviceId = connect.getUserName()
+                .orElseGet(
+                        () -> certificate.map(BrokerAuthenticator::commonName).orElse(null));
         if (deviceId == null) {
-            output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD,
-                    "the MQTT username must be the device id");
+            output.failAuthentication(
+                    ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "the MQTT username must be the device id");
             return;
         }
         if (!deviceId.equals(clientId)) {
-            output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            output.failAuthentication(
+                    ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                     "the client id must be the device id (" + deviceId + ")");
             return;
         }
@@ -125,12 +139,14 @@ public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
                 sessions.connected(deviceId, verdict.credentialId());
                 output.authenticateSuccessfully();
             }
-            case BAD_CREDENTIALS -> output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD,
-                    "bad credentials for device " + deviceId);
-            case UNKNOWN -> output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED,
-                    "device " + deviceId + " is not registered");
-            case DISABLED -> output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED,
-                    "device " + deviceId + " is disabled");
+            case BAD_CREDENTIALS ->
+                output.failAuthentication(
+                        ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad credentials for device " + deviceId);
+            case UNKNOWN ->
+                output.failAuthentication(
+                        ConnackReasonCode.NOT_AUTHORIZED, "device " + deviceId + " is not registered");
+            case DISABLED ->
+                output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, "device " + deviceId + " is disabled");
         }
     }
 
@@ -159,11 +175,12 @@ public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
     /** The CN of a certificate's subject: a device's id when it connects with a certificate and no username. */
     private static String commonName(X509Certificate certificate) {
         try {
-            return new LdapName(certificate.getSubjectX500Principal().getName()).getRdns().stream()
-                    .filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
-                    .map(rdn -> rdn.getValue().toString())
-                    .findFirst()
-                    .orElse(null);
+            return new LdapName(certificate.getSubjectX500Principal().getName())
+                    .getRdns().stream()
+                            .filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+                            .map(rdn -> rdn.getValue().toString())
+                            .findFirst()
+                            .orElse(null);
         } catch (InvalidNameException e) {
             return null;
         }

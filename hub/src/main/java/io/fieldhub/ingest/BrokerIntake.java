@@ -48,6 +48,7 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
     public static final String ENDPOINT = "direct:ingest-broker";
     /** Headers the route's first step ({@link Ingest#broker}) reads. */
     static final String TOPIC = "mqttTopic";
+
     static final String MESSAGE_ID = "mqttMessageId";
     static final String TRACEPARENT = "mqttTraceparent";
 
@@ -55,8 +56,7 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
     /** MQTT allows 64 KB; the reason is for a person reading the device's log. */
     private static final int MAX_REASON_CHARS = 500;
 
-    private record Flow(CamelContext camel, AsyncProducer producer) {
-    }
+    private record Flow(CamelContext camel, AsyncProducer producer) {}
 
     /** Interception to PUBACK, per answer; Camel's route timings are off on the per-message routes (cost). */
     public static final String PUBACK_METRIC = "fieldhub.mqtt.puback";
@@ -101,7 +101,8 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
     }
 
     private static Timer pubackTimer(MeterRegistry meters, String outcome) {
-        return Timer.builder(PUBACK_METRIC).tag("outcome", outcome)
+        return Timer.builder(PUBACK_METRIC)
+                .tag("outcome", outcome)
                 .description("From the broker handing a telemetry publish over to its PUBACK being decided")
                 .register(meters);
     }
@@ -114,8 +115,8 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
             // at once instead of after the direct component's 30 s wait for a consumer
             producer = camel.getEndpoint(ENDPOINT + "?block=false").createAsyncProducer();
         } catch (Exception e) {
-            throw new IllegalStateException("MQTT intake: cannot send to " + ENDPOINT + " (is routes/"
-                    + "ingest-broker.camel.yaml there?)", e);
+            throw new IllegalStateException(
+                    "MQTT intake: cannot send to " + ENDPOINT + " (is routes/" + "ingest-broker.camel.yaml there?)", e);
         }
         ServiceHelper.startService(producer);
         flow.complete(new Flow(camel, producer));
@@ -132,14 +133,16 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
         // interceptors run before HiveMQ checks topic permissions: a device's telemetry is checked as its own here
         String clientId = input.getClientInformation().getClientId();
         if (!publish.getTopic().equals("devices/" + clientId + "/telemetry")) {
-            output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, reason(publish.getTopic()
-                    + " is not the telemetry topic of device " + clientId + ": publish on devices/" + clientId
-                    + "/telemetry"));
+            output.preventPublishDelivery(
+                    AckReasonCode.NOT_AUTHORIZED,
+                    reason(publish.getTopic()
+                            + " is not the telemetry topic of device " + clientId + ": publish on devices/" + clientId
+                            + "/telemetry"));
             notAuthorized.increment();
             return;
         }
-        Async<PublishInboundOutput> async = output.async(storeTimeout, TimeoutFallback.FAILURE,
-                AckReasonCode.UNSPECIFIED_ERROR, notStoredInTime);
+        Async<PublishInboundOutput> async =
+                output.async(storeTimeout, TimeoutFallback.FAILURE, AckReasonCode.UNSPECIFIED_ERROR, notStoredInTime);
         long startNanos = System.nanoTime();
         flow.thenAccept(f -> {
             Exchange exchange = exchange(f.camel(), publish);
@@ -185,13 +188,15 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
             Throwable handled = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
             InvalidTelemetryException invalid = ObjectHelper.getException(InvalidTelemetryException.class, handled);
             if (failed != null) {
-                output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR,
+                output.preventPublishDelivery(
+                        AckReasonCode.UNSPECIFIED_ERROR,
                         reason("FieldHub did not store this message (" + failed.getMessage() + "): send it again"));
             } else if (invalid != null) {
                 output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, reason(invalid.getMessage()));
                 answered = badInput;
             } else if (handled != null) {
-                output.preventPublishDelivery(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                output.preventPublishDelivery(
+                        AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                         reason("FieldHub could not process this message and kept it as a dead letter: "
                                 + handled.getMessage()));
                 answered = deadLetter;

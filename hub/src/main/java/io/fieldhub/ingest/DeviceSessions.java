@@ -30,8 +30,9 @@ public class DeviceSessions {
     public void revoked(CredentialRevoked revoked) {
         Long used = credentialByDevice.get(revoked.deviceId());
         if (used != null && used == revoked.credentialId()) {
-            disconnect(revoked.deviceId(), "its credential " + revoked.credentialId() + " was revoked by "
-                    + revoked.actor());
+            disconnect(
+                    revoked.deviceId(),
+                    "its credential " + revoked.credentialId() + " was revoked by " + revoked.actor());
         }
     }
 

@@ -34,16 +34,21 @@ class HttpIngestController {
     private final Duration timeout;
     private final HttpDeviceAuth auth;
 
-    HttpIngestController(ProducerTemplate producer, @Value("${hub.ingest.http-timeout}") Duration timeout,
-                         DeviceAuthenticator devices) {
+    HttpIngestController(
+            ProducerTemplate producer,
+            @Value("${hub.ingest.http-timeout}") Duration timeout,
+            DeviceAuthenticator devices) {
         this.producer = producer;
         this.timeout = timeout;
         this.auth = new HttpDeviceAuth(devices);
     }
 
     @PostMapping("/api/devices/{deviceId}/telemetry")
-    ResponseEntity<?> post(@PathVariable String deviceId, @RequestBody(required = false) byte[] body,
-                           @RequestHeader HttpHeaders headers) throws InterruptedException {
+    ResponseEntity<?> post(
+            @PathVariable String deviceId,
+            @RequestBody(required = false) byte[] body,
+            @RequestHeader HttpHeaders headers)
+            throws InterruptedException {
         var refused = auth.refusal(deviceId, headers.getFirst(HttpHeaders.AUTHORIZATION));
         if (refused.isPresent()) {
             return refused.get();
@@ -62,7 +67,8 @@ class HttpIngestController {
                 return unavailable(deviceId);
             }
             int status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 202, Integer.class);
-            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+            return ResponseEntity.status(status)
+                    .contentType(MediaType.APPLICATION_JSON)
                     .body(done.getMessage().getBody(String.class));
         } catch (TimeoutException | ExecutionException e) {
             return unavailable(deviceId);
@@ -70,10 +76,13 @@ class HttpIngestController {
     }
 
     private ResponseEntity<?> unavailable(String deviceId) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(Map.of("error", "the hub could not store the message for device " + deviceId + " within "
-                        + timeout.toSeconds() + " s; it keeps retrying. Resend with the same Message-Id header "
-                        + "so the message is stored once"));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(Map.of(
+                        "error",
+                        "the hub could not store the message for device " + deviceId + " within "
+                                + timeout.toSeconds() + " s; it keeps retrying. Resend with the same Message-Id header "
+                                + "so the message is stored once"));
     }
 
     private static void copy(HttpHeaders headers, String name, org.apache.camel.Message in) {

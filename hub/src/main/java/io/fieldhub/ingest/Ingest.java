@@ -35,8 +35,13 @@ public class Ingest {
         MqttProperties props = in.getHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES, MqttProperties.class);
         List<UserProperty> user = props == null ? List.of() : props.getUserProperties();
         in.removeHeaders("Camel*");
-        accept(exchange, "mqtt", deviceId, props == null ? null : props.getContentType(),
-                userProperty(user, "messageId"), userProperty(user, "traceparent"));
+        accept(
+                exchange,
+                "mqtt",
+                deviceId,
+                props == null ? null : props.getContentType(),
+                userProperty(user, "messageId"),
+                userProperty(user, "traceparent"));
     }
 
     /** A publish the embedded broker handed over ({@link BrokerIntake}): the same as {@link #mqtt}. */
@@ -64,12 +69,17 @@ public class Ingest {
     /** The 202 answer: which message was accepted for which device. */
     public java.util.Map<String, String> accepted(Exchange exchange) {
         Message in = exchange.getMessage();
-        return java.util.Map.of(MESSAGE_ID, in.getHeader(MESSAGE_ID, String.class),
-                DEVICE_ID, in.getHeader(DEVICE_ID, String.class));
+        return java.util.Map.of(
+                MESSAGE_ID, in.getHeader(MESSAGE_ID, String.class), DEVICE_ID, in.getHeader(DEVICE_ID, String.class));
     }
 
-    private void accept(Exchange exchange, String source, String deviceId, String contentType, String messageId,
-                        String traceparent) {
+    private void accept(
+            Exchange exchange,
+            String source,
+            String deviceId,
+            String contentType,
+            String messageId,
+            String traceparent) {
         Message in = exchange.getMessage();
         byte[] payload = in.getBody(byte[].class);
         in.setBody(payload == null ? new byte[0] : payload);
@@ -78,7 +88,9 @@ public class Ingest {
         in.setHeader(RECEIVED_AT, clock.instant().toString());
         in.setHeader(TRACE_ID, traceId(traceparent));
         in.setHeader(MESSAGE_ID_ASSIGNED, String.valueOf(messageId == null || messageId.isBlank()));
-        in.setHeader(MESSAGE_ID, messageId == null || messageId.isBlank() ? UUID.randomUUID().toString() : messageId);
+        in.setHeader(
+                MESSAGE_ID,
+                messageId == null || messageId.isBlank() ? UUID.randomUUID().toString() : messageId);
         if (contentType != null) {
             in.setHeader(CONTENT_TYPE, contentType);
         }
@@ -95,7 +107,10 @@ public class Ingest {
     }
 
     private static String userProperty(List<UserProperty> properties, String key) {
-        return properties.stream().filter(p -> key.equals(p.getKey())).map(UserProperty::getValue).findFirst()
+        return properties.stream()
+                .filter(p -> key.equals(p.getKey()))
+                .map(UserProperty::getValue)
+                .findFirst()
                 .orElse(null);
     }
 

@@ -37,8 +37,13 @@ public class OrderedAckMqttClient extends MqttClient {
      * @param maxHeld       finished messages that may wait behind unfinished ones before those are stepped over
      * @param stepOverAfter how long an unfinished message may hold back finished ones that arrived after it
      */
-    public OrderedAckMqttClient(String brokerUrl, String clientId, MqttClientPersistence persistence,
-                                MqttConnectionOptions options, int maxHeld, Duration stepOverAfter)
+    public OrderedAckMqttClient(
+            String brokerUrl,
+            String clientId,
+            MqttClientPersistence persistence,
+            MqttConnectionOptions options,
+            int maxHeld,
+            Duration stepOverAfter)
             throws MqttException {
         super(brokerUrl, clientId, persistence);
         this.options = options;
@@ -93,7 +98,8 @@ public class OrderedAckMqttClient extends MqttClient {
             }
             close();
         } catch (MqttException e) {
-            LOG.warn("The MQTT client did not disconnect cleanly; the broker keeps the hub's unacknowledged messages",
+            LOG.warn(
+                    "The MQTT client did not disconnect cleanly; the broker keeps the hub's unacknowledged messages",
                     e);
         }
     }

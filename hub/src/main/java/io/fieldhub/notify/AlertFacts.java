@@ -8,12 +8,26 @@ package io.fieldhub.notify;
  * @param type       the device's {@code type} tag, or its id up to the first dash ({@code engine-7} is an engine)
  * @param group      the device's {@code group} tag, or null
  */
-public record AlertFacts(String transition, String severity, int tier, String ruleId, String deviceId, String site,
-                         String type, String group) {
+public record AlertFacts(
+        String transition,
+        String severity,
+        int tier,
+        String ruleId,
+        String deviceId,
+        String site,
+        String type,
+        String group) {
 
     /** Facts with the type taken from the device id when the device has no {@code type} tag. */
-    public static AlertFacts of(String transition, String severity, int tier, String ruleId, String deviceId,
-                                String site, String typeTag, String group) {
+    public static AlertFacts of(
+            String transition,
+            String severity,
+            int tier,
+            String ruleId,
+            String deviceId,
+            String site,
+            String typeTag,
+            String group) {
         String type = typeTag;
         if (type == null || type.isBlank()) {
             int dash = deviceId.indexOf('-');

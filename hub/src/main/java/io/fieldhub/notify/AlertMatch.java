@@ -9,8 +9,14 @@ import java.util.regex.Pattern;
  * given must hold; a condition holds when any of its values does; an empty condition holds always. Names may use
  * the globs {@code *} and {@code ?} ({@code device: engine-*}).
  */
-record AlertMatch(Set<String> severities, List<Pattern> rules, List<Pattern> devices, List<Pattern> groups,
-                  List<Pattern> sites, List<Pattern> types, Set<String> transitions) {
+record AlertMatch(
+        Set<String> severities,
+        List<Pattern> rules,
+        List<Pattern> devices,
+        List<Pattern> groups,
+        List<Pattern> sites,
+        List<Pattern> types,
+        Set<String> transitions) {
 
     static final Set<String> SEVERITIES = Set.of("INFO", "WARNING", "CRITICAL");
     static final Set<String> TRANSITIONS = Set.of("RAISED", "ESCALATED", "CLEARED", "ACKNOWLEDGED");
@@ -18,8 +24,11 @@ record AlertMatch(Set<String> severities, List<Pattern> rules, List<Pattern> dev
     boolean matches(AlertFacts f) {
         return (severities.isEmpty() || severities.contains(f.severity()))
                 && (transitions.isEmpty() || transitions.contains(f.transition()))
-                && any(rules, f.ruleId()) && any(devices, f.deviceId()) && any(groups, f.group())
-                && any(sites, f.site()) && any(types, f.type());
+                && any(rules, f.ruleId())
+                && any(devices, f.deviceId())
+                && any(groups, f.group())
+                && any(sites, f.site())
+                && any(types, f.type());
     }
 
     private static boolean any(List<Pattern> patterns, String value) {

@@ -8,5 +8,4 @@ import java.time.Instant;
  *
  * @param notBefore the end of the quiet hours it falls in, when it has to wait for them; null to send now
  */
-public record Delivery(String channel, String recipient, String address, Instant notBefore) {
-}
+public record Delivery(String channel, String recipient, String address, Instant notBefore) {}

@@ -25,7 +25,11 @@ class NotificationController {
 
     @GetMapping("/api/alerts/{id}/notifications")
     ResponseEntity<?> notifications(@PathVariable long id) {
-        if (jdbc.sql("select count(*) from alert where id = ?").param(id).query(Long.class).single() == 0) {
+        if (jdbc.sql("select count(*) from alert where id = ?")
+                        .param(id)
+                        .query(Long.class)
+                        .single()
+                == 0) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no alert " + id));
         }
         return ResponseEntity.ok(outbox.ofAlert(id));

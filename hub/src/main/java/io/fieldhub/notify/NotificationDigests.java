@@ -27,8 +27,7 @@ public class NotificationDigests {
             insert into notification (channel, recipient, address, kind, state, next_attempt_at, created_at)
             values (?, ?, ?, 'DIGEST', 'PENDING', coalesce(?, now()), ?) returning id""";
 
-    private record Held(long id, String recipient, String address) {
-    }
+    private record Held(long id, String recipient, String address) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -40,8 +39,12 @@ public class NotificationDigests {
      * @param wakeChannel told, inside the transaction, each channel given a digest due now (the hub's:
      *                    {@link Wakeups#channel})
      */
-    public NotificationDigests(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing, Clock clock,
-                               Consumer<String> wakeChannel) {
+    public NotificationDigests(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            NotificationRouting routing,
+            Clock clock,
+            Consumer<String> wakeChannel) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.routing = routing;
@@ -60,14 +63,21 @@ public class NotificationDigests {
             Routing in = routing.current();
             Instant now = clock.instant();
             int created = 0;
-            for (String channel : jdbc.queryForList("select distinct channel from notification where state = 'HELD'",
-                    String.class)) {
-                Instant windowStart = in.rateLimit(channel).map(l -> l.windowStart(now)).orElse(now);
+            for (String channel :
+                    jdbc.queryForList("select distinct channel from notification where state = 'HELD'", String.class)) {
+                Instant windowStart =
+                        in.rateLimit(channel).map(l -> l.windowStart(now)).orElse(now);
                 Map<String, List<Held>> byRecipient = new LinkedHashMap<>();
-                jdbc.query(HELD, rs -> {
-                    byRecipient.computeIfAbsent(rs.getString("recipient"), r -> new ArrayList<>())
-                            .add(new Held(rs.getLong("id"), rs.getString("recipient"), rs.getString("address")));
-                }, channel, Timestamp.from(windowStart));
+                jdbc.query(
+                        HELD,
+                        rs -> {
+                            byRecipient
+                                    .computeIfAbsent(rs.getString("recipient"), r -> new ArrayList<>())
+                                    .add(new Held(
+                                            rs.getLong("id"), rs.getString("recipient"), rs.getString("address")));
+                        },
+                        channel,
+                        Timestamp.from(windowStart));
                 for (var e : byRecipient.entrySet()) {
                     digest(in, channel, e.getKey(), e.getValue(), now);
                     created++;
@@ -80,9 +90,17 @@ public class NotificationDigests {
     /** One digest to the latest address the recipient's held notifications went to. */
     private void digest(Routing in, String channel, String recipient, List<Held> held, Instant now) {
         Instant notBefore = in.notBefore(channel, recipient, null, now);
-        Long id = jdbc.queryForObject(DIGEST, Long.class, channel, recipient, held.get(held.size() - 1).address(),
-                notBefore == null ? null : Timestamp.from(notBefore), Timestamp.from(now));
-        jdbc.update("update notification set state = 'DIGESTED', digest_id = ? where id = any(?)", id,
+        Long id = jdbc.queryForObject(
+                DIGEST,
+                Long.class,
+                channel,
+                recipient,
+                held.get(held.size() - 1).address(),
+                notBefore == null ? null : Timestamp.from(notBefore),
+                Timestamp.from(now));
+        jdbc.update(
+                "update notification set state = 'DIGESTED', digest_id = ? where id = any(?)",
+                id,
                 held.stream().map(Held::id).toArray(Long[]::new));
         if (notBefore == null) { // not held by quiet hours: due now
             wakeChannel.accept(channel);

@@ -41,6 +41,7 @@ public class NotificationFanOut {
             where t.routed_at is null
             order by t.id limit ?
             for update of t skip locked""";
+
     private static final String INSERT = """
             insert into notification (transition_id, alert_id, channel, recipient, address, state, next_attempt_at,
                                       created_at)
@@ -52,8 +53,7 @@ public class NotificationFanOut {
             where channel = ? and kind = 'TRANSITION' and state not in ('HELD', 'DIGESTED') and created_at >= ?
             group by recipient""";
 
-    private record Claimed(long id, long alertId, AlertFacts facts) {
-    }
+    private record Claimed(long id, long alertId, AlertFacts facts) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -67,8 +67,13 @@ public class NotificationFanOut {
      * @param wakeChannel told, inside the transaction, each channel it gave notifications due now (the hub's:
      *                    {@link Wakeups#channel})
      */
-    public NotificationFanOut(JdbcTemplate jdbc, TransactionTemplate tx, NotificationRouting routing, Clock clock,
-                              int batchSize, Consumer<String> wakeChannel) {
+    public NotificationFanOut(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            NotificationRouting routing,
+            Clock clock,
+            int batchSize,
+            Consumer<String> wakeChannel) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.routing = routing;
@@ -84,8 +89,7 @@ public class NotificationFanOut {
      */
     public int routeDue() {
         return tx.execute(status -> {
-            if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class,
-                    LOCK))) {
+            if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
                 return 0;
             }
             List<Claimed> claimed = jdbc.query(CLAIM, NotificationFanOut::claimed, batchSize);
@@ -95,7 +99,8 @@ public class NotificationFanOut {
             Routing in = routing.current();
             Instant now = clock.instant();
             Timestamp createdAt = Timestamp.from(now);
-            Set<Long> withCase = withCase(claimed.stream().map(Claimed::alertId).distinct().toArray(Long[]::new));
+            Set<Long> withCase =
+                    withCase(claimed.stream().map(Claimed::alertId).distinct().toArray(Long[]::new));
             Map<String, Map<String, Long>> sent = new HashMap<>();
             List<Object[]> rows = new ArrayList<>();
             Set<String> dueNow = new HashSet<>();
@@ -108,13 +113,21 @@ public class NotificationFanOut {
                     if (state.equals("PENDING") && d.notBefore() == null) { // not held: due now
                         dueNow.add(d.channel());
                     }
-                    rows.add(new Object[] {c.id(), c.alertId(), d.channel(), d.recipient(), d.address(), state,
-                            d.notBefore() == null ? null : Timestamp.from(d.notBefore()), createdAt});
+                    rows.add(new Object[] {
+                        c.id(),
+                        c.alertId(),
+                        d.channel(),
+                        d.recipient(),
+                        d.address(),
+                        state,
+                        d.notBefore() == null ? null : Timestamp.from(d.notBefore()),
+                        createdAt
+                    });
                 }
             }
             jdbc.batchUpdate(INSERT, rows);
-            jdbc.update("update alert_transition set routed_at = now() where id = any(?)",
-                    (Object) claimed.stream().map(Claimed::id).toArray(Long[]::new));
+            jdbc.update("update alert_transition set routed_at = now() where id = any(?)", (Object)
+                    claimed.stream().map(Claimed::id).toArray(Long[]::new));
             dueNow.forEach(wakeChannel);
             return claimed.size();
         });
@@ -128,9 +141,13 @@ public class NotificationFanOut {
         }
         Map<String, Long> counts = sent.computeIfAbsent(d.channel(), channel -> {
             Map<String, Long> byRecipient = new HashMap<>();
-            jdbc.query(SENT_IN_WINDOW, rs -> {
-                byRecipient.put(rs.getString(1), rs.getLong(2));
-            }, channel, Timestamp.from(limit.get().windowStart(now)));
+            jdbc.query(
+                    SENT_IN_WINDOW,
+                    rs -> {
+                        byRecipient.put(rs.getString(1), rs.getLong(2));
+                    },
+                    channel,
+                    Timestamp.from(limit.get().windowStart(now)));
             return byRecipient;
         });
         long count = counts.getOrDefault(d.recipient(), 0L);
@@ -144,13 +161,18 @@ public class NotificationFanOut {
     /** The alerts among these that have a CRM case: an earlier transition went to the CRM. */
     private Set<Long> withCase(Long[] alertIds) {
         return new HashSet<>(jdbc.queryForList("""
-                select distinct alert_id from notification where channel = 'crm' and alert_id = any(?)""",
-                Long.class, (Object) alertIds));
+                select distinct alert_id from notification where channel = 'crm' and alert_id = any(?)""", Long.class, (Object) alertIds));
     }
 
     private static Claimed claimed(ResultSet rs, int n) throws SQLException {
-        var facts = AlertFacts.of(rs.getString("transition"), rs.getString("severity"), rs.getInt("tier"),
-                rs.getString("rule_id"), rs.getString("device_id"), rs.getString("site"), rs.getString("type"),
+        var facts = AlertFacts.of(
+                rs.getString("transition"),
+                rs.getString("severity"),
+                rs.getInt("tier"),
+                rs.getString("rule_id"),
+                rs.getString("device_id"),
+                rs.getString("site"),
+                rs.getString("type"),
                 rs.getString("grp"));
         return new Claimed(rs.getLong("id"), rs.getLong("alert_id"), facts);
     }

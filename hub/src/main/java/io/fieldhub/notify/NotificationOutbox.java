@@ -37,6 +37,7 @@ public class NotificationOutbox {
                                                and (p.attempts > 0 or p.next_attempt_at <= now()))
                            order by c.id limit ? for update skip locked)
             returning n.id""";
+
     private static final String OUTGOING = """
             select n.id, n.channel, n.recipient, n.address, n.kind, n.attempts, n.transition_id, t.transition,
                    t.at as transition_at, t.actor, coalesce(t.tier, a.tier, 0) as tier, a.id as alert_id, a.rule_id,
@@ -67,7 +68,10 @@ public class NotificationOutbox {
     /** Claims up to {@code max} due notifications of a channel, oldest first. */
     public List<Outgoing> claim(String channel, int max) {
         return tx.execute(status -> {
-            Long[] ids = jdbc.sql(CLAIM).params(lease.toMillis(), channel, max).query(Long.class).list()
+            Long[] ids = jdbc.sql(CLAIM)
+                    .params(lease.toMillis(), channel, max)
+                    .query(Long.class)
+                    .list()
                     .toArray(Long[]::new);
             if (ids.length == 0) {
                 return List.of();
@@ -80,7 +84,9 @@ public class NotificationOutbox {
     public void sent(long id, String providerRef) {
         tx.executeWithoutResult(status -> {
             jdbc.sql("update notification set state = 'SENT', sent_at = now(), provider_ref = ?, last_error = null"
-                    + " where id = ?").params(providerRef, id).update();
+                            + " where id = ?")
+                    .params(providerRef, id)
+                    .update();
             attempt(id, "SENT", providerRef);
         });
     }
@@ -101,7 +107,8 @@ public class NotificationOutbox {
     /** A delivery receipt (SMS) for the notification the provider knows as {@code providerRef}. */
     public void delivered(String channel, String providerRef, String deliveryState, Instant at) {
         jdbc.sql("update notification set delivery = ?, delivered_at = ? where channel = ? and provider_ref = ?")
-                .params(deliveryState, Timestamp.from(at), channel, providerRef).update();
+                .params(deliveryState, Timestamp.from(at), channel, providerRef)
+                .update();
     }
 
     /**
@@ -109,7 +116,8 @@ public class NotificationOutbox {
      * notification the rate limit held names the digest it went out in ({@code digestId}, {@code digestState}).
      */
     public List<Map<String, Object>> ofAlert(long alertId) {
-        List<Map<String, Object>> notifications = jdbc.sql("""
+        List<Map<String, Object>> notifications =
+                jdbc.sql("""
                 select n.id, n.transition_id as "transitionId", t.transition, n.channel, n.recipient, n.address,
                        n.kind, n.state, n.attempts, n.next_attempt_at as "nextAttemptAt", n.last_error as "lastError",
                        n.provider_ref as "providerRef", n.delivery, n.delivered_at as "deliveredAt",
@@ -119,8 +127,13 @@ public class NotificationOutbox {
                 left join notification d on d.id = n.digest_id
                 where n.alert_id = ? order by n.id""").param(alertId).query(io.fieldhub.store.Rows::json).list();
         for (Map<String, Object> n : notifications) {
-            n.put("attempts", jdbc.sql("select at, outcome, detail from notification_attempt where notification_id = ?"
-                    + " order by id").param(n.get("id")).query(io.fieldhub.store.Rows::json).list());
+            n.put(
+                    "attempts",
+                    jdbc.sql("select at, outcome, detail from notification_attempt where notification_id = ?"
+                                    + " order by id")
+                            .param(n.get("id"))
+                            .query(io.fieldhub.store.Rows::json)
+                            .list());
         }
         return notifications;
     }
@@ -129,7 +142,8 @@ public class NotificationOutbox {
         tx.executeWithoutResult(status -> {
             if (outcome.equals("FAILED")) {
                 jdbc.sql("update notification set state = 'FAILED', last_error = ? where id = ?")
-                        .params(error, id).update();
+                        .params(error, id)
+                        .update();
             } else {
                 jdbc.sql("""
                         update notification set state = 'PENDING', last_error = ?,
@@ -143,32 +157,49 @@ public class NotificationOutbox {
 
     private void attempt(long id, String outcome, String detail) {
         jdbc.sql("insert into notification_attempt (notification_id, outcome, detail) values (?, ?, ?)")
-                .params(id, outcome, detail).update();
+                .params(id, outcome, detail)
+                .update();
     }
 
-    private record Row(Outgoing outgoing, Long digestId) {
-    }
+    private record Row(Outgoing outgoing, Long digestId) {}
 
     private Row row(ResultSet rs, int n) throws SQLException {
         Long alertId = (Long) rs.getObject("alert_id");
         Timestamp at = rs.getTimestamp("transition_at");
         Timestamp ts = rs.getTimestamp("last_ts");
-        var outgoing = new Outgoing(rs.getLong("id"), rs.getString("channel"), rs.getString("recipient"),
-                rs.getString("address"), rs.getString("kind"), rs.getInt("attempts"),
-                (Long) rs.getObject("transition_id"), rs.getString("transition"), at == null ? null : at.toInstant(),
-                rs.getString("actor"), rs.getInt("tier"), alertId, rs.getString("rule_id"), rs.getString("device_id"),
-                rs.getString("severity"), rs.getString("state"), rs.getString("metric"),
-                (Double) rs.getObject("last_value"), (Double) rs.getObject("threshold"),
-                ts == null ? null : ts.toInstant(), rs.getString("text"), rs.getInt("count"),
-                alertId == null ? null : alertsUrl + alertId, List.of());
+        var outgoing = new Outgoing(
+                rs.getLong("id"),
+                rs.getString("channel"),
+                rs.getString("recipient"),
+                rs.getString("address"),
+                rs.getString("kind"),
+                rs.getInt("attempts"),
+                (Long) rs.getObject("transition_id"),
+                rs.getString("transition"),
+                at == null ? null : at.toInstant(),
+                rs.getString("actor"),
+                rs.getInt("tier"),
+                alertId,
+                rs.getString("rule_id"),
+                rs.getString("device_id"),
+                rs.getString("severity"),
+                rs.getString("state"),
+                rs.getString("metric"),
+                (Double) rs.getObject("last_value"),
+                (Double) rs.getObject("threshold"),
+                ts == null ? null : ts.toInstant(),
+                rs.getString("text"),
+                rs.getInt("count"),
+                alertId == null ? null : alertsUrl + alertId,
+                List.of());
         return new Row(outgoing, (Long) rs.getObject("digest_id"));
     }
 
     /** The claimed notifications, each digest carrying the notifications it sums up. */
     private static List<Outgoing> assemble(List<Row> rows, Long[] claimed) {
-        Map<Long, List<Outgoing>> byDigest = rows.stream().filter(r -> r.digestId() != null)
-                .collect(Collectors.groupingBy(Row::digestId,
-                        Collectors.mapping(Row::outgoing, Collectors.toList())));
+        Map<Long, List<Outgoing>> byDigest = rows.stream()
+                .filter(r -> r.digestId() != null)
+                .collect(Collectors.groupingBy(Row::digestId, Collectors.mapping(Row::outgoing, Collectors.toList())));
         List<Long> ids = List.of(claimed);
         List<Outgoing> out = new ArrayList<>();
         for (Row r : rows) {
@@ -177,10 +208,34 @@ public class NotificationOutbox {
                 continue;
             }
             List<Outgoing> of = byDigest.getOrDefault(o.id(), List.of());
-            out.add(of.isEmpty() ? o : new Outgoing(o.id(), o.channel(), o.recipient(), o.address(), o.kind(),
-                    o.attempt(), o.transitionId(), o.transition(), o.transitionAt(), o.actor(), o.tier(), o.alertId(),
-                    o.ruleId(), o.deviceId(), o.severity(), o.state(), o.metric(), o.value(), o.threshold(), o.ts(),
-                    o.text(), o.count(), o.alertUrl(), of));
+            out.add(
+                    of.isEmpty()
+                            ? o
+                            : new Outgoing(
+                                    o.id(),
+                                    o.channel(),
+                                    o.recipient(),
+                                    o.address(),
+                                    o.kind(),
+                                    o.attempt(),
+                                    o.transitionId(),
+                                    o.transition(),
+                                    o.transitionAt(),
+                                    o.actor(),
+                                    o.tier(),
+                                    o.alertId(),
+                                    o.ruleId(),
+                                    o.deviceId(),
+                                    o.severity(),
+                                    o.state(),
+                                    o.metric(),
+                                    o.value(),
+                                    o.threshold(),
+                                    o.ts(),
+                                    o.text(),
+                                    o.count(),
+                                    o.alertUrl(),
+                                    of));
         }
         return out;
     }

@@ -25,16 +25,24 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hub.notify")
-public record NotifySettings(@NotBlank String routingFile, boolean watch, @NotNull Duration fanoutInterval,
-                             @Min(1) int batchSize, @NotNull Duration lease, @NotNull Duration digestCheck,
-                             @Valid @NotNull Circuit circuit) {
+public record NotifySettings(
+        @NotBlank String routingFile,
+        boolean watch,
+        @NotNull Duration fanoutInterval,
+        @Min(1) int batchSize,
+        @NotNull Duration lease,
+        @NotNull Duration digestCheck,
+        @Valid @NotNull Circuit circuit) {
 
     /**
      * A channel's circuit breaker (resilience4j): it opens when {@code failureRate} percent of the last
      * {@code window} calls (at least {@code minCalls}) failed, stays open {@code openSeconds}, then lets
      * {@code halfOpenCalls} calls through to decide whether to close again.
      */
-    public record Circuit(@Min(1) @Max(100) int failureRate, @Min(1) int window, @Min(1) int minCalls,
-                          @Min(1) int openSeconds, @Min(1) int halfOpenCalls) {
-    }
+    public record Circuit(
+            @Min(1) @Max(100) int failureRate,
+            @Min(1) int window,
+            @Min(1) int minCalls,
+            @Min(1) int openSeconds,
+            @Min(1) int halfOpenCalls) {}
 }

@@ -12,11 +12,31 @@ import java.util.List;
  * @param alertUrl  where people see the alert: {@code ${hub.public-url}/api/alerts/{id}}
  * @param digestOf  for a digest, the notifications it sums up; otherwise empty
  */
-public record Outgoing(long id, String channel, String recipient, String address, String kind, int attempt,
-                       Long transitionId, String transition, Instant transitionAt, String actor, int tier,
-                       Long alertId, String ruleId, String deviceId, String severity, String state, String metric,
-                       Double value, Double threshold, Instant ts, String text, int count, String alertUrl,
-                       List<Outgoing> digestOf) {
+public record Outgoing(
+        long id,
+        String channel,
+        String recipient,
+        String address,
+        String kind,
+        int attempt,
+        Long transitionId,
+        String transition,
+        Instant transitionAt,
+        String actor,
+        int tier,
+        Long alertId,
+        String ruleId,
+        String deviceId,
+        String severity,
+        String state,
+        String metric,
+        Double value,
+        Double threshold,
+        Instant ts,
+        String text,
+        int count,
+        String alertUrl,
+        List<Outgoing> digestOf) {
 
     public boolean isDigest() {
         return "DIGEST".equals(kind);

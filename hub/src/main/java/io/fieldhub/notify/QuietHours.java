@@ -15,15 +15,22 @@ import java.util.Set;
  * @param people who it applies to (person names); empty for everybody
  * @param except the alerts that go out anyway (e.g. CRITICAL); null for none
  */
-record QuietHours(String name, LocalTime from, LocalTime to, ZoneId zone, Set<String> channels, Set<String> people,
-                  AlertMatch except) {
+record QuietHours(
+        String name,
+        LocalTime from,
+        LocalTime to,
+        ZoneId zone,
+        Set<String> channels,
+        Set<String> people,
+        AlertMatch except) {
 
     /**
      * Whether the window holds back this channel and recipient; {@code facts} is null for a digest, which no
      * exception lets through.
      */
     boolean appliesTo(String channel, String recipient, AlertFacts facts) {
-        return channels.contains(channel) && (people.isEmpty() || people.contains(recipient))
+        return channels.contains(channel)
+                && (people.isEmpty() || people.contains(recipient))
                 && (except == null || facts == null || !except.matches(facts));
     }
 

@@ -21,6 +21,7 @@ public final class Routing {
     public static final String CRM = "crm";
     /** The CRM's recipient and address: the case of the alert. */
     public static final String CRM_RECIPIENT = "crm";
+
     public static final String CRM_ADDRESS = "Case";
 
     /** A person, with an email address and/or an E.164 phone number. */
@@ -31,12 +32,10 @@ public final class Routing {
     }
 
     /** A routing rule: matching transitions go to these people over these channels (crm: to the case). */
-    record Rule(String name, AlertMatch match, Set<String> channels, List<Person> to) {
-    }
+    record Rule(String name, AlertMatch match, Set<String> channels, List<Person> to) {}
 
     /** An escalation tier: ESCALATED transitions to this tier also go to these people over these channels. */
-    record Tier(int tier, AlertMatch match, Set<String> channels, List<Person> to) {
-    }
+    record Tier(int tier, AlertMatch match, Set<String> channels, List<Person> to) {}
 
     /**
      * At most {@code max} notifications per recipient of a channel in each window of {@code per}; the rest is held
@@ -65,7 +64,11 @@ public final class Routing {
     private final List<QuietHours> quietHours;
     private final Map<String, RateLimit> rateLimits;
 
-    Routing(Map<String, Person> people, List<Rule> rules, List<Tier> tiers, List<QuietHours> quietHours,
+    Routing(
+            Map<String, Person> people,
+            List<Rule> rules,
+            List<Tier> tiers,
+            List<QuietHours> quietHours,
             Map<String, RateLimit> rateLimits) {
         this.people = Map.copyOf(people);
         this.rules = List.copyOf(rules);
@@ -104,16 +107,16 @@ public final class Routing {
         return new ArrayList<>(out.values());
     }
 
-    private void add(Map<String, Delivery> out, AlertFacts facts, Set<String> channels, List<Person> to,
-                     Instant now) {
+    private void add(Map<String, Delivery> out, AlertFacts facts, Set<String> channels, List<Person> to, Instant now) {
         for (String channel : channels) {
             if (channel.equals(CRM)) {
                 out.putIfAbsent(CRM + "/" + CRM_RECIPIENT, new Delivery(CRM, CRM_RECIPIENT, CRM_ADDRESS, null));
                 continue;
             }
             for (Person p : to) {
-                out.putIfAbsent(channel + "/" + p.name(), new Delivery(channel, p.name(), p.address(channel),
-                        notBefore(channel, p.name(), facts, now)));
+                out.putIfAbsent(
+                        channel + "/" + p.name(),
+                        new Delivery(channel, p.name(), p.address(channel), notBefore(channel, p.name(), facts, now)));
             }
         }
     }
@@ -149,8 +152,12 @@ public final class Routing {
 
     /** For the log: what this routing holds. */
     public String summary() {
-        return "%d people, %d rules, %d escalation tiers, %d quiet-hours windows, rate limits %s".formatted(
-                people.size(), rules.size(), tiers.size(), quietHours.size(),
-                rateLimits.isEmpty() ? "none" : rateLimits);
+        return "%d people, %d rules, %d escalation tiers, %d quiet-hours windows, rate limits %s"
+                .formatted(
+                        people.size(),
+                        rules.size(),
+                        tiers.size(),
+                        quietHours.size(),
+                        rateLimits.isEmpty() ? "none" : rateLimits);
     }
 }

@@ -35,8 +35,15 @@ record RoutingNode(Object value, int line) {
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
             // the parser's message quotes the text with a caret under it on indented lines; keep its words
-            throw new RoutingException(line, "not valid YAML: " + String.join("; ", e.getOriginalMessage().lines()
-                    .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList()));
+            throw new RoutingException(
+                    line,
+                    "not valid YAML: "
+                            + String.join(
+                                    "; ",
+                                    e.getOriginalMessage()
+                                            .lines()
+                                            .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                                            .toList()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,8 +86,9 @@ record RoutingNode(Object value, int line) {
         Map<String, RoutingNode> map = map(what);
         for (var e : map.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw new RoutingException(e.getValue().line(), "unknown key '" + e.getKey() + "' in " + what
-                        + "; the keys are " + String.join(", ", allowed));
+                throw new RoutingException(
+                        e.getValue().line(),
+                        "unknown key '" + e.getKey() + "' in " + what + "; the keys are " + String.join(", ", allowed));
             }
         }
         return map;
@@ -126,7 +134,6 @@ record RoutingNode(Object value, int line) {
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new RoutingException(line, what + " must be a whole number of at least " + min + ", not '" + text
-                + "'");
+        throw new RoutingException(line, what + " must be a whole number of at least " + min + ", not '" + text + "'");
     }
 }

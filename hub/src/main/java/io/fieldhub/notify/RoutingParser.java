@@ -11,8 +11,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -27,10 +27,10 @@ import org.springframework.boot.convert.DurationStyle;
  */
 final class RoutingParser {
 
-    private static final List<String> TOP = List.of("people", "groups", "rules", "escalation", "quiet-hours",
-            "rate-limits");
-    private static final List<String> MATCH = List.of("severity", "rule", "device", "group", "site", "type",
-            "transition");
+    private static final List<String> TOP =
+            List.of("people", "groups", "rules", "escalation", "quiet-hours", "rate-limits");
+    private static final List<String> MATCH =
+            List.of("severity", "rule", "device", "group", "site", "type", "transition");
     private static final Set<String> PEOPLE_CHANNELS = Set.of(Routing.EMAIL, Routing.SMS);
     private static final Set<String> CHANNELS = Set.of(Routing.EMAIL, Routing.SMS, Routing.CRM);
     private static final Set<String> DEFAULT_TRANSITIONS = Set.of("RAISED", "ESCALATED", "CLEARED");
@@ -38,8 +38,7 @@ final class RoutingParser {
 
     private final RoutingRecipients recipients = new RoutingRecipients();
 
-    private RoutingParser() {
-    }
+    private RoutingParser() {}
 
     /** @param placeholders resolves {@code ${...}} in values, e.g. from the hub's settings and the environment */
     static Routing parse(byte[] yaml, UnaryOperator<String> placeholders) {
@@ -63,8 +62,8 @@ final class RoutingParser {
         }
         List<Routing.Tier> tiers = new ArrayList<>();
         Set<Integer> seen = new LinkedHashSet<>();
-        for (RoutingNode node : top.containsKey("escalation") ? top.get("escalation").list("'escalation'")
-                : List.<RoutingNode>of()) {
+        for (RoutingNode node :
+                top.containsKey("escalation") ? top.get("escalation").list("'escalation'") : List.<RoutingNode>of()) {
             Routing.Tier tier = tier(node);
             if (!seen.add(tier.tier())) {
                 throw new RoutingException(node.line(), "escalation tier " + tier.tier() + " is given twice");
@@ -72,14 +71,17 @@ final class RoutingParser {
             tiers.add(tier);
         }
         List<QuietHours> quiet = new ArrayList<>();
-        for (RoutingNode node : top.containsKey("quiet-hours") ? top.get("quiet-hours").list("'quiet-hours'")
+        for (RoutingNode node : top.containsKey("quiet-hours")
+                ? top.get("quiet-hours").list("'quiet-hours'")
                 : List.<RoutingNode>of()) {
             quiet.add(quietHours(node));
         }
         Map<String, RateLimit> limits = new TreeMap<>();
         if (top.containsKey("rate-limits")) {
-            top.get("rate-limits").map("'rate-limits'").forEach((channel, node) ->
-                    limits.put(channel(channel, node.line(), PEOPLE_CHANNELS, "rate limits"), rateLimit(node)));
+            top.get("rate-limits")
+                    .map("'rate-limits'")
+                    .forEach((channel, node) ->
+                            limits.put(channel(channel, node.line(), PEOPLE_CHANNELS, "rate limits"), rateLimit(node)));
         }
         return new Routing(recipients.people(), rules, tiers, quiet, limits);
     }
@@ -104,28 +106,26 @@ final class RoutingParser {
     }
 
     private QuietHours quietHours(RoutingNode node) {
-        Map<String, RoutingNode> keys = node.map("quiet hours",
-                List.of("name", "from", "to", "zone", "channels", "people", "except"));
+        Map<String, RoutingNode> keys =
+                node.map("quiet hours", List.of("name", "from", "to", "zone", "channels", "people", "except"));
         for (String key : List.of("from", "to", "zone", "channels")) {
             if (!keys.containsKey(key)) {
                 throw new RoutingException(node.line(), "quiet hours need '" + key + ":'");
             }
         }
-        String name = keys.containsKey("name") ? keys.get("name").text("'name'") : "quiet hours at line "
-                + node.line();
+        String name = keys.containsKey("name") ? keys.get("name").text("'name'") : "quiet hours at line " + node.line();
         LocalTime from = time(keys.get("from"), "from");
         LocalTime to = time(keys.get("to"), "to");
         if (from.equals(to)) {
-            throw new RoutingException(keys.get("to").line(), "quiet hours from " + from + " to " + to
-                    + " are empty");
+            throw new RoutingException(keys.get("to").line(), "quiet hours from " + from + " to " + to + " are empty");
         }
         Set<String> people = new LinkedHashSet<>();
         if (keys.containsKey("people")) {
             recipients.resolve(keys.get("people"), Set.of()).forEach(p -> people.add(p.name()));
         }
         AlertMatch except = keys.containsKey("except") ? match(keys.get("except"), MATCH, Set.of()) : null;
-        return new QuietHours(name, from, to, zone(keys.get("zone")), channels(keys, node, PEOPLE_CHANNELS), people,
-                except);
+        return new QuietHours(
+                name, from, to, zone(keys.get("zone")), channels(keys, node, PEOPLE_CHANNELS), people, except);
     }
 
     private static RateLimit rateLimit(RoutingNode node) {
@@ -145,22 +145,23 @@ final class RoutingParser {
         personal.remove(Routing.CRM);
         if (personal.isEmpty()) {
             if (keys.containsKey("to")) {
-                throw new RoutingException(keys.get("to").line(), "'to' has no use with channel crm alone (a case"
-                        + " goes to the CRM); remove it");
+                throw new RoutingException(
+                        keys.get("to").line(),
+                        "'to' has no use with channel crm alone (a case" + " goes to the CRM); remove it");
             }
             return List.of();
         }
         if (!keys.containsKey("to")) {
-            throw new RoutingException(node.line(), "'to:' is missing: who gets the " + String.join(" and ",
-                    personal) + "?");
+            throw new RoutingException(
+                    node.line(), "'to:' is missing: who gets the " + String.join(" and ", personal) + "?");
         }
         return recipients.resolve(keys.get("to"), personal);
     }
 
     private static Set<String> channels(Map<String, RoutingNode> keys, RoutingNode node, Set<String> allowed) {
         if (!keys.containsKey("channels")) {
-            throw new RoutingException(node.line(), "'channels:' is missing (" + String.join(", ",
-                    new TreeSet<>(allowed)) + ")");
+            throw new RoutingException(
+                    node.line(), "'channels:' is missing (" + String.join(", ", new TreeSet<>(allowed)) + ")");
         }
         Set<String> channels = new LinkedHashSet<>();
         for (RoutingNode c : keys.get("channels").list("'channels'")) {
@@ -171,8 +172,10 @@ final class RoutingParser {
 
     private static String channel(String channel, int line, Set<String> allowed, String where) {
         if (!allowed.contains(channel)) {
-            throw new RoutingException(line, "unknown channel '" + channel + "' in " + where + "; the channels are "
-                    + String.join(", ", new TreeSet<>(allowed)));
+            throw new RoutingException(
+                    line,
+                    "unknown channel '" + channel + "' in " + where + "; the channels are "
+                            + String.join(", ", new TreeSet<>(allowed)));
         }
         return channel;
     }
@@ -184,8 +187,13 @@ final class RoutingParser {
     private static AlertMatch match(RoutingNode node, List<String> keys, Set<String> fallback) {
         Map<String, RoutingNode> m = node == null ? Map.of() : node.map("'match'", keys);
         Set<String> transitions = upper(m.get("transition"), AlertMatch.TRANSITIONS, "transition");
-        return new AlertMatch(upper(m.get("severity"), AlertMatch.SEVERITIES, "severity"), globs(m.get("rule")),
-                globs(m.get("device")), globs(m.get("group")), globs(m.get("site")), globs(m.get("type")),
+        return new AlertMatch(
+                upper(m.get("severity"), AlertMatch.SEVERITIES, "severity"),
+                globs(m.get("rule")),
+                globs(m.get("device")),
+                globs(m.get("group")),
+                globs(m.get("site")),
+                globs(m.get("type")),
                 transitions.isEmpty() ? fallback : transitions);
     }
 
@@ -194,8 +202,10 @@ final class RoutingParser {
         for (RoutingNode v : node == null ? List.<RoutingNode>of() : node.list("'" + what + "'")) {
             String value = v.text(what).toUpperCase(Locale.ROOT);
             if (!allowed.contains(value)) {
-                throw new RoutingException(v.line(), "unknown " + what + " '" + v.text(what) + "'; it is one of "
-                        + String.join(", ", new TreeSet<>(allowed)));
+                throw new RoutingException(
+                        v.line(),
+                        "unknown " + what + " '" + v.text(what) + "'; it is one of "
+                                + String.join(", ", new TreeSet<>(allowed)));
             }
             values.add(value);
         }
@@ -215,8 +225,8 @@ final class RoutingParser {
         try {
             return LocalTime.parse(text, TIME);
         } catch (DateTimeParseException e) {
-            throw new RoutingException(node.line(), "'" + what + "' must be a time of day like 22:00, not '" + text
-                    + "'");
+            throw new RoutingException(
+                    node.line(), "'" + what + "' must be a time of day like 22:00, not '" + text + "'");
         }
     }
 
@@ -225,8 +235,8 @@ final class RoutingParser {
         try {
             return ZoneId.of(text);
         } catch (DateTimeException e) {
-            throw new RoutingException(node.line(), "unknown time zone '" + text + "'; write a region like"
-                    + " Europe/Berlin, or UTC");
+            throw new RoutingException(
+                    node.line(), "unknown time zone '" + text + "'; write a region like" + " Europe/Berlin, or UTC");
         }
     }
 
@@ -235,8 +245,7 @@ final class RoutingParser {
         try {
             return DurationStyle.detectAndParse(text);
         } catch (IllegalArgumentException e) {
-            throw new RoutingException(node.line(), "'per' must be a duration like 30m, 1h or 1d, not '" + text
-                    + "'");
+            throw new RoutingException(node.line(), "'per' must be a duration like 30m, 1h or 1d, not '" + text + "'");
         }
     }
 }

@@ -17,6 +17,7 @@ final class RoutingRecipients {
 
     /** E.164: a plus, then 8 to 15 digits, the first not 0. */
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
+
     private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+");
 
     private final Map<String, Person> people = new LinkedHashMap<>();
@@ -38,14 +39,17 @@ final class RoutingRecipients {
         if (email != null) {
             for (String address : email.split(",")) {
                 if (!EMAIL.matcher(address.strip()).matches()) {
-                    throw new RoutingException(keys.get("email").line(), "'" + address.strip() + "' of '" + name
-                            + "' is not an email address");
+                    throw new RoutingException(
+                            keys.get("email").line(),
+                            "'" + address.strip() + "' of '" + name + "' is not an email address");
                 }
             }
         }
         if (phone != null && !E164.matcher(phone).matches()) {
-            throw new RoutingException(keys.get("phone").line(), "phone '" + phone + "' of '" + name + "' is not"
-                    + " E.164: a '+', the country code and the number, 8 to 15 digits, no spaces (+4915112345678)");
+            throw new RoutingException(
+                    keys.get("phone").line(),
+                    "phone '" + phone + "' of '" + name + "' is not"
+                            + " E.164: a '+', the country code and the number, 8 to 15 digits, no spaces (+4915112345678)");
         }
         people.put(name, new Person(name, email, phone));
     }
@@ -54,17 +58,20 @@ final class RoutingRecipients {
     void group(String name, RoutingNode node) {
         reserved(name, node.line());
         if (people.containsKey(name)) {
-            throw new RoutingException(node.line(), "'" + name + "' is a person already; give the group another"
-                    + " name");
+            throw new RoutingException(
+                    node.line(), "'" + name + "' is a person already; give the group another" + " name");
         }
         List<Person> members = new ArrayList<>();
         for (RoutingNode member : node.list("group '" + name + "'")) {
             String who = member.text("a member of group '" + name + "'");
             Person p = people.get(who);
             if (p == null) {
-                throw new RoutingException(member.line(), groups.containsKey(who) ? "'" + who + "' is a group;"
-                        + " list its people instead" : "unknown person '" + who + "' in group '" + name
-                        + "'; the people are " + String.join(", ", people.keySet()));
+                throw new RoutingException(
+                        member.line(),
+                        groups.containsKey(who)
+                                ? "'" + who + "' is a group;" + " list its people instead"
+                                : "unknown person '" + who + "' in group '" + name + "'; the people are "
+                                        + String.join(", ", people.keySet()));
             }
             members.add(p);
         }
@@ -81,15 +88,19 @@ final class RoutingRecipients {
             String name = item.text("a recipient");
             List<Person> named = people.containsKey(name) ? List.of(people.get(name)) : groups.get(name);
             if (named == null) {
-                throw new RoutingException(item.line(), "unknown recipient '" + name + "'; the people are "
-                        + String.join(", ", people.keySet()) + (groups.isEmpty() ? "" : "; the groups are "
-                        + String.join(", ", groups.keySet())));
+                throw new RoutingException(
+                        item.line(),
+                        "unknown recipient '" + name + "'; the people are "
+                                + String.join(", ", people.keySet())
+                                + (groups.isEmpty() ? "" : "; the groups are " + String.join(", ", groups.keySet())));
             }
             for (Person p : named) {
                 for (String channel : channels) {
                     if (p.address(channel) == null) {
-                        throw new RoutingException(item.line(), "'" + p.name() + "' has no "
-                                + (channel.equals(Routing.SMS) ? "phone for sms" : "email for email"));
+                        throw new RoutingException(
+                                item.line(),
+                                "'" + p.name() + "' has no "
+                                        + (channel.equals(Routing.SMS) ? "phone for sms" : "email for email"));
                     }
                 }
                 out.add(p);

@@ -22,8 +22,14 @@ public class DeviceLanes extends AsyncProcessorSupport {
         lanes = new ExecutorService[count];
         for (int i = 0; i < count; i++) {
             String name = "device-lane-" + i;
-            lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queuePerLane),
-                    task -> daemon(task, name), new BlockingHandoff());
+            lanes[i] = new ThreadPoolExecutor(
+                    1,
+                    1,
+                    0,
+                    TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(queuePerLane),
+                    task -> daemon(task, name),
+                    new BlockingHandoff());
         }
     }
 

@@ -40,9 +40,13 @@ public class TelemetryDecoder {
             throw new InvalidTelemetryException("payload of " + payload.length + " bytes exceeds the limit of "
                     + maxPayloadBytes + " bytes (hub.ingest.max-payload-bytes); send smaller messages");
         }
-        RawTelemetry raw = new RawTelemetry(deviceId, payload, in.getHeader(CONTENT_TYPE, String.class),
-                in.getHeader(MESSAGE_ID, String.class), Boolean.parseBoolean(in.getHeader(MESSAGE_ID_ASSIGNED,
-                String.class)), in.getHeader(TRACE_ID, String.class),
+        RawTelemetry raw = new RawTelemetry(
+                deviceId,
+                payload,
+                in.getHeader(CONTENT_TYPE, String.class),
+                in.getHeader(MESSAGE_ID, String.class),
+                Boolean.parseBoolean(in.getHeader(MESSAGE_ID_ASSIGNED, String.class)),
+                in.getHeader(TRACE_ID, String.class),
                 Instant.parse(in.getHeader(RECEIVED_AT, String.class)));
         TelemetryRecord record = codecs.decode(raw);
         in.setHeader(MESSAGE_ID, record.messageId());

@@ -29,8 +29,12 @@ public class TelemetryValidator {
         }
         for (int i = 0; i < length; i++) {
             char c = name.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '.' || c == '-';
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '-';
             if (!allowed) {
                 return false;
             }
@@ -58,8 +62,8 @@ public class TelemetryValidator {
         }
         record.metrics().forEach((name, value) -> {
             if (!isMetricName(name)) {
-                throw new InvalidTelemetryException("metric name '" + name
-                        + "' is not valid: use 1-64 letters, digits, '_', '.' or '-'");
+                throw new InvalidTelemetryException(
+                        "metric name '" + name + "' is not valid: use 1-64 letters, digits, '_', '.' or '-'");
             }
             if (value.isNaN() || value.isInfinite()) {
                 throw new InvalidTelemetryException("metric '" + name + "' is not a finite number");

@@ -27,15 +27,35 @@ public final class Alerts {
     /** Raises an alert about a value derived from reading {@code r} (an average, a rate) crossing a limit. */
     public void raise(String severity, String text, Reading r, String metric, Number value, double threshold) {
         var t = r.getRecord();
-        raised.add(new RaisedAlert(firingRule, severity, t.deviceId(), t.messageId(), metric,
-                value == null ? null : value.doubleValue(), threshold, text, t.ts(), t.traceId(), clearAfter));
+        raised.add(new RaisedAlert(
+                firingRule,
+                severity,
+                t.deviceId(),
+                t.messageId(),
+                metric,
+                value == null ? null : value.doubleValue(),
+                threshold,
+                text,
+                t.ts(),
+                t.traceId(),
+                clearAfter));
     }
 
     /** Raises an alert about reading {@code r} that is not tied to one metric's limit. */
     public void raise(String severity, String text, Reading r) {
         var t = r.getRecord();
-        raised.add(new RaisedAlert(firingRule, severity, t.deviceId(), t.messageId(), null, null, null, text,
-                t.ts(), t.traceId(), clearAfter));
+        raised.add(new RaisedAlert(
+                firingRule,
+                severity,
+                t.deviceId(),
+                t.messageId(),
+                null,
+                null,
+                null,
+                text,
+                t.ts(),
+                t.traceId(),
+                clearAfter));
     }
 
     /**
@@ -49,10 +69,18 @@ public final class Alerts {
     /** Raises an alert about a device whose {@code metric}, summarised over a window as {@code value}, crossed a limit. */
     public void raise(String severity, String text, Device d, String metric, Number value, Double threshold) {
         Reading r = current != null && current.getDeviceId().equals(d.getId()) ? current : null;
-        raised.add(new RaisedAlert(firingRule, severity, d.getId(), r == null ? null : r.getMessageId(), metric,
-                value == null ? null : value.doubleValue(), threshold, text,
+        raised.add(new RaisedAlert(
+                firingRule,
+                severity,
+                d.getId(),
+                r == null ? null : r.getMessageId(),
+                metric,
+                value == null ? null : value.doubleValue(),
+                threshold,
+                text,
                 r == null ? Instant.ofEpochMilli(clockMillis) : r.getRecord().ts(),
-                r == null ? null : r.getRecord().traceId(), clearAfter));
+                r == null ? null : r.getRecord().traceId(),
+                clearAfter));
     }
 
     /** The reading being evaluated, or {@code null} while the rule clock alone moves. */

@@ -24,8 +24,7 @@ import org.kie.api.definition.rule.Rule;
  */
 final class LookBack {
 
-    private LookBack() {
-    }
+    private LookBack() {}
 
     /**
      * @param cap {@code hub.rules.retention}: the most a rule set may ask for
@@ -57,25 +56,39 @@ final class LookBack {
             }
         }
         List<BuildError> errors = new ArrayList<>();
-        tooLong.forEach(r -> errors.add(new BuildError(null, 0, r + ": the window is longer than hub.rules.retention ("
-                + cap + "), the most rule memory keeps a reading; shorten the window, or raise hub.rules.retention "
-                + "and the heap with it")));
-        byLength.forEach(r -> errors.add(new BuildError(null, 0, r + ": window:length is not supported, since "
-                + "readings leave rule memory by time; use window:time")));
+        tooLong.forEach(r -> errors.add(new BuildError(
+                null,
+                0,
+                r + ": the window is longer than hub.rules.retention ("
+                        + cap
+                        + "), the most rule memory keeps a reading; shorten the window, or raise hub.rules.retention "
+                        + "and the heap with it")));
+        byLength.forEach(r -> errors.add(new BuildError(
+                null,
+                0,
+                r + ": window:length is not supported, since "
+                        + "readings leave rule memory by time; use window:time")));
         if (!errors.isEmpty()) {
-            throw new RuleBuildException("The rule set looks back further than rule memory keeps readings:\n  "
-                    + String.join("\n  ", errors.stream().map(BuildError::toString).toList()), errors);
+            throw new RuleBuildException(
+                    "The rule set looks back further than rule memory keeps readings:\n  "
+                            + String.join(
+                                    "\n  ",
+                                    errors.stream().map(BuildError::toString).toList()),
+                    errors);
         }
         return Duration.ofMillis(Math.min(longest, cap.toMillis()));
     }
 
     private static List<ObjectTypeNode> readingNodes(InternalRuleBase base) {
         List<ObjectTypeNode> out = new ArrayList<>();
-        base.getRete().getEntryPointNodes().values().forEach(ep -> ep.getObjectTypeNodes().forEach((type, otn) -> {
-            if (type instanceof ClassObjectType c && Reading.class.equals(c.getClassType())) {
-                out.add(otn);
-            }
-        }));
+        base.getRete()
+                .getEntryPointNodes()
+                .values()
+                .forEach(ep -> ep.getObjectTypeNodes().forEach((type, otn) -> {
+                    if (type instanceof ClassObjectType c && Reading.class.equals(c.getClassType())) {
+                        out.add(otn);
+                    }
+                }));
         return out;
     }
 
@@ -91,7 +104,12 @@ final class LookBack {
     }
 
     private static String rules(WindowNode window) {
-        return "rule " + String.join(", ", new TreeSet<>(Arrays.stream(window.getAssociatedRules())
-                .map(Rule::getName).map(n -> "\"" + n + "\"").toList()));
+        return "rule "
+                + String.join(
+                        ", ",
+                        new TreeSet<>(Arrays.stream(window.getAssociatedRules())
+                                .map(Rule::getName)
+                                .map(n -> "\"" + n + "\"")
+                                .toList()));
     }
 }

@@ -62,8 +62,11 @@ public class RuleEngine {
         long ruleClock = ruleClock();
         if (record.ts().toEpochMilli() < ruleClock) {
             late.increment();
-            LOG.debug("Late reading {} from device {} at {}: evaluated, counted in the windows that still cover it",
-                    record.messageId(), record.deviceId(), record.ts());
+            LOG.debug(
+                    "Late reading {} from device {} at {}: evaluated, counted in the windows that still cover it",
+                    record.messageId(),
+                    record.deviceId(),
+                    record.ts());
         }
         p.lock.lock();
         try {

@@ -16,8 +16,8 @@ import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
-import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
 /**
@@ -66,7 +66,9 @@ final class RulePartition {
         long ts = record.ts().toEpochMilli();
         DeviceState state = devices.get(record.deviceId());
         if (state == null) {
-            state = new DeviceState(new Device(record.deviceId(), Reading.typeOf(record.deviceId(), record.tags()),
+            state = new DeviceState(new Device(
+                    record.deviceId(),
+                    Reading.typeOf(record.deviceId(), record.tags()),
                     record.tags().getOrDefault("site", "")));
             state.newest = ts;
             state.device.setMinutesSilent(minutesSilent(state));
@@ -145,7 +147,8 @@ final class RulePartition {
         }
         session.delete(state.handle);
         held.removeIf(handle -> {
-            boolean mine = handle.isValid() && handle.getObject() instanceof Reading r
+            boolean mine = handle.isValid()
+                    && handle.getObject() instanceof Reading r
                     && r.getDeviceId().equals(deviceId);
             if (mine) {
                 session.delete(handle);
@@ -237,7 +240,8 @@ final class RulePartition {
     }
 
     private static boolean declaresAlerts(RuleSet set) {
-        return set.kieBase().getKiePackages().stream().anyMatch(p -> p.getGlobalVariables().stream()
-                .anyMatch(g -> g.getName().equals("alerts")));
+        return set.kieBase().getKiePackages().stream()
+                .anyMatch(p -> p.getGlobalVariables().stream()
+                        .anyMatch(g -> g.getName().equals("alerts")));
     }
 }

@@ -17,10 +17,18 @@ import org.kie.api.definition.KiePackage;
  * @param lookBack    how long a reading stays in rule memory: the longest window of the rules, zero when none has one
  * @param buildMillis how long the build took
  */
-public record RuleSet(String version, SortedMap<String, byte[]> files, KieBase kieBase,
-                      Map<String, Duration> clearAfter, Duration lookBack, long buildMillis) {
+public record RuleSet(
+        String version,
+        SortedMap<String, byte[]> files,
+        KieBase kieBase,
+        Map<String, Duration> clearAfter,
+        Duration lookBack,
+        long buildMillis) {
 
     public int ruleCount() {
-        return kieBase.getKiePackages().stream().map(KiePackage::getRules).mapToInt(c -> c.size()).sum();
+        return kieBase.getKiePackages().stream()
+                .map(KiePackage::getRules)
+                .mapToInt(c -> c.size())
+                .sum();
     }
 }

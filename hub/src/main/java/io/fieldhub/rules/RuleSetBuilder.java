@@ -50,12 +50,14 @@ public final class RuleSetBuilder {
     /** Reads every rule file under {@code rulesDir}. */
     public static SortedMap<String, byte[]> readFolder(Path rulesDir) {
         if (!Files.isDirectory(rulesDir)) {
-            throw new RuleBuildException("Rules folder " + rulesDir.toAbsolutePath()
-                    + " does not exist; create it (it may be empty)", List.of());
+            throw new RuleBuildException(
+                    "Rules folder " + rulesDir.toAbsolutePath() + " does not exist; create it (it may be empty)",
+                    List.of());
         }
         try (Stream<Path> paths = Files.walk(rulesDir)) {
             SortedMap<String, byte[]> files = new TreeMap<>();
-            for (Path p : paths.filter(p -> Files.isRegularFile(p) && isRuleFile(p.getFileName().toString()))
+            for (Path p : paths.filter(p ->
+                            Files.isRegularFile(p) && isRuleFile(p.getFileName().toString()))
                     .toList()) {
                 files.put(rulesDir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
             }
@@ -84,8 +86,10 @@ public final class RuleSetBuilder {
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
         if (!errors.isEmpty()) {
             List<BuildError> located = locate(errors);
-            throw new RuleBuildException("The rule set does not build (" + located.size() + " error(s)):\n  "
-                    + located.stream().map(BuildError::toString).collect(Collectors.joining("\n  ")), located);
+            throw new RuleBuildException(
+                    "The rule set does not build (" + located.size() + " error(s)):\n  "
+                            + located.stream().map(BuildError::toString).collect(Collectors.joining("\n  ")),
+                    located);
         }
         var kieConf = ks.newKieBaseConfiguration();
         kieConf.setOption(EventProcessingOption.STREAM);
@@ -94,8 +98,8 @@ public final class RuleSetBuilder {
         ks.getRepository().removeKieModule(releaseId);
         Map<String, Duration> clearAfter = clearAfter(kieBase);
         Duration lookBack = LookBack.of(kieBase, retention);
-        return new RuleSet(version(files), files, kieBase, clearAfter, lookBack,
-                (System.nanoTime() - start) / 1_000_000);
+        return new RuleSet(
+                version(files), files, kieBase, clearAfter, lookBack, (System.nanoTime() - start) / 1_000_000);
     }
 
     /**
@@ -131,19 +135,24 @@ public final class RuleSetBuilder {
         try {
             return Duration.parse("PT" + v.toUpperCase());
         } catch (DateTimeParseException e) {
-            throw new RuleBuildException("Rule \"" + rule.getName() + "\": @clearAfter(\"" + v
-                    + "\") is not a duration; write it like 90s, 5m or 1h",
+            throw new RuleBuildException(
+                    "Rule \"" + rule.getName() + "\": @clearAfter(\"" + v
+                            + "\") is not a duration; write it like 90s, 5m or 1h",
                     List.of(new BuildError(null, 0, "rule \"" + rule.getName() + "\": bad @clearAfter " + v)));
         }
     }
 
     private static List<BuildError> locate(List<Message> errors) {
         // The parser adds an unlocated "null Package" error after every located one; it only hides the real cause.
-        Set<String> located = errors.stream().filter(m -> m.getLine() > 0).map(Message::getPath)
+        Set<String> located = errors.stream()
+                .filter(m -> m.getLine() > 0)
+                .map(Message::getPath)
                 .collect(Collectors.toSet());
         return errors.stream()
                 .filter(m -> m.getLine() > 0 || !located.contains(m.getPath()))
-                .map(m -> new BuildError(relative(m.getPath()), Math.max(m.getLine(), 0),
+                .map(m -> new BuildError(
+                        relative(m.getPath()),
+                        Math.max(m.getLine(), 0),
                         m.getText().strip().replace("\n", " ")))
                 .toList();
     }

@@ -20,9 +20,14 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hub.rules")
-public record RuleSettings(@NotNull Duration lateness, @NotNull Duration retention, @NotNull Duration tick,
-                           @NotNull Duration rebuildWindow, @Min(0) int rebuildMaxReadings, boolean watch,
-                           @Min(0) int maxLiveReadings) {
+public record RuleSettings(
+        @NotNull Duration lateness,
+        @NotNull Duration retention,
+        @NotNull Duration tick,
+        @NotNull Duration rebuildWindow,
+        @Min(0) int rebuildMaxReadings,
+        boolean watch,
+        @Min(0) int maxLiveReadings) {
 
     /**
      * The cap on rule memory in readings: the configured one, or a quarter of the maximum heap at 2 KB a reading (about
@@ -31,7 +36,8 @@ public record RuleSettings(@NotNull Duration lateness, @NotNull Duration retenti
      * ran a full collection every five seconds.
      */
     public int liveReadingsCap() {
-        return maxLiveReadings > 0 ? maxLiveReadings
+        return maxLiveReadings > 0
+                ? maxLiveReadings
                 : (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4 / 2048);
     }
 }

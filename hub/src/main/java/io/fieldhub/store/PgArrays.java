@@ -11,8 +11,7 @@ import java.util.function.Function;
 /** One PostgreSQL array parameter per column, so a whole batch binds to one statement ({@code unnest(?, ?, ...)}). */
 public final class PgArrays {
 
-    private PgArrays() {
-    }
+    private PgArrays() {}
 
     public static <T> Array of(Connection con, String type, Collection<T> rows, Function<T, Object> column)
             throws SQLException {

@@ -34,13 +34,21 @@ public class RecentTelemetry {
 
     /** At most {@code max} of the newest readings with a device time after {@code since}, oldest first. */
     public List<TelemetryRecord> since(Instant since, int max) {
-        return jdbc.sql(NEWEST).params(max, Timestamp.from(since)).query(this::record).list();
+        return jdbc.sql(NEWEST)
+                .params(max, Timestamp.from(since))
+                .query(this::record)
+                .list();
     }
 
     private TelemetryRecord record(ResultSet rs, int row) throws SQLException {
-        return new TelemetryRecord(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                rs.getTimestamp(4).toInstant(), read(rs.getString(5), new TypeReference<Map<String, Double>>() { }),
-                read(rs.getString(6), new TypeReference<Map<String, String>>() { }), rs.getString(7));
+        return new TelemetryRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getTimestamp(3).toInstant(),
+                rs.getTimestamp(4).toInstant(),
+                read(rs.getString(5), new TypeReference<Map<String, Double>>() {}),
+                read(rs.getString(6), new TypeReference<Map<String, String>>() {}),
+                rs.getString(7));
     }
 
     private <T> T read(String json, TypeReference<T> type) {

@@ -16,8 +16,7 @@ public final class Rows {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final java.util.Set<String> JSON_COLUMNS = java.util.Set.of("metrics", "tags");
 
-    private Rows() {
-    }
+    private Rows() {}
 
     /** A page size the API accepts: at least 1, at most 10,000 rows. */
     public static int limit(int requested) {

@@ -21,17 +21,21 @@ class TelemetryController {
     }
 
     @GetMapping("/api/devices/{deviceId}/telemetry")
-    List<Map<String, Object>> telemetry(@PathVariable String deviceId,
-                                        @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-                                        @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-                                        @RequestParam(defaultValue = "1000") int limit) {
+    List<Map<String, Object>> telemetry(
+            @PathVariable String deviceId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "1000") int limit) {
         return jdbc.sql("""
                         select message_id as "messageId", device_id as "deviceId", ts, received_at as "receivedAt",
                                metrics::text as metrics, tags::text as tags, trace_id as "traceId"
                         from telemetry where device_id = ? and ts >= ? and ts < ? order by ts, id limit ?""")
-                .params(deviceId, java.sql.Timestamp.from(from == null ? Instant.EPOCH : from),
+                .params(
+                        deviceId,
+                        java.sql.Timestamp.from(from == null ? Instant.EPOCH : from),
                         java.sql.Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to),
                         Rows.limit(limit))
-                .query(Rows::json).list();
+                .query(Rows::json)
+                .list();
     }
 }

@@ -55,13 +55,11 @@ public class WarmStore extends AsyncProcessorSupport {
             on conflict (device_id, message_id) do nothing
             returning device_id, message_id""";
 
-    private record Pending(TelemetryRecord record, List<RaisedAlert> alerts, Exchange exchange,
-                           AsyncCallback callback) {
-    }
+    private record Pending(
+            TelemetryRecord record, List<RaisedAlert> alerts, Exchange exchange, AsyncCallback callback) {}
 
     /** What a committed batch added: new rows, and the triggers applied to alerts. */
-    private record Written(int fresh, int triggers) {
-    }
+    private record Written(int fresh, int triggers) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -76,8 +74,14 @@ public class WarmStore extends AsyncProcessorSupport {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public WarmStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, AlertLifecycle lifecycle,
-                     int batchSize, Duration linger, MeterRegistry meters) {
+    public WarmStore(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            ObjectMapper mapper,
+            AlertLifecycle lifecycle,
+            int batchSize,
+            Duration linger,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
@@ -99,8 +103,11 @@ public class WarmStore extends AsyncProcessorSupport {
     @SuppressWarnings("unchecked")
     public boolean process(Exchange exchange, AsyncCallback callback) {
         List<RaisedAlert> alerts = exchange.getMessage().getHeader(TelemetryHeaders.ALERTS, List.class);
-        var pending = new Pending(exchange.getMessage().getBody(TelemetryRecord.class),
-                alerts == null ? List.of() : alerts, exchange, callback);
+        var pending = new Pending(
+                exchange.getMessage().getBody(TelemetryRecord.class),
+                alerts == null ? List.of() : alerts,
+                exchange,
+                callback);
         try {
             queue.put(pending);
         } catch (InterruptedException e) {
@@ -154,9 +161,11 @@ public class WarmStore extends AsyncProcessorSupport {
         } catch (DataIntegrityViolationException e) {
             refused(batch, e);
         } catch (RuntimeException e) {
-            LOG.warn("warm store: a batch of {} messages could not be written ({}); they stay unacknowledged and are"
-                    + " retried with backoff. Fix: check that PostgreSQL at spring.datasource.url is up",
-                    batch.size(), e.getMessage());
+            LOG.warn(
+                    "warm store: a batch of {} messages could not be written ({}); they stay unacknowledged and are"
+                            + " retried with backoff. Fix: check that PostgreSQL at spring.datasource.url is up",
+                    batch.size(),
+                    e.getMessage());
             batch.forEach(p -> fail(p, e));
         }
     }
@@ -171,8 +180,12 @@ public class WarmStore extends AsyncProcessorSupport {
             return;
         }
         Pending p = batch.get(0);
-        fail(p, new InvalidTelemetryException("PostgreSQL refused the record: "
-                + e.getMostSpecificCause().getMessage(), e));
+        fail(
+                p,
+                new InvalidTelemetryException(
+                        "PostgreSQL refused the record: "
+                                + e.getMostSpecificCause().getMessage(),
+                        e));
     }
 
     private static void fail(Pending p, Exception e) {
@@ -190,10 +203,24 @@ public class WarmStore extends AsyncProcessorSupport {
                 ps.setArray(1, PgArrays.of(con, "text", batch, p -> p.record().messageId()));
                 ps.setArray(2, PgArrays.of(con, "text", batch, p -> p.record().deviceId()));
                 // in PostgreSQL's microseconds, exactly as the alert lifecycle writes and compares device times
-                ps.setArray(3, PgArrays.of(con, "text", batch, p -> PgArrays.instant(p.record().ts())));
-                ps.setArray(4, PgArrays.of(con, "text", batch, p -> PgArrays.instant(p.record().receivedAt())));
-                ps.setArray(5, PgArrays.of(con, "text", batch, p -> json(p.record().metrics())));
-                ps.setArray(6, PgArrays.of(con, "text", batch, p -> json(p.record().tags())));
+                ps.setArray(
+                        3,
+                        PgArrays.of(
+                                con,
+                                "text",
+                                batch,
+                                p -> PgArrays.instant(p.record().ts())));
+                ps.setArray(
+                        4,
+                        PgArrays.of(
+                                con,
+                                "text",
+                                batch,
+                                p -> PgArrays.instant(p.record().receivedAt())));
+                ps.setArray(
+                        5, PgArrays.of(con, "text", batch, p -> json(p.record().metrics())));
+                ps.setArray(
+                        6, PgArrays.of(con, "text", batch, p -> json(p.record().tags())));
                 ps.setArray(7, PgArrays.of(con, "text", batch, p -> p.record().traceId()));
                 Set<String> ids = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {

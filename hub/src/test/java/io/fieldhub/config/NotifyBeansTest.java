@@ -33,8 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class NotifyBeansTest {
 
     @EnableConfigurationProperties(NotifySettings.class)
-    static class Settings {
-    }
+    static class Settings {}
 
     /** Never connected to: the beans only keep it. */
     final DataSource nowhere = new DriverManagerDataSource("jdbc:postgresql://localhost:1/none");
@@ -43,25 +42,39 @@ class NotifyBeansTest {
             .withUserConfiguration(Settings.class, NotifyBeans.class)
             .withBean(JdbcTemplate.class, () -> new JdbcTemplate(nowhere))
             .withBean(JdbcClient.class, () -> JdbcClient.create(nowhere))
-            .withBean(TransactionTemplate.class, () -> new TransactionTemplate(new DataSourceTransactionManager(nowhere)))
+            .withBean(
+                    TransactionTemplate.class, () -> new TransactionTemplate(new DataSourceTransactionManager(nowhere)))
             .withBean(Clock.class, Clock::systemUTC)
             .withBean(CamelContext.class, DefaultCamelContext::new)
-            .withPropertyValues("hub.public-url=http://localhost:8080", "hub.notify.watch=true",
-                    "hub.notify.fanout-interval=500ms", "hub.notify.batch-size=100", "hub.notify.lease=1m",
-                    "hub.notify.digest-check=10s", "hub.notify.circuit.failure-rate=50", "hub.notify.circuit.window=10",
-                    "hub.notify.circuit.min-calls=5", "hub.notify.circuit.open-seconds=30",
+            .withPropertyValues(
+                    "hub.public-url=http://localhost:8080",
+                    "hub.notify.watch=true",
+                    "hub.notify.fanout-interval=500ms",
+                    "hub.notify.batch-size=100",
+                    "hub.notify.lease=1m",
+                    "hub.notify.digest-check=10s",
+                    "hub.notify.circuit.failure-rate=50",
+                    "hub.notify.circuit.window=10",
+                    "hub.notify.circuit.min-calls=5",
+                    "hub.notify.circuit.open-seconds=30",
                     "hub.notify.circuit.half-open-calls=1");
 
     @Test
     void theShippedRoutingFileIsInForceWithHubMailToAsTheControlRoomsAddress() {
-        hub.withPropertyValues("hub.notify.routing-file=../config/notifications.yaml",
-                "hub.mail.to=control@plant.example.com").run(context -> {
-                    assertThat(context).hasNotFailed().hasBean("notificationRouting").hasBean("notificationOutbox")
-                            .hasBean("notificationFanOut").hasBean("notificationDigests");
-                    var raised = AlertFacts.of("RAISED", "WARNING", 0, "Engine overheat", "engine-1", null, null,
-                            null);
-                    assertThat(context.getBean(NotificationRouting.class).current()
-                            .deliveries(raised, false, Instant.now())).extracting(Delivery::address)
+        hub.withPropertyValues(
+                        "hub.notify.routing-file=../config/notifications.yaml", "hub.mail.to=control@plant.example.com")
+                .run(context -> {
+                    assertThat(context)
+                            .hasNotFailed()
+                            .hasBean("notificationRouting")
+                            .hasBean("notificationOutbox")
+                            .hasBean("notificationFanOut")
+                            .hasBean("notificationDigests");
+                    var raised = AlertFacts.of("RAISED", "WARNING", 0, "Engine overheat", "engine-1", null, null, null);
+                    assertThat(context.getBean(NotificationRouting.class)
+                                    .current()
+                                    .deliveries(raised, false, Instant.now()))
+                            .extracting(Delivery::address)
                             .containsExactly("control@plant.example.com");
                 });
     }
@@ -76,9 +89,11 @@ class NotifyBeansTest {
 
         hub.withPropertyValues("hub.notify.routing-file=" + file).run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(file + " line 2: phone"
-                    + " '0151 1234567' of 'maria' is not E.164");
-            assertThat(context.getStartupFailure()).hasMessageContaining("the hub cannot start")
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .hasMessageContaining(file + " line 2: phone" + " '0151 1234567' of 'maria' is not E.164");
+            assertThat(context.getStartupFailure())
+                    .hasMessageContaining("the hub cannot start")
                     .hasMessageContaining("Fix the file and restart");
         });
     }
@@ -86,8 +101,14 @@ class NotifyBeansTest {
     @Test
     void theRoutingFilesFolderAndNameAreWhatTheReloadRouteWatches() {
         var env = new StandardEnvironment();
-        env.getPropertySources().addFirst(new MapPropertySource("test", Map.of("hub.home", "/srv/fieldhub",
-                "hub.notify.routing-file", "${hub.home}/config/../etc/routing.yaml")));
+        env.getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "test",
+                        Map.of(
+                                "hub.home",
+                                "/srv/fieldhub",
+                                "hub.notify.routing-file",
+                                "${hub.home}/config/../etc/routing.yaml")));
 
         new NotifyDefaults().postProcessEnvironment(env, null);
 

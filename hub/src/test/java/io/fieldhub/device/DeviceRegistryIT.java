@@ -75,8 +75,15 @@ class DeviceRegistryIT {
     @Test
     void theListFiltersByTypeSiteTagEnabledAndLastSeenAndPagesInIdOrder() {
         for (int i = 1; i <= 5; i++) {
-            registry.create(new DeviceSpec("engine-" + i, null, i <= 3 ? "plant-1" : "plant-2",
-                    Map.of("line", String.valueOf(i % 2)), i != 5), "t", null);
+            registry.create(
+                    new DeviceSpec(
+                            "engine-" + i,
+                            null,
+                            i <= 3 ? "plant-1" : "plant-2",
+                            Map.of("line", String.valueOf(i % 2)),
+                            i != 5),
+                    "t",
+                    null);
         }
         registry.create(new DeviceSpec("meter-1", null, "plant-1", null, true), "t", null);
         registry.seen(Map.of("engine-1", Instant.parse("2026-12-01T10:00:00Z")));
@@ -90,7 +97,9 @@ class DeviceRegistryIT {
         assertThat(ids(filter(null, null, null, false, null, null, null, 100))).containsExactly("engine-5");
         Timestamp since = Timestamp.from(Instant.parse("2026-12-01T00:00:00Z"));
         assertThat(ids(filter(null, null, null, null, since, null, null, 100))).containsExactly("engine-1");
-        assertThat(ids(filter(null, null, null, null, null, since, null, 100))).doesNotContain("engine-1").hasSize(5);
+        assertThat(ids(filter(null, null, null, null, null, since, null, 100)))
+                .doesNotContain("engine-1")
+                .hasSize(5);
         assertThat(ids(filter(null, null, null, null, null, null, null, 2))).containsExactly("engine-1", "engine-2");
         assertThat(ids(filter(null, null, null, null, null, null, "engine-2", 2)))
                 .containsExactly("engine-3", "engine-4");
@@ -105,14 +114,23 @@ class DeviceRegistryIT {
         registry.delete("engine-2", "bob");
         registry.update(new DeviceSpec("engine-3", "engine", null, null, false), "alice");
 
-        assertThat(events).containsExactly(new DeviceChanged("engine-1", false, "disabled by alice"),
-                new DeviceChanged("engine-2", false, "deleted by bob"));
+        assertThat(events)
+                .containsExactly(
+                        new DeviceChanged("engine-1", false, "disabled by alice"),
+                        new DeviceChanged("engine-2", false, "deleted by bob"));
         assertThat(registry.isLive("engine-1")).isFalse();
         assertThat(registry.find("engine-2")).isEmpty();
     }
 
-    private List<Device> filter(String type, String site, String tags, Boolean enabled, Timestamp seenSince,
-            Timestamp notSeenSince, String after, int limit) {
+    private List<Device> filter(
+            String type,
+            String site,
+            String tags,
+            Boolean enabled,
+            Timestamp seenSince,
+            Timestamp notSeenSince,
+            String after,
+            int limit) {
         return registry.list(new DeviceFilter(type, site, tags, enabled, seenSince, notSeenSince, after, limit));
     }
 

@@ -27,8 +27,12 @@ class AckSequenceTest {
         sequence.finished(3, 1);
         sequence.finished(4, 1);
 
-        assertThat(ids(sequence.finished(5, 1))).as("four wait, more than the three allowed").containsExactly(2, 3, 4, 5);
-        assertThat(ids(sequence.finished(1, 1))).as("the stepped-over one, when it finishes").containsExactly(1);
+        assertThat(ids(sequence.finished(5, 1)))
+                .as("four wait, more than the three allowed")
+                .containsExactly(2, 3, 4, 5);
+        assertThat(ids(sequence.finished(1, 1)))
+                .as("the stepped-over one, when it finishes")
+                .containsExactly(1);
         assertThat(sequence.pending()).isZero();
     }
 
@@ -41,7 +45,9 @@ class AckSequenceTest {
 
         assertThat(sequence.sweep(0)).as("nothing arrived before the cutoff").isEmpty();
         assertThat(ids(sequence.sweep(15))).containsExactly(2);
-        assertThat(sequence.sweep(100)).as("3 is unfinished, but nothing finished waits behind it").isEmpty();
+        assertThat(sequence.sweep(100))
+                .as("3 is unfinished, but nothing finished waits behind it")
+                .isEmpty();
         assertThat(sequence.pending()).isEqualTo(1);
     }
 

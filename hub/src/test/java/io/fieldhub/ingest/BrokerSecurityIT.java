@@ -62,11 +62,13 @@ class BrokerSecurityIT {
 
     @TempDir
     static Path dir;
+
     static EmbeddedBroker broker;
     static DefaultCamelContext camel;
     static BrokerAuthenticator authenticator;
     /** The device ids of the telemetry the intake handed to the flow. */
     static final List<String> flowed = new CopyOnWriteArrayList<>();
+
     static SelfSignedCertificate.Made brokerKey;
     static Path tlsDevice;
     static Path strangerDevice;
@@ -102,17 +104,29 @@ class BrokerSecurityIT {
         tlsDevice = TestCertificates.deviceKeystore(certs, "engine-tls");
         strangerDevice = TestCertificates.deviceKeystore(certs, "engine-stranger");
         Path trust = TestCertificates.truststore(certs, List.of(tlsDevice, strangerDevice));
-        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), false,
-                BrokerExtension.of(authenticator, intake))
-                .withTls(new BrokerTls("127.0.0.1", TestSocketUtils.findAvailableTcpPort(), brokerKey.keystore(), brokerKey.password(), trust,
-                        TestCertificates.PASSWORD, BrokerTls.ClientAuth.OPTIONAL));
+        broker = new EmbeddedBroker(
+                        dir.resolve("broker"),
+                        "127.0.0.1",
+                        TestSocketUtils.findAvailableTcpPort(),
+                        false,
+                        BrokerExtension.of(authenticator, intake))
+                .withTls(new BrokerTls(
+                        "127.0.0.1",
+                        TestSocketUtils.findAvailableTcpPort(),
+                        brokerKey.keystore(),
+                        brokerKey.password(),
+                        trust,
+                        TestCertificates.PASSWORD,
+                        BrokerTls.ClientAuth.OPTIONAL));
         broker.start();
         camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(BrokerIntake.ENDPOINT).process(e -> flowed.add(
-                        e.getMessage().getHeader(BrokerIntake.TOPIC, String.class).split("/")[1]));
+                from(BrokerIntake.ENDPOINT)
+                        .process(e -> flowed.add(e.getMessage()
+                                .getHeader(BrokerIntake.TOPIC, String.class)
+                                .split("/")[1]));
             }
         });
         camel.start();
@@ -171,7 +185,9 @@ class BrokerSecurityIT {
         String secret = registered("engine-1");
         registered("engine-2");
         assertThat(refusal("engine-2", "engine-1", secret)).isEqualTo(CLIENT_ID_NOT_VALID);
-        assertThat(refusal(HUB_CLIENT, HUB_CLIENT, secret)).as("the hub's own client id").isEqualTo(BAD_CREDENTIALS);
+        assertThat(refusal(HUB_CLIENT, HUB_CLIENT, secret))
+                .as("the hub's own client id")
+                .isEqualTo(BAD_CREDENTIALS);
     }
 
     @Test
@@ -220,14 +236,16 @@ class BrokerSecurityIT {
         credentials.revoke("engine-1", old.id(), "test");
 
         assertThat(refusal("engine-1", "engine-1", old.secret())).isEqualTo(BAD_CREDENTIALS);
-        assertThat(withNew.isConnected()).as("the session on the new secret stays").isTrue();
+        assertThat(withNew.isConnected())
+                .as("the session on the new secret stays")
+                .isTrue();
     }
 
     @Test
     void aDeviceWithItsGroupDerivedKeyRegistersItselfOnFirstConnect() throws Exception {
         String groupKey = "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==";
-        groups.create(new EnrollmentGroups.Spec("line-2", "meter", "plant-2", Map.of("line", "2"), true, groupKey),
-                "test");
+        groups.create(
+                new EnrollmentGroups.Spec("line-2", "meter", "plant-2", Map.of("line", "2"), true, groupKey), "test");
 
         MqttAsyncClient device = connect("meter-9", "meter-9", DeviceKeys.derive(groupKey, "meter-9"));
         assertThat(publish(device, "devices/meter-9/telemetry")).isEqualTo(0);
@@ -238,10 +256,12 @@ class BrokerSecurityIT {
         assertThat(enrolled.groupId()).isEqualTo("line-2");
 
         assertThat(refusal("meter-8", "meter-8", DeviceKeys.derive(groupKey, "meter-9")))
-                .as("another device's derived key").isEqualTo(NOT_AUTHORIZED);
+                .as("another device's derived key")
+                .isEqualTo(NOT_AUTHORIZED);
         groups.update(new EnrollmentGroups.Spec("line-2", "meter", "plant-2", Map.of(), false, null), "test");
         assertThat(refusal("meter-8", "meter-8", DeviceKeys.derive(groupKey, "meter-8")))
-                .as("a disabled group admits no one new").isEqualTo(NOT_AUTHORIZED);
+                .as("a disabled group admits no one new")
+                .isEqualTo(NOT_AUTHORIZED);
         assertThat(registry.find("meter-8")).isEmpty();
     }
 
@@ -267,8 +287,8 @@ class BrokerSecurityIT {
     @Test
     void aTrustedClientCertificateThatIsNotTheDevicesCredentialIsRefused() throws Exception {
         registered("engine-stranger");
-        Throwable thrown = catchThrowable(() -> connect(broker.tlsUrl(), "engine-stranger", null, null,
-                strangerDevice));
+        Throwable thrown =
+                catchThrowable(() -> connect(broker.tlsUrl(), "engine-stranger", null, null, strangerDevice));
         assertThat(thrown).isInstanceOf(MqttException.class);
         assertThat(((MqttException) thrown).getReasonCode()).isEqualTo(BAD_CREDENTIALS);
     }
@@ -318,8 +338,8 @@ class BrokerSecurityIT {
 
     /** The PUBACK reason code of a QoS 1 telemetry publish. */
     static int publish(MqttAsyncClient device, String topic) throws MqttException {
-        var message = new MqttMessage("{\"metrics\":{\"temperature\":80}}".getBytes(StandardCharsets.UTF_8), 1,
-                false, null);
+        var message =
+                new MqttMessage("{\"metrics\":{\"temperature\":80}}".getBytes(StandardCharsets.UTF_8), 1, false, null);
         IMqttToken token = device.publish(topic, message);
         token.waitForCompletion(10_000);
         return token.getReasonCodes()[0];

@@ -24,9 +24,24 @@ final class TestCertificates {
     /** A PKCS12 keystore in {@code dir} with a self-signed certificate for {@code CN=commonName}. */
     static Path deviceKeystore(Path dir, String commonName) throws Exception {
         Path keystore = dir.resolve(commonName + ".p12");
-        keytool("-genkeypair", "-alias", commonName, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=" + commonName, "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                commonName,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=" + commonName,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD);
         return keystore;
     }
 

@@ -29,29 +29,51 @@ final class AlertMaker {
 
     AlertMaker(TestDatabase db) {
         this.db = db;
-        this.lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry(), () -> { });
+        this.lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                () -> {});
     }
 
     /** A new open alert of {@code rule} on the device, with its RAISED transition; returns the alert id. */
     long raise(String rule, String severity, String deviceId) {
         lifecycle.applyOutsideMessages(List.of(trigger(rule, severity, deviceId)), false);
-        return db.jdbc().queryForObject("select max(id) from alert where device_id = ? and rule_id = ?", Long.class,
-                deviceId, rule);
+        return db.jdbc()
+                .queryForObject(
+                        "select max(id) from alert where device_id = ? and rule_id = ?", Long.class, deviceId, rule);
     }
 
     static RaisedAlert trigger(String rule, String severity, String deviceId) {
-        return new RaisedAlert(rule, severity, deviceId, "m-" + UUID.randomUUID(), "temperature", 95.5, 90.0,
-                deviceId + " is running hot", Instant.now(), TRACE, null);
+        return new RaisedAlert(
+                rule,
+                severity,
+                deviceId,
+                "m-" + UUID.randomUUID(),
+                "temperature",
+                95.5,
+                90.0,
+                deviceId + " is running hot",
+                Instant.now(),
+                TRACE,
+                null);
     }
 
     /** A stored reading of the device with these tags (the routing matches site, type and group on them). */
     void device(String deviceId, Map<String, String> tags) {
-        db.jdbc().update("""
+        db.jdbc()
+                .update(
+                        """
                 insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id)
-                values (?, ?, now(), now(), '{}'::jsonb, ?::jsonb, ?)""", "m-" + UUID.randomUUID(), deviceId,
-                new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(tags).toString(), TRACE);
+                values (?, ?, now(), now(), '{}'::jsonb, ?::jsonb, ?)""",
+                        "m-" + UUID.randomUUID(),
+                        deviceId,
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .valueToTree(tags)
+                                .toString(),
+                        TRACE);
     }
 
     /** Every open alert nobody acknowledged rises one tier (as if escalate-after had passed once more). */
@@ -67,8 +89,8 @@ final class AlertMaker {
     /** The device reports normal readings long enough after its last trigger: its alerts clear. */
     void clear(String deviceId) {
         Instant later = Instant.now().plus(Duration.ofMinutes(5));
-        var reading = new TelemetryRecord("m-" + UUID.randomUUID(), deviceId, later, later,
-                Map.of("temperature", 70.0), Map.of(), TRACE);
+        var reading = new TelemetryRecord(
+                "m-" + UUID.randomUUID(), deviceId, later, later, Map.of("temperature", 70.0), Map.of(), TRACE);
         db.tx().executeWithoutResult(s -> lifecycle.apply(List.of(), List.of(reading)));
     }
 

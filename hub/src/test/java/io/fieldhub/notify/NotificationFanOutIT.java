@@ -57,8 +57,10 @@ class NotificationFanOutIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static final AlertMaker alerts = new AlertMaker(db);
     static NotificationRouting routing;
     SettableClock clock;
@@ -72,7 +74,7 @@ class NotificationFanOutIT {
     @BeforeEach
     void freshClock() {
         clock = new SettableClock(Instant.parse("2026-11-26T12:00:00Z"));
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> { });
+        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 100, channel -> {});
     }
 
     @Test
@@ -83,14 +85,16 @@ class NotificationFanOutIT {
 
         assertThat(fanOut.routeDue()).isEqualTo(2);
         assertThat(fanOut.routeDue()).as("nothing left to route").isZero();
-        assertThat(notifications()).containsExactly(
-                "RAISED engine-1 email ops ops@example.com PENDING",
-                "RAISED engine-1 sms maria +4915112345678 PENDING",
-                "RAISED engine-1 crm crm Case PENDING",
-                "RAISED pump-2 email ops ops@example.com PENDING",
-                "RAISED pump-2 email jonas jonas@example.com PENDING");
-        assertThat(db.jdbc().queryForObject("select count(*) from alert_transition where routed_at is null",
-                Long.class)).isZero();
+        assertThat(notifications())
+                .containsExactly(
+                        "RAISED engine-1 email ops ops@example.com PENDING",
+                        "RAISED engine-1 sms maria +4915112345678 PENDING",
+                        "RAISED engine-1 crm crm Case PENDING",
+                        "RAISED pump-2 email ops ops@example.com PENDING",
+                        "RAISED pump-2 email jonas jonas@example.com PENDING");
+        assertThat(db.jdbc()
+                        .queryForObject("select count(*) from alert_transition where routed_at is null", Long.class))
+                .isZero();
         assertThat(db.jdbc().queryForList("select distinct alert_id from notification order by 1", Long.class))
                 .containsExactly(engine, pump);
 
@@ -100,26 +104,29 @@ class NotificationFanOutIT {
         alerts.clear("engine-1");
         fanOut.routeDue();
 
-        assertThat(notifications()).hasSize(17).endsWith(
-                "ESCALATED engine-1 email ops ops@example.com PENDING",
-                "ESCALATED engine-1 sms maria +4915112345678 PENDING",
-                "ESCALATED engine-1 sms jonas +4915112345679 PENDING",
-                "ESCALATED pump-2 email ops ops@example.com PENDING",
-                "ESCALATED pump-2 email jonas jonas@example.com PENDING",
-                "ESCALATED pump-2 sms jonas +4915112345679 PENDING",
-                "ESCALATED engine-1 email ops ops@example.com PENDING",
-                "ESCALATED engine-1 sms maria +4915112345678 PENDING",
-                "ESCALATED engine-1 email maria maria@example.com PENDING",
-                "CLEARED engine-1 email ops ops@example.com PENDING",
-                "CLEARED engine-1 sms maria +4915112345678 PENDING",
-                "CLEARED engine-1 crm crm Case PENDING");
+        assertThat(notifications())
+                .hasSize(17)
+                .endsWith(
+                        "ESCALATED engine-1 email ops ops@example.com PENDING",
+                        "ESCALATED engine-1 sms maria +4915112345678 PENDING",
+                        "ESCALATED engine-1 sms jonas +4915112345679 PENDING",
+                        "ESCALATED pump-2 email ops ops@example.com PENDING",
+                        "ESCALATED pump-2 email jonas jonas@example.com PENDING",
+                        "ESCALATED pump-2 sms jonas +4915112345679 PENDING",
+                        "ESCALATED engine-1 email ops ops@example.com PENDING",
+                        "ESCALATED engine-1 sms maria +4915112345678 PENDING",
+                        "ESCALATED engine-1 email maria maria@example.com PENDING",
+                        "CLEARED engine-1 email ops ops@example.com PENDING",
+                        "CLEARED engine-1 sms maria +4915112345678 PENDING",
+                        "CLEARED engine-1 crm crm Case PENDING");
         assertThat(db.jdbc().queryForList("""
                 select t.transition from alert_transition t
-                where not exists (select 1 from notification n where n.transition_id = t.id) order by t.id""",
-                String.class)).as("the acknowledgement notifies nobody, but is routed").containsExactly(
-                "ACKNOWLEDGED");
-        assertThat(db.jdbc().queryForObject("select count(*) from alert_transition where routed_at is null",
-                Long.class)).isZero();
+                where not exists (select 1 from notification n where n.transition_id = t.id) order by t.id""", String.class))
+                .as("the acknowledgement notifies nobody, but is routed")
+                .containsExactly("ACKNOWLEDGED");
+        assertThat(db.jdbc()
+                        .queryForObject("select count(*) from alert_transition where routed_at is null", Long.class))
+                .isZero();
     }
 
     @Test
@@ -127,7 +134,7 @@ class NotificationFanOutIT {
         for (int i = 0; i < 60; i++) {
             alerts.raise("Engine overheat", i % 2 == 0 ? "CRITICAL" : "WARNING", "engine-" + i);
         }
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 7, channel -> { });
+        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, clock, 7, channel -> {});
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -165,8 +172,8 @@ class NotificationFanOutIT {
         List<String> before = notifications();
 
         // the rules rebuild their windows at start and raise the same trigger again
-        alerts.lifecycle.applyOutsideMessages(List.of(AlertMaker.trigger("Engine overheat", "CRITICAL",
-                "engine-1")), true);
+        alerts.lifecycle.applyOutsideMessages(
+                List.of(AlertMaker.trigger("Engine overheat", "CRITICAL", "engine-1")), true);
         // and even a transition routed again (routed_at lost) inserts nothing twice
         db.jdbc().update("update alert_transition set routed_at = null");
         assertThat(fanOut.routeDue()).isEqualTo(1);
@@ -190,14 +197,19 @@ class NotificationFanOutIT {
                        || case when n.next_attempt_at > now() + interval '1 day'
                                then to_char(n.next_attempt_at at time zone 'UTC', 'HH24:MI') else 'now' end
                 from notification n join alert_transition t on t.id = n.transition_id join alert a on a.id = t.alert_id
-                where n.channel = 'sms' order by n.id""", String.class)).containsExactly(
-                "engine-1 RAISED sms maria now",
-                "engine-1 ESCALATED sms maria now",
-                "engine-1 ESCALATED sms jonas now",
-                "engine-2 ESCALATED sms jonas 07:00");
-        assertThat(db.jdbc().queryForObject("select next_attempt_at from notification where recipient = 'jonas'"
-                + " and alert_id = (select id from alert where device_id = 'engine-2')", java.sql.Timestamp.class)
-                .toInstant()).isEqualTo(night.plusDays(1).atTime(7, 0).toInstant(ZoneOffset.UTC));
+                where n.channel = 'sms' order by n.id""", String.class))
+                .containsExactly(
+                        "engine-1 RAISED sms maria now",
+                        "engine-1 ESCALATED sms maria now",
+                        "engine-1 ESCALATED sms jonas now",
+                        "engine-2 ESCALATED sms jonas 07:00");
+        assertThat(db.jdbc()
+                        .queryForObject(
+                                "select next_attempt_at from notification where recipient = 'jonas'"
+                                        + " and alert_id = (select id from alert where device_id = 'engine-2')",
+                                java.sql.Timestamp.class)
+                        .toInstant())
+                .isEqualTo(night.plusDays(1).atTime(7, 0).toInstant(ZoneOffset.UTC));
     }
 
     /** Each notification as "TRANSITION device channel recipient address STATE", in the order they were made. */

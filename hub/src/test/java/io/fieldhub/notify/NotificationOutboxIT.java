@@ -51,8 +51,10 @@ class NotificationOutboxIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static final AlertMaker alerts = new AlertMaker(db);
     static NotificationFanOut fanOut;
     static NotificationOutbox outbox;
@@ -60,12 +62,13 @@ class NotificationOutboxIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fanOut = new NotificationFanOut(db.jdbc(), db.tx(), AlertMaker.routing(dir, ROUTING), Clock.systemUTC(), 100,
-                channel -> { });
+        fanOut = new NotificationFanOut(
+                db.jdbc(), db.tx(), AlertMaker.routing(dir, ROUTING), Clock.systemUTC(), 100, channel -> {});
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
         outbox = new NotificationOutbox(jdbc, db.tx(), "http://hub.example.com:8080/", LEASE);
         api = MockMvcBuilders.standaloneSetup(new NotificationController(jdbc, outbox))
-                .defaultRequest(get("/").accept(MediaType.APPLICATION_JSON)).build();
+                .defaultRequest(get("/").accept(MediaType.APPLICATION_JSON))
+                .build();
     }
 
     @Test
@@ -93,9 +96,10 @@ class NotificationOutboxIT {
         assertThat(outbox.claim("sms", 10)).as("leased to the first claimer").isEmpty();
         assertThat(outbox.claim("email", 10)).as("each channel claims its own").hasSize(1);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !outbox.claim("sms", 10).isEmpty());
-        assertThat(db.jdbc().queryForObject("select attempts from notification where channel = 'sms'",
-                Integer.class)).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !outbox.claim("sms", 10).isEmpty());
+        assertThat(db.jdbc().queryForObject("select attempts from notification where channel = 'sms'", Integer.class))
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,7 +111,8 @@ class NotificationOutboxIT {
 
         outbox.failed(sms, "SMSC unreachable", false);
         assertThat(secondsToNextAttempt(sms)).isBetween(0.5, 1.0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !outbox.claim("sms", 1).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !outbox.claim("sms", 1).isEmpty());
         outbox.failed(sms, "SMSC unreachable", false);
         assertThat(secondsToNextAttempt(sms)).as("attempt 2: 2 s").isBetween(1.5, 2.0);
         db.jdbc().update("update notification set attempts = 12 where id = ?", sms);
@@ -117,12 +122,22 @@ class NotificationOutboxIT {
         outbox.failed(crm, "INVALID_FIELD: no such field", true);
         db.jdbc().update("update notification set next_attempt_at = now() - interval '1 hour'");
         assertThat(outbox.claim("crm", 10)).as("FAILED is final").isEmpty();
-        assertThat(db.jdbc().queryForList("select state || ' ' || attempts || ' ' || last_error from notification"
-                + " where channel = 'crm'", String.class)).containsExactly("FAILED 1 INVALID_FIELD: no such field");
-        assertThat(db.jdbc().queryForList("select n.channel || ' ' || a.outcome || ' ' || a.detail"
-                + " from notification_attempt a join notification n on n.id = a.notification_id order by a.id",
-                String.class)).containsExactly("sms RETRY SMSC unreachable", "sms RETRY SMSC unreachable",
-                "sms CIRCUIT_OPEN circuit open", "crm FAILED INVALID_FIELD: no such field");
+        assertThat(db.jdbc()
+                        .queryForList(
+                                "select state || ' ' || attempts || ' ' || last_error from notification"
+                                        + " where channel = 'crm'",
+                                String.class))
+                .containsExactly("FAILED 1 INVALID_FIELD: no such field");
+        assertThat(db.jdbc()
+                        .queryForList(
+                                "select n.channel || ' ' || a.outcome || ' ' || a.detail"
+                                        + " from notification_attempt a join notification n on n.id = a.notification_id order by a.id",
+                                String.class))
+                .containsExactly(
+                        "sms RETRY SMSC unreachable",
+                        "sms RETRY SMSC unreachable",
+                        "sms CIRCUIT_OPEN circuit open",
+                        "crm FAILED INVALID_FIELD: no such field");
     }
 
     @Test
@@ -136,7 +151,8 @@ class NotificationOutboxIT {
         outbox.sent(sms.id(), "smsc-0001");
         outbox.delivered("sms", "smsc-0001", "DELIVRD", Instant.parse("2026-11-26T10:00:05Z"));
 
-        api.perform(get("/api/alerts/{id}/notifications", alert)).andExpect(status().isOk())
+        api.perform(get("/api/alerts/{id}/notifications", alert))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(3))
                 .andExpect(jsonPath("$[0].channel").value("email"))
                 .andExpect(jsonPath("$[0].state").value("PENDING"))
@@ -154,7 +170,8 @@ class NotificationOutboxIT {
                 .andExpect(jsonPath("$[1].attempts[1].outcome").value("SENT"))
                 .andExpect(jsonPath("$[2].channel").value("crm"))
                 .andExpect(jsonPath("$[2].address").value("Case"));
-        api.perform(get("/api/alerts/{id}/notifications", alert + 1000)).andExpect(status().isNotFound())
+        api.perform(get("/api/alerts/{id}/notifications", alert + 1000))
+                .andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.error").value("no alert " + (alert + 1000)));
     }
 
@@ -165,13 +182,18 @@ class NotificationOutboxIT {
         fanOut.routeDue();
 
         List<Outgoing> first = outbox.claim("crm", 10);
-        assertThat(first).extracting(Outgoing::transition).as("the case is closed only after it is opened")
+        assertThat(first)
+                .extracting(Outgoing::transition)
+                .as("the case is closed only after it is opened")
                 .containsExactly("RAISED");
         outbox.failed(first.get(0).id(), "503 Service Unavailable", false);
         db.jdbc().update("update notification set next_attempt_at = now() where channel = 'crm' and attempts = 0");
-        assertThat(outbox.claim("crm", 10)).as("the CLEARED waits while the RAISED is retried").isEmpty();
+        assertThat(outbox.claim("crm", 10))
+                .as("the CLEARED waits while the RAISED is retried")
+                .isEmpty();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !outbox.claim("crm", 10).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !outbox.claim("crm", 10).isEmpty());
         outbox.sent(first.get(0).id(), "500000000000001");
         assertThat(outbox.claim("crm", 10)).extracting(Outgoing::transition).containsExactly("CLEARED");
     }
@@ -195,8 +217,8 @@ class NotificationOutboxIT {
         }
         fanOut.routeDue();
         // a lease longer than the test, so no notification is claimed again because its lease ran out
-        var outbox = new NotificationOutbox(JdbcClient.create(db.dataSource()), db.tx(), "http://hub:8080",
-                Duration.ofMinutes(1));
+        var outbox = new NotificationOutbox(
+                JdbcClient.create(db.dataSource()), db.tx(), "http://hub:8080", Duration.ofMinutes(1));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<List<Long>>> claims = new ArrayList<>();
@@ -223,7 +245,10 @@ class NotificationOutboxIT {
     }
 
     private static double secondsToNextAttempt(long id) {
-        return db.jdbc().queryForObject("select extract(epoch from next_attempt_at - now()) from notification"
-                + " where id = ?", Double.class, id);
+        return db.jdbc()
+                .queryForObject(
+                        "select extract(epoch from next_attempt_at - now()) from notification" + " where id = ?",
+                        Double.class,
+                        id);
     }
 }

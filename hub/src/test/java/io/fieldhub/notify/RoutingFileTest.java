@@ -37,8 +37,9 @@ class RoutingFileTest {
     Path dir;
 
     static RoutingException refusal(String yaml) {
-        return catchThrowableOfType(() -> RoutingParser.parse(yaml.getBytes(StandardCharsets.UTF_8),
-                UnaryOperator.identity()), RoutingException.class);
+        return catchThrowableOfType(
+                () -> RoutingParser.parse(yaml.getBytes(StandardCharsets.UTF_8), UnaryOperator.identity()),
+                RoutingException.class);
     }
 
     /** Each case: a change to the good file (a line replaced, or lines added at the end), its line, its reason. */
@@ -118,8 +119,8 @@ class RoutingFileTest {
         Path file = dir.resolve("notifications.yaml");
         Files.writeString(file, GOOD.replace("\"+4915112345678\"", "\"+49 151\""));
 
-        var e = catchThrowableOfType(() -> new NotificationRouting(file, UnaryOperator.identity()),
-                RoutingException.class);
+        var e = catchThrowableOfType(
+                () -> new NotificationRouting(file, UnaryOperator.identity()), RoutingException.class);
 
         assertThat(e.getMessage()).startsWith(file + " line 5: phone '+49 151' of 'maria' is not E.164");
     }
@@ -128,8 +129,9 @@ class RoutingFileTest {
     void noFileRoutesEveryTransitionToNobody() {
         var routing = new NotificationRouting(dir.resolve("missing.yaml"), UnaryOperator.identity());
 
-        assertThat(routing.current().deliveries(RoutingTest.facts("RAISED", "CRITICAL", "engine-1"), false,
-                Instant.now())).isEmpty();
+        assertThat(routing.current()
+                        .deliveries(RoutingTest.facts("RAISED", "CRITICAL", "engine-1"), false, Instant.now()))
+                .isEmpty();
     }
 
     @Test
@@ -141,13 +143,15 @@ class RoutingFileTest {
 
         Files.writeString(file, GOOD + "  - {match: {severity: CRITICAL}, channels: [sms], to: [on-call]}\n");
         assertThat(routing.reload()).isTrue();
-        assertThat(routing.current().deliveries(critical, false, Instant.now())).extracting(Delivery::recipient)
+        assertThat(routing.current().deliveries(critical, false, Instant.now()))
+                .extracting(Delivery::recipient)
                 .containsExactly("ops", "maria");
 
         Files.writeString(file, GOOD + "  - {match: {severity: CRITICAL}, channels: [sms], to: [ops]}\n");
         assertThat(routing.reload()).isFalse();
         assertThat(routing.lastFailure()).isEqualTo(file + " line 12: 'ops' has no phone for sms");
-        assertThat(routing.current().deliveries(critical, false, Instant.now())).extracting(Delivery::recipient)
+        assertThat(routing.current().deliveries(critical, false, Instant.now()))
+                .extracting(Delivery::recipient)
                 .containsExactly("ops", "maria");
 
         Files.delete(file);

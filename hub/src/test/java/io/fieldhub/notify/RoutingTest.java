@@ -39,7 +39,9 @@ class RoutingTest {
     }
 
     static List<String> who(List<Delivery> deliveries) {
-        return deliveries.stream().map(d -> d.channel() + ":" + d.recipient() + ":" + d.address()).toList();
+        return deliveries.stream()
+                .map(d -> d.channel() + ":" + d.recipient() + ":" + d.address())
+                .toList();
     }
 
     static Routing shipped() throws Exception {
@@ -52,15 +54,16 @@ class RoutingTest {
         Routing shipped = shipped();
 
         assertThat(who(shipped.deliveries(facts("RAISED", "CRITICAL", "engine-42"), false, NOON)))
-                .containsExactly("email:operations:operations@localhost", "sms:duty-engineer:+15555550100",
-                        "crm:crm:Case");
+                .containsExactly(
+                        "email:operations:operations@localhost", "sms:duty-engineer:+15555550100", "crm:crm:Case");
         assertThat(who(shipped.deliveries(facts("RAISED", "WARNING", "engine-42"), false, NOON)))
                 .containsExactly("email:operations:operations@localhost");
         assertThat(who(shipped.deliveries(facts("CLEARED", "CRITICAL", "engine-42"), true, NOON)))
-                .containsExactly("email:operations:operations@localhost", "sms:duty-engineer:+15555550100",
-                        "crm:crm:Case");
+                .containsExactly(
+                        "email:operations:operations@localhost", "sms:duty-engineer:+15555550100", "crm:crm:Case");
         assertThat(shipped.deliveries(facts("ACKNOWLEDGED", "CRITICAL", "engine-42"), true, NOON))
-                .as("an acknowledgement is the operators' own doing").isEmpty();
+                .as("an acknowledgement is the operators' own doing")
+                .isEmpty();
     }
 
     @Test
@@ -70,10 +73,14 @@ class RoutingTest {
         assertThat(who(shipped.deliveries(escalated("WARNING", 1), false, NOON)))
                 .containsExactly("email:operations:operations@localhost", "sms:duty-engineer:+15555550100");
         assertThat(who(shipped.deliveries(escalated("WARNING", 2), false, NOON)))
-                .containsExactly("email:operations:operations@localhost", "email:shift-lead:shift-lead@localhost",
+                .containsExactly(
+                        "email:operations:operations@localhost",
+                        "email:shift-lead:shift-lead@localhost",
                         "sms:shift-lead:+15555550101");
         assertThat(who(shipped.deliveries(escalated("CRITICAL", 3), false, NOON)))
-                .containsExactly("email:operations:operations@localhost", "sms:duty-engineer:+15555550100",
+                .containsExactly(
+                        "email:operations:operations@localhost",
+                        "sms:duty-engineer:+15555550100",
                         "email:plant-manager:plant-manager@localhost");
     }
 
@@ -94,19 +101,27 @@ class RoutingTest {
 
         assertThat(who(r.deliveries(facts("RAISED", "WARNING", "engine-7"), false, NOON)))
                 .containsExactly("email:ops:ops@example.com");
-        assertThat(r.deliveries(facts("RAISED", "INFO", "engine-7"), false, NOON)).isEmpty();
-        assertThat(r.deliveries(facts("RAISED", "CRITICAL", "meter-7"), false, NOON)).isEmpty();
-        assertThat(r.deliveries(AlertFacts.of("RAISED", "CRITICAL", 0, "x", "engine-7", "plant-10", null, null),
-                false, NOON)).as("? is one character").isEmpty();
+        assertThat(r.deliveries(facts("RAISED", "INFO", "engine-7"), false, NOON))
+                .isEmpty();
+        assertThat(r.deliveries(facts("RAISED", "CRITICAL", "meter-7"), false, NOON))
+                .isEmpty();
+        assertThat(r.deliveries(
+                        AlertFacts.of("RAISED", "CRITICAL", 0, "x", "engine-7", "plant-10", null, null), false, NOON))
+                .as("? is one character")
+                .isEmpty();
         assertThat(r.deliveries(AlertFacts.of("RAISED", "INFO", 0, "x", "pump-3", null, null, "north"), false, NOON))
-                .as("type from the device id, group from its tag").extracting(Delivery::recipient)
+                .as("type from the device id, group from its tag")
+                .extracting(Delivery::recipient)
                 .containsExactly("jonas");
-        assertThat(r.deliveries(AlertFacts.of("RAISED", "INFO", 0, "x", "sensor-3", null, "pump", "south"), false,
-                NOON)).isEmpty();
+        assertThat(r.deliveries(
+                        AlertFacts.of("RAISED", "INFO", 0, "x", "sensor-3", null, "pump", "south"), false, NOON))
+                .isEmpty();
         assertThat(r.deliveries(facts("ACKNOWLEDGED", "WARNING", "engine-7"), false, NOON))
-                .extracting(Delivery::recipient).containsExactly("maria");
+                .extracting(Delivery::recipient)
+                .containsExactly("maria");
         assertThat(r.deliveries(facts("CLEARED", "WARNING", "engine-7"), false, NOON))
-                .as("without transition: RAISED, ESCALATED, CLEARED").extracting(Delivery::recipient)
+                .as("without transition: RAISED, ESCALATED, CLEARED")
+                .extracting(Delivery::recipient)
                 .containsExactly("ops");
     }
 
@@ -122,8 +137,8 @@ class RoutingTest {
                 """);
 
         assertThat(who(r.deliveries(facts("RAISED", "CRITICAL", "engine-1"), false, NOON)))
-                .containsExactly("sms:maria:+4915112345678", "sms:jonas:+4915112345679",
-                        "email:maria:maria@example.com");
+                .containsExactly(
+                        "sms:maria:+4915112345678", "sms:jonas:+4915112345679", "email:maria:maria@example.com");
     }
 
     @Test
@@ -136,12 +151,14 @@ class RoutingTest {
 
         assertThat(who(r.deliveries(facts("RAISED", "CRITICAL", "engine-1"), false, NOON)))
                 .containsExactly("crm:crm:Case");
-        assertThat(r.deliveries(facts("RAISED", "WARNING", "engine-1"), false, NOON)).isEmpty();
+        assertThat(r.deliveries(facts("RAISED", "WARNING", "engine-1"), false, NOON))
+                .isEmpty();
         assertThat(who(r.deliveries(facts("CLEARED", "WARNING", "engine-1"), true, NOON)))
-                .as("the alert made a case when it was critical; its clearing closes it").containsExactly(
-                        "crm:crm:Case");
+                .as("the alert made a case when it was critical; its clearing closes it")
+                .containsExactly("crm:crm:Case");
         assertThat(r.deliveries(facts("CLEARED", "CRITICAL", "engine-1"), false, NOON))
-                .as("no case, nothing to close").isEmpty();
+                .as("no case, nothing to close")
+                .isEmpty();
     }
 
     @Test
@@ -165,14 +182,21 @@ class RoutingTest {
                 .extracting(d -> d.channel() + "@" + d.notBefore())
                 .containsExactly("sms@2026-11-27T06:00:00Z", "email@null");
         assertThat(r.deliveries(facts("RAISED", "CRITICAL", "engine-1"), false, night))
-                .extracting(Delivery::notBefore).containsOnlyNulls();
-        assertThat(r.notBefore("sms", "maria", facts("RAISED", "WARNING", "engine-1"),
-                Instant.parse("2026-11-27T05:59:59Z"))).isEqualTo("2026-11-27T06:00:00Z");
-        assertThat(r.notBefore("sms", "maria", facts("RAISED", "WARNING", "engine-1"),
-                Instant.parse("2026-11-27T06:00:00Z"))).as("07:00 Berlin: the window is over").isNull();
-        assertThat(r.notBefore("sms", "maria", facts("RAISED", "WARNING", "engine-1"),
-                Instant.parse("2026-11-26T20:59:59Z"))).as("21:59 Berlin").isNull();
-        assertThat(r.notBefore("sms", "maria", null, night)).as("a digest waits even when critical alerts would not")
+                .extracting(Delivery::notBefore)
+                .containsOnlyNulls();
+        assertThat(r.notBefore(
+                        "sms", "maria", facts("RAISED", "WARNING", "engine-1"), Instant.parse("2026-11-27T05:59:59Z")))
+                .isEqualTo("2026-11-27T06:00:00Z");
+        assertThat(r.notBefore(
+                        "sms", "maria", facts("RAISED", "WARNING", "engine-1"), Instant.parse("2026-11-27T06:00:00Z")))
+                .as("07:00 Berlin: the window is over")
+                .isNull();
+        assertThat(r.notBefore(
+                        "sms", "maria", facts("RAISED", "WARNING", "engine-1"), Instant.parse("2026-11-26T20:59:59Z")))
+                .as("21:59 Berlin")
+                .isNull();
+        assertThat(r.notBefore("sms", "maria", null, night))
+                .as("a digest waits even when critical alerts would not")
                 .isEqualTo("2026-11-27T06:00:00Z");
     }
 
@@ -205,11 +229,14 @@ class RoutingTest {
 
         assertThat(who(r.deliveries(escalated("WARNING", 1), false, NOON)))
                 .containsExactly("sms:jonas:+4915112345679", "crm:crm:Case");
-        assertThat(r.deliveries(AlertFacts.of("ESCALATED", "WARNING", 1, "x", "engine-1", "plant-2", null, null),
-                false, NOON)).isEmpty();
+        assertThat(r.deliveries(
+                        AlertFacts.of("ESCALATED", "WARNING", 1, "x", "engine-1", "plant-2", null, null), false, NOON))
+                .isEmpty();
         assertThat(r.deliveries(escalated("WARNING", 2), false, NOON)).isEmpty();
-        assertThat(r.deliveries(AlertFacts.of("RAISED", "WARNING", 1, "x", "engine-1", "plant-1", null, null), false,
-                NOON)).as("tiers are for ESCALATED transitions").isEmpty();
+        assertThat(r.deliveries(
+                        AlertFacts.of("RAISED", "WARNING", 1, "x", "engine-1", "plant-1", null, null), false, NOON))
+                .as("tiers are for ESCALATED transitions")
+                .isEmpty();
     }
 
     @Test
@@ -240,19 +267,21 @@ class RoutingTest {
                   - {channels: [email], to: [duty]}
                 """.getBytes(StandardCharsets.UTF_8), env::resolveRequiredPlaceholders);
 
-        assertThat(who(r.deliveries(facts("RAISED", "INFO", "engine-1"), false, NOON))).containsExactly(
-                "sms:maria:+4915112345678", "sms:duty:+15555550123", "email:duty:ops@localhost");
+        assertThat(who(r.deliveries(facts("RAISED", "INFO", "engine-1"), false, NOON)))
+                .containsExactly("sms:maria:+4915112345678", "sms:duty:+15555550123", "email:duty:ops@localhost");
     }
 
     @Test
     void aFileWithoutMistakesButWithAnUnresolvablePlaceholderIsRefusedAtItsLine() {
         var env = new MockEnvironment();
-        var e = catchThrowableOfType(() -> RoutingParser.parse("""
+        var e = catchThrowableOfType(
+                () -> RoutingParser.parse("""
                 people:
                   duty:
                     phone: "${ONCALL_PHONE}"
                 rules: []
-                """.getBytes(StandardCharsets.UTF_8), env::resolveRequiredPlaceholders), RoutingException.class);
+                """.getBytes(StandardCharsets.UTF_8), env::resolveRequiredPlaceholders),
+                RoutingException.class);
 
         assertThat(e.line()).isEqualTo(3);
         assertThat(e.reason()).contains("ONCALL_PHONE");

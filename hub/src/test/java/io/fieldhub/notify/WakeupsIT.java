@@ -43,8 +43,10 @@ class WakeupsIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static DefaultCamelContext camel;
     static Wakeups wakeups;
     static AlertLifecycle lifecycle;
@@ -55,9 +57,13 @@ class WakeupsIT {
         camel = new DefaultCamelContext();
         camel.start();
         wakeups = new Wakeups(camel);
-        lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry(), wakeups::fanOut);
+        lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                wakeups::fanOut);
         routing = AlertMaker.routing(dir, ROUTING);
     }
 
@@ -110,17 +116,23 @@ class WakeupsIT {
     @Test
     void theFanOutWakesOnlyTheChannelsItGaveNotificationsDueNow() {
         // a night in the future, so the quiet hours hold the SMS back until PostgreSQL's now() is long past the test
-        var night = new SettableClock(LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(23, 30)
-                .toInstant(ZoneOffset.UTC));
+        var night = new SettableClock(
+                LocalDate.now(ZoneOffset.UTC).plusYears(1).atTime(23, 30).toInstant(ZoneOffset.UTC));
         var fanOut = new NotificationFanOut(db.jdbc(), db.tx(), routing, night, 100, wakeups::channel);
         lifecycle.applyOutsideMessages(List.of(AlertMaker.trigger("Engine overheat", "WARNING", "engine-1")), false);
 
         assertThat(fanOut.routeDue()).isEqualTo(1);
 
-        assertThat(db.jdbc().queryForList("select channel from notification where next_attempt_at > ?",
-                String.class, Timestamp.from(Instant.now().plusSeconds(3600)))).containsExactly("sms");
+        assertThat(db.jdbc()
+                        .queryForList(
+                                "select channel from notification where next_attempt_at > ?",
+                                String.class,
+                                Timestamp.from(Instant.now().plusSeconds(3600))))
+                .containsExactly("sms");
         assertThat(waiting("notify-email")).isEqualTo(1);
-        assertThat(waiting("notify-sms")).as("held back by quiet hours: its timer finds it").isZero();
+        assertThat(waiting("notify-sms"))
+                .as("held back by quiet hours: its timer finds it")
+                .isZero();
     }
 
     @Test
@@ -137,6 +149,7 @@ class WakeupsIT {
     }
 
     private static BlockingQueue<?> queue(String route) {
-        return camel.getEndpoint("seda:" + route + "?size=1", SedaEndpoint.class).getQueue();
+        return camel.getEndpoint("seda:" + route + "?size=1", SedaEndpoint.class)
+                .getQueue();
     }
 }

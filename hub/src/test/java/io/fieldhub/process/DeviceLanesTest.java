@@ -30,7 +30,8 @@ class DeviceLanesTest {
                 // what runs in the callback is what Camel runs next: the rest of the route
                 lanes.process(exchange, doneSync -> {
                     threads.add(Thread.currentThread().getName());
-                    seen.computeIfAbsent(device, d -> new CopyOnWriteArrayList<>()).add(seq);
+                    seen.computeIfAbsent(device, d -> new CopyOnWriteArrayList<>())
+                            .add(seq);
                     done.countDown();
                 });
             }

@@ -28,15 +28,20 @@ class AlertsEscalateRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static AlertLifecycle lifecycle;
     RouteHarness hub;
 
     @BeforeAll
     static void startDatabase() {
         // hub.alerts.* as config/application.yaml ships them
-        lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry(), () -> { });
+        lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                () -> {});
     }
 
     @AfterEach
@@ -48,7 +53,9 @@ class AlertsEscalateRouteIT {
 
     @Test
     void eachCheckEscalatesAnOverdueAlertOneTierAndLeavesAcknowledgedAndRecentOnesAlone() throws Exception {
-        hub = new RouteHarness().bind("alertLifecycle", lifecycle).routes("alerts-escalate.camel.yaml")
+        hub = new RouteHarness()
+                .bind("alertLifecycle", lifecycle)
+                .routes("alerts-escalate.camel.yaml")
                 .advise("alerts-escalate", a -> a.replaceFromWith("direct:alerts-escalate"))
                 .start();
         long overdue = raise("engine-1", Duration.ofMinutes(20));
@@ -58,10 +65,16 @@ class AlertsEscalateRouteIT {
 
         hub.template().sendBody("direct:alerts-escalate", null);
 
-        assertThat(tiers()).containsEntry(overdue, 1).containsEntry(acknowledged, 0).containsEntry(recent, 0);
+        assertThat(tiers())
+                .containsEntry(overdue, 1)
+                .containsEntry(acknowledged, 0)
+                .containsEntry(recent, 0);
         assertThat(db.jdbc().queryForList("""
-                select alert_id, actor, tier from alert_transition where transition = 'ESCALATED'""")).singleElement()
-                .satisfies(t -> assertThat(t).containsEntry("alert_id", overdue).containsEntry("actor", "escalation")
+                select alert_id, actor, tier from alert_transition where transition = 'ESCALATED'"""))
+                .singleElement()
+                .satisfies(t -> assertThat(t)
+                        .containsEntry("alert_id", overdue)
+                        .containsEntry("actor", "escalation")
                         .containsEntry("tier", 1));
 
         hub.template().sendBody("direct:alerts-escalate", null);
@@ -71,8 +84,11 @@ class AlertsEscalateRouteIT {
 
     @Test
     void theTimerChecksEveryEscalationCheckOnItsOwn() throws Exception {
-        hub = new RouteHarness().bind("alertLifecycle", lifecycle).routes("alerts-escalate.camel.yaml")
-                .property("hub.alerts.escalation-check", "200ms").start();
+        hub = new RouteHarness()
+                .bind("alertLifecycle", lifecycle)
+                .routes("alerts-escalate.camel.yaml")
+                .property("hub.alerts.escalation-check", "200ms")
+                .start();
         long overdue = raise("engine-4", Duration.ofMinutes(16));
 
         await().atMost(DEADLINE).until(() -> tiers().get(overdue) == 1);
@@ -80,7 +96,10 @@ class AlertsEscalateRouteIT {
 
     @Test
     void theShippedCheckIntervalIsTenSeconds() throws Exception {
-        hub = new RouteHarness().bind("alertLifecycle", lifecycle).routes("alerts-escalate.camel.yaml").start();
+        hub = new RouteHarness()
+                .bind("alertLifecycle", lifecycle)
+                .routes("alerts-escalate.camel.yaml")
+                .start();
 
         var timer = (TimerEndpoint) hub.context().getRoute("alerts-escalate").getEndpoint();
         assertThat(timer.getPeriod()).isEqualTo(10_000);
@@ -89,12 +108,22 @@ class AlertsEscalateRouteIT {
 
     /** An open alert of the engine overheat rule, opened {@code ago}. */
     private static long raise(String deviceId, Duration ago) {
-        lifecycle.applyOutsideMessages(List.of(new RaisedAlert("Engine overheat", "CRITICAL", deviceId,
-                "m-" + deviceId, "temperature", 95.0, 90.0, "Engine " + deviceId + " is running hot", Instant.now(),
-                null, null)), false);
+        lifecycle.applyOutsideMessages(
+                List.of(new RaisedAlert(
+                        "Engine overheat",
+                        "CRITICAL",
+                        deviceId,
+                        "m-" + deviceId,
+                        "temperature",
+                        95.0,
+                        90.0,
+                        "Engine " + deviceId + " is running hot",
+                        Instant.now(),
+                        null,
+                        null)),
+                false);
         return db.jdbc().queryForObject("""
-                update alert set opened_at = now() - ? * interval '1 second' where device_id = ? returning id""",
-                Long.class, ago.toSeconds(), deviceId);
+                update alert set opened_at = now() - ? * interval '1 second' where device_id = ? returning id""", Long.class, ago.toSeconds(), deviceId);
     }
 
     private static Map<Long, Integer> tiers() {

@@ -39,16 +39,23 @@ class ArchiveColdRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     @RegisterExtension
     static final TestS3 s3 = new TestS3(BUCKET);
+
     static final SettableClock clock = new SettableClock();
     static RouteHarness hub;
 
     @BeforeAll
     static void start() throws Exception {
         // hub.archive.max-records and max-age as config/application.yaml ships them
-        var writer = new ArchiveWriter(db.jdbc(), db.tx(), s3.client(), JSON,
-                new ArchiveWriter.Settings(BUCKET, "hub-1", 10_000, MAX_AGE), clock);
+        var writer = new ArchiveWriter(
+                db.jdbc(),
+                db.tx(),
+                s3.client(),
+                JSON,
+                new ArchiveWriter.Settings(BUCKET, "hub-1", 10_000, MAX_AGE),
+                clock);
         hub = new RouteHarness()
                 .bind("archiveWriter", writer)
                 .routes("archive-cold.camel.yaml")
@@ -111,7 +118,8 @@ class ArchiveColdRouteIT {
         clock.set(receivedAt(TEN_O_CLOCK.plusSeconds(30)).plus(MAX_AGE));
         trigger();
         assertThat(s3.keys()).hasSize(2).contains("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz");
-        assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz")).containsExactly(later);
+        assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz"))
+                .containsExactly(later);
     }
 
     @Test
@@ -123,12 +131,14 @@ class ArchiveColdRouteIT {
 
         trigger();
 
-        assertThat(s3.keys()).containsExactly(
-                "telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz",
-                "telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz");
+        assertThat(s3.keys())
+                .containsExactly(
+                        "telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz",
+                        "telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz");
         assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz"))
                 .containsExactly(ten, tenAgain);
-        assertThat(lines("telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz")).containsExactly(eleven);
+        assertThat(lines("telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz"))
+                .containsExactly(eleven);
     }
 
     @Test
@@ -140,9 +150,10 @@ class ArchiveColdRouteIT {
         s3.stop();
         CompletableFuture<Exchange> check;
         try {
-            check = hub.template().asyncSend("direct:archive-cold", e -> { });
+            check = hub.template().asyncSend("direct:archive-cold", e -> {});
             await("the check keeps retrying and the watermark stays put while S3 is down")
-                    .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> !check.isDone() && watermark() == 0);
         } finally {
             s3.start();
@@ -150,15 +161,16 @@ class ArchiveColdRouteIT {
 
         assertThat(check.get(60, TimeUnit.SECONDS).getException()).isNull();
         assertThat(watermark()).isEqualTo(2);
-        assertThat(s3.keys()).singleElement().satisfies(key -> assertThat(lines(key)).isEqualTo(rows));
+        assertThat(s3.keys())
+                .singleElement()
+                .satisfies(key -> assertThat(lines(key)).isEqualTo(rows));
         trigger();
         assertThat(s3.keys()).hasSize(1);
     }
 
-
     /** One timer tick; the route is synchronous, so the objects are written when this returns. */
     private void trigger() {
-        Exchange done = hub.template().send("direct:archive-cold", e -> { });
+        Exchange done = hub.template().send("direct:archive-cold", e -> {});
         assertThat(done.getException()).isNull();
     }
 
@@ -168,12 +180,10 @@ class ArchiveColdRouteIT {
         String trace = "4bf92f3577b34da6a3ce929d0e0e473" + messageId.charAt(messageId.length() - 1);
         db.jdbc().update("""
                 insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id)
-                values (?, ?, ?, ?, ?::jsonb, '{"site": "plant-1"}'::jsonb, ?)""",
-                messageId, deviceId, Timestamp.from(ts), Timestamp.from(receivedAt), metrics, trace);
+                values (?, ?, ?, ?, ?::jsonb, '{"site": "plant-1"}'::jsonb, ?)""", messageId, deviceId, Timestamp.from(ts), Timestamp.from(receivedAt), metrics, trace);
         return JSON.readTree("""
                 {"messageId": "%s", "deviceId": "%s", "ts": "%s", "receivedAt": "%s", "metrics": %s,
-                 "tags": {"site": "plant-1"}, "traceId": "%s"}""".formatted(messageId, deviceId, ts, receivedAt,
-                metrics, trace));
+                 "tags": {"site": "plant-1"}, "traceId": "%s"}""".formatted(messageId, deviceId, ts, receivedAt, metrics, trace));
     }
 
     /** When the hub received a reading the device stamped {@code ts}. */
@@ -182,10 +192,8 @@ class ArchiveColdRouteIT {
     }
 
     private static long watermark() {
-        return db.jdbc().queryForObject("select last_id from archive_watermark where stream = 'telemetry'",
-                Long.class);
+        return db.jdbc().queryForObject("select last_id from archive_watermark where stream = 'telemetry'", Long.class);
     }
-
 
     private static List<JsonNode> lines(String key) throws IOException {
         byte[] gzip = s3.object(key);

@@ -19,8 +19,8 @@ final class ChannelOutbox {
 
     ChannelOutbox(TestDatabase db) {
         this.db = db;
-        this.outbox = new NotificationOutbox(JdbcClient.create(db.dataSource()), db.tx(), PUBLIC_URL,
-                Duration.ofSeconds(30));
+        this.outbox =
+                new NotificationOutbox(JdbcClient.create(db.dataSource()), db.tx(), PUBLIC_URL, Duration.ofSeconds(30));
     }
 
     NotificationOutbox outbox() {
@@ -29,13 +29,20 @@ final class ChannelOutbox {
 
     /** An open CRITICAL alert of the engine overheat rule, triggered {@code count} times. */
     long alert(String deviceId, double temperature, int count) {
-        return db.jdbc().queryForObject("""
+        return db.jdbc()
+                .queryForObject(
+                        """
                 insert into alert (rule_id, device_id, severity, count, metric, threshold, first_value, last_value,
                                    first_ts, last_ts, text)
                 values ('Engine overheat', ?, 'CRITICAL', ?, 'temperature', 90.0, ?, ?,
                         '2026-11-26T10:00:00.123Z', '2026-11-26T10:00:00.123Z', ?)
-                returning id""", Long.class, deviceId, count, temperature, temperature,
-                "Engine " + deviceId + " is running hot: temperature " + temperature + " > 90");
+                returning id""",
+                        Long.class,
+                        deviceId,
+                        count,
+                        temperature,
+                        temperature,
+                        "Engine " + deviceId + " is running hot: temperature " + temperature + " > 90");
     }
 
     /** An open CRITICAL alert of the engine overheat rule, triggered once. */
@@ -55,16 +62,14 @@ final class ChannelOutbox {
         }
         return db.jdbc().queryForObject("""
                 insert into alert_transition (alert_id, transition, at, actor, severity, tier)
-                values (?, ?, '2026-11-26T10:05:00Z', ?, 'CRITICAL', ?) returning id""",
-                Long.class, alertId, transition, actor, tier);
+                values (?, ?, '2026-11-26T10:05:00Z', ?, 'CRITICAL', ?) returning id""", Long.class, alertId, transition, actor, tier);
     }
 
     /** A notification of the transition to one recipient, as the fan-out writes it. */
     long notification(long transitionId, long alertId, String channel, String recipient, String address) {
         return db.jdbc().queryForObject("""
                 insert into notification (transition_id, alert_id, channel, recipient, address)
-                values (?, ?, ?, ?, ?) returning id""", Long.class, transitionId, alertId, channel, recipient,
-                address);
+                values (?, ?, ?, ?, ?) returning id""", Long.class, transitionId, alertId, channel, recipient, address);
     }
 
     /** The notifications' digest: they become DIGESTED, and the digest is due, as the digest route leaves them. */
@@ -99,13 +104,19 @@ final class ChannelOutbox {
     }
 
     List<String> outcomes(long id) {
-        return db.jdbc().queryForList("select outcome from notification_attempt where notification_id = ? order by id",
-                String.class, id);
+        return db.jdbc()
+                .queryForList(
+                        "select outcome from notification_attempt where notification_id = ? order by id",
+                        String.class,
+                        id);
     }
 
     List<String> details(long id) {
-        return db.jdbc().queryForList("select detail from notification_attempt where notification_id = ? order by id",
-                String.class, id);
+        return db.jdbc()
+                .queryForList(
+                        "select detail from notification_attempt where notification_id = ? order by id",
+                        String.class,
+                        id);
     }
 
     long attempts() {
@@ -114,7 +125,7 @@ final class ChannelOutbox {
 
     /** Attempts of every notification with this outcome. */
     long count(String outcome) {
-        return db.jdbc().queryForObject("select count(*) from notification_attempt where outcome = ?", Long.class,
-                outcome);
+        return db.jdbc()
+                .queryForObject("select count(*) from notification_attempt where outcome = ?", Long.class, outcome);
     }
 }

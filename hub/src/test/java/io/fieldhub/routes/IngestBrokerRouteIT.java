@@ -45,11 +45,13 @@ class IngestBrokerRouteIT {
 
     @TempDir
     Path dir;
+
     EmbeddedBroker broker;
     RouteHarness hub;
     MqttAsyncClient device;
     /** The rest of the flow (decode, rules, store): holds each message until the test finishes it. */
     final HeldFlow flow = new HeldFlow();
+
     final MeterRegistry meters = new SimpleMeterRegistry();
 
     void start(Duration storeTimeout) throws Exception {
@@ -60,7 +62,11 @@ class IngestBrokerRouteIT {
     /** The broker with the intake, and the device connected; the flow not started yet. */
     BrokerIntake startBroker(Duration storeTimeout) throws Exception {
         BrokerIntake intake = new BrokerIntake(storeTimeout, meters);
-        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), true,
+        broker = new EmbeddedBroker(
+                dir.resolve("broker"),
+                "127.0.0.1",
+                TestSocketUtils.findAvailableTcpPort(),
+                true,
                 BrokerExtension.of((auth, allow) -> allow.authenticateSuccessfully(), intake));
         broker.start();
         device = new MqttAsyncClient(broker.url(), "engine-7", new MemoryPersistence());
@@ -73,8 +79,11 @@ class IngestBrokerRouteIT {
                 .bind("ingest", new Ingest(Clock.systemUTC()))
                 .bind("heldFlow", flow)
                 .routes("ingest-broker.camel.yaml")
-                .advise("ingest-broker", a -> a.weaveByToString(".*\\{\\{hub\\.backbone\\.endpoint}}.*").replace()
-                        .process("heldFlow"))
+                .advise(
+                        "ingest-broker",
+                        a -> a.weaveByToString(".*\\{\\{hub\\.backbone\\.endpoint}}.*")
+                                .replace()
+                                .process("heldFlow"))
                 .start();
         intake.connect(hub.context());
     }
@@ -98,12 +107,16 @@ class IngestBrokerRouteIT {
 
         IMqttToken ack = publish(TOPIC, "{\"metrics\":{\"temperature\":81.5}}", "m-1");
         Held held = flow.next();
-        assertThat(held.exchange().getMessage().getHeaders()).containsEntry("deviceId", "engine-7")
-                .containsEntry("messageId", "m-1").containsEntry("Content-Type", "application/json")
+        assertThat(held.exchange().getMessage().getHeaders())
+                .containsEntry("deviceId", "engine-7")
+                .containsEntry("messageId", "m-1")
+                .containsEntry("Content-Type", "application/json")
                 .containsEntry("ingestSource", "mqtt");
         assertThat(held.exchange().getMessage().getBody(String.class))
                 .isEqualTo("{\"metrics\":{\"temperature\":81.5}}");
-        assertThat(ack.isComplete()).as("PUBACK while the flow still has the message").isFalse();
+        assertThat(ack.isComplete())
+                .as("PUBACK while the flow still has the message")
+                .isFalse();
 
         held.finish();
         ack.waitForCompletion(DEADLINE.toMillis());
@@ -113,7 +126,10 @@ class IngestBrokerRouteIT {
 
     /** How many PUBACKs with this outcome the hub's metrics have counted. */
     long pubacks(String outcome) {
-        return meters.get(BrokerIntake.PUBACK_METRIC).tag("outcome", outcome).timer().count();
+        return meters.get(BrokerIntake.PUBACK_METRIC)
+                .tag("outcome", outcome)
+                .timer()
+                .count();
     }
 
     @Test

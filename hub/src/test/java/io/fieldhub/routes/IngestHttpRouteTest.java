@@ -48,14 +48,17 @@ class IngestHttpRouteTest {
         byte[] reading = utf8("{\"metrics\":{\"flow\":4.2}}");
         backbone.expectedBodiesReceived((Object) reading);
 
-        Exchange answer = post("pump-7", reading, Map.of("Content-Type", "application/json", "Message-Id", "m-1",
-                "traceparent", TRACEPARENT));
+        Exchange answer = post(
+                "pump-7",
+                reading,
+                Map.of("Content-Type", "application/json", "Message-Id", "m-1", "traceparent", TRACEPARENT));
 
         backbone.assertIsSatisfied(5, TimeUnit.SECONDS);
         assertThat(status(answer)).isEqualTo(202);
         assertThat(json(answer)).isEqualTo(JSON.readTree("{\"messageId\":\"m-1\",\"deviceId\":\"pump-7\"}"));
         Message sent = backbone.getReceivedExchanges().get(0).getMessage();
-        assertThat(sent.getHeaders()).containsEntry("deviceId", "pump-7")
+        assertThat(sent.getHeaders())
+                .containsEntry("deviceId", "pump-7")
                 .containsEntry("messageId", "m-1")
                 .containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736")
                 .containsEntry("Content-Type", "application/json")
@@ -71,8 +74,8 @@ class IngestHttpRouteTest {
         Exchange answer = post("pump-7", utf8("{\"flow\":4.2}"), Map.of());
 
         hub.mock("backbone").assertIsSatisfied(5, TimeUnit.SECONDS);
-        String assigned = hub.mock("backbone").getReceivedExchanges().get(0).getMessage()
-                .getHeader("messageId", String.class);
+        String assigned =
+                hub.mock("backbone").getReceivedExchanges().get(0).getMessage().getHeader("messageId", String.class);
         assertThat(status(answer)).isEqualTo(202);
         assertThat(json(answer).path("messageId").asText()).isNotBlank().isEqualTo(assigned);
     }
@@ -106,11 +109,14 @@ class IngestHttpRouteTest {
                 .bind("ingest", new Ingest(Clock.systemUTC()))
                 .bind("deviceLanes", new DeviceLanes(2, 100))
                 .bind("telemetryDecoder", new TelemetryDecoder(new Codecs(JSON, List.of()), 65536))
-                .bind("telemetryValidator", new TelemetryValidator(256, Duration.ofMinutes(5), Duration.ofDays(7),
-                        Clock.systemUTC()))
+                .bind(
+                        "telemetryValidator",
+                        new TelemetryValidator(256, Duration.ofMinutes(5), Duration.ofDays(7), Clock.systemUTC()))
                 .bind("ruleEngine", RuleEngine.fromFolder(RouteHarness.RULES, 2, Clock.systemUTC()))
                 .routes("ingest-http.camel.yaml", "process.camel.yaml")
-                .advise("process", a -> a.weaveByToUri("direct:store-warm").replace().to("mock:stored"))
+                .advise(
+                        "process",
+                        a -> a.weaveByToUri("direct:store-warm").replace().to("mock:stored"))
                 .start();
         hub.mock("stored").expectedMessageCount(1);
 
@@ -118,12 +124,18 @@ class IngestHttpRouteTest {
         Exchange accepted = post("pump-7", utf8("{\"metrics\":{\"flow\":4.2}}"), Map.of("Message-Id", "good-2"));
 
         hub.mock("stored").assertIsSatisfied(5, TimeUnit.SECONDS);
-        assertThat(hub.mock("stored").getReceivedExchanges().get(0).getMessage().getBody(TelemetryRecord.class)
-                .messageId()).isEqualTo("good-2");
+        assertThat(hub.mock("stored")
+                        .getReceivedExchanges()
+                        .get(0)
+                        .getMessage()
+                        .getBody(TelemetryRecord.class)
+                        .messageId())
+                .isEqualTo("good-2");
         assertThat(status(accepted)).isEqualTo(202);
         assertThat(status(refused)).isEqualTo(400);
         assertThat(json(refused).path("error").asText()).startsWith("malformed JSON");
-        assertThat(hub.deadLetters().letters()).singleElement()
+        assertThat(hub.deadLetters().letters())
+                .singleElement()
                 .satisfies(letter -> assertThat(letter.messageId()).isEqualTo("bad-2"));
     }
 
@@ -145,7 +157,9 @@ class IngestHttpRouteTest {
     }
 
     private static int status(Exchange answer) {
-        assertThat(answer.getException()).as("the route answers instead of failing").isNull();
+        assertThat(answer.getException())
+                .as("the route answers instead of failing")
+                .isNull();
         return answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
     }
 

@@ -39,14 +39,14 @@ class IngestMqttAcksIT {
 
     @TempDir
     Path dir;
+
     private EmbeddedBroker broker;
     private MqttClient device;
     private final List<OrderedAckMqttClient> hubs = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(),
-                true);
+        broker = new EmbeddedBroker(dir.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), true);
         broker.start();
         device = new MqttClient(broker.url(), "engine-1", new MemoryPersistence());
         device.connect();
@@ -70,14 +70,18 @@ class IngestMqttAcksIT {
         publish(1, 50);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(first.messages).hasSize(50));
         await().atMost(DEADLINE).until(() -> hub.pendingAcks() == 0);
-        assertThat(first.finishedOutOfOrder()).as("the test finished them out of order").isTrue();
+        assertThat(first.finishedOutOfOrder())
+                .as("the test finished them out of order")
+                .isTrue();
         restart(hub);
 
         Received second = new Received(id -> 0);
         hub(second, Duration.ofSeconds(5));
         publish(51, 51);
         await().atMost(DEADLINE).until(() -> !second.messages.isEmpty());
-        assertThat(second.payloads()).as("only the new message; none of the 50 again").containsExactly("51");
+        assertThat(second.payloads())
+                .as("only the new message; none of the 50 again")
+                .containsExactly("51");
     }
 
     @Test
@@ -103,8 +107,8 @@ class IngestMqttAcksIT {
         var options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(3600L);
-        var hub = new OrderedAckMqttClient(broker.url(), "fieldhub-ingest", new MemoryPersistence(), options, 1000,
-                stepOverAfter);
+        var hub = new OrderedAckMqttClient(
+                broker.url(), "fieldhub-ingest", new MemoryPersistence(), options, 1000, stepOverAfter);
         hubs.add(hub);
         received.hub = hub;
         hub.setCallback(received);
@@ -141,7 +145,9 @@ class IngestMqttAcksIT {
         }
 
         List<String> payloads() {
-            return messages.stream().map(m -> new String(m.getPayload(), StandardCharsets.UTF_8)).toList();
+            return messages.stream()
+                    .map(m -> new String(m.getPayload(), StandardCharsets.UTF_8))
+                    .toList();
         }
 
         boolean finishedOutOfOrder() {
@@ -153,11 +159,14 @@ class IngestMqttAcksIT {
             messages.add(message);
             Integer delay = finishAfter.apply(new String(message.getPayload(), StandardCharsets.UTF_8));
             if (delay != null) {
-                flow.schedule(() -> {
-                    finished.add(message);
-                    hub.messageArrivedComplete(message.getId(), message.getQos());
-                    return null;
-                }, delay, TimeUnit.MILLISECONDS);
+                flow.schedule(
+                        () -> {
+                            finished.add(message);
+                            hub.messageArrivedComplete(message.getId(), message.getQos());
+                            return null;
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS);
             }
         }
     }

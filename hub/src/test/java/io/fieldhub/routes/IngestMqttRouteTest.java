@@ -51,20 +51,24 @@ class IngestMqttRouteTest {
     void publishReachesTheBackboneWithItsIdsAndTheBytesAsSent() throws Exception {
         backbone.expectedBodiesReceived((Object) READING);
 
-        publish("devices/engine-7/telemetry", READING, properties("application/json",
-                Map.of("messageId", "m-1", "traceparent", TRACEPARENT)));
+        publish(
+                "devices/engine-7/telemetry",
+                READING,
+                properties("application/json", Map.of("messageId", "m-1", "traceparent", TRACEPARENT)));
 
         backbone.assertIsSatisfied(5, TimeUnit.SECONDS);
         Message sent = backbone.getReceivedExchanges().get(0).getMessage();
         assertThat(sent.getBody(byte[].class)).isEqualTo(READING);
-        assertThat(sent.getHeaders()).containsEntry("deviceId", "engine-7")
+        assertThat(sent.getHeaders())
+                .containsEntry("deviceId", "engine-7")
                 .containsEntry("messageId", "m-1")
                 .containsEntry("messageIdAssigned", "false")
                 .containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736")
                 .containsEntry("Content-Type", "application/json")
                 .containsEntry("receivedAt", NOW.toString())
                 .containsEntry("ingestSource", "mqtt");
-        assertThat(sent.getHeaders().keySet()).as("only plain headers cross the backbone (Kafka must carry them)")
+        assertThat(sent.getHeaders().keySet())
+                .as("only plain headers cross the backbone (Kafka must carry them)")
                 .noneMatch(name -> name.startsWith("Camel"));
         assertThat(hub.deadLetters().letters()).isEmpty();
     }
@@ -80,7 +84,9 @@ class IngestMqttRouteTest {
         assertThat(sent.getHeader("messageId", String.class)).isNotBlank();
         assertThat(sent.getHeader("messageIdAssigned")).isEqualTo("true");
         assertThat(sent.getHeader("traceId", String.class)).matches("[0-9a-f]{32}");
-        assertThat(sent.getHeader("Content-Type")).as("no content type means JSON downstream").isNull();
+        assertThat(sent.getHeader("Content-Type"))
+                .as("no content type means JSON downstream")
+                .isNull();
     }
 
     @Test
@@ -88,7 +94,9 @@ class IngestMqttRouteTest {
         backbone.expectedBodiesReceived((Object) READING);
         backbone.expectedHeaderReceived("deviceId", "engine-8");
 
-        publish("devices/bad id!/telemetry", "{\"metrics\":{\"t\":1}}".getBytes(StandardCharsets.UTF_8),
+        publish(
+                "devices/bad id!/telemetry",
+                "{\"metrics\":{\"t\":1}}".getBytes(StandardCharsets.UTF_8),
                 properties("application/json", Map.of("messageId", "bad-1")));
         publish("devices/engine-8/telemetry", READING, null);
 
@@ -115,7 +123,8 @@ class IngestMqttRouteTest {
         MqttProperties properties = new MqttProperties();
         properties.setContentType(contentType);
         properties.setUserProperties(user.entrySet().stream()
-                .map(e -> new UserProperty(e.getKey(), e.getValue())).toList());
+                .map(e -> new UserProperty(e.getKey(), e.getValue()))
+                .toList());
         return properties;
     }
 }

@@ -15,22 +15,17 @@ interface MessageArrived extends MqttCallback {
     void messageArrived(String topic, MqttMessage message);
 
     @Override
-    default void disconnected(MqttDisconnectResponse response) {
-    }
+    default void disconnected(MqttDisconnectResponse response) {}
 
     @Override
-    default void mqttErrorOccurred(MqttException exception) {
-    }
+    default void mqttErrorOccurred(MqttException exception) {}
 
     @Override
-    default void deliveryComplete(IMqttToken token) {
-    }
+    default void deliveryComplete(IMqttToken token) {}
 
     @Override
-    default void connectComplete(boolean reconnect, String serverURI) {
-    }
+    default void connectComplete(boolean reconnect, String serverURI) {}
 
     @Override
-    default void authPacketArrived(int reasonCode, MqttProperties properties) {
-    }
+    default void authPacketArrived(int reasonCode, MqttProperties properties) {}
 }

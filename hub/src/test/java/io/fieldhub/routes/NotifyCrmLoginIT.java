@@ -48,11 +48,15 @@ class NotifyCrmLoginIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static final ChannelOutbox outbox = new ChannelOutbox(db);
+
     @RegisterExtension
     static final WireMockExtension salesforce = SalesforceStub.org();
+
     RouteHarness hub;
 
     @AfterEach
@@ -71,20 +75,24 @@ class NotifyCrmLoginIT {
                 .withFormParam("assertion", matching("[\\w=-]+\\.[\\w=-]+\\.[\\w=-]+"))
                 .willReturn(SalesforceStub.token(salesforce, TOKEN)));
         SalesforceStub.upsertCreates(salesforce);
-        CrmProperties jwt = SalesforceStub.settings(salesforce, true, 5, 30, CrmProperties.Auth.JWT,
-                "file:" + keystore, "changeit");
+        CrmProperties jwt = SalesforceStub.settings(
+                salesforce, true, 5, 30, CrmProperties.Auth.JWT, "file:" + keystore, "changeit");
         hub = SalesforceStub.route(outbox, jwt).start();
         long raised = outbox.crmNotification(outbox.alert("engine-20", 95.0), "RAISED");
 
         await().atMost(DEADLINE).until(() -> outbox.state(raised).equals("SENT"));
         salesforce.verify(1, patchRequestedFor(anyUrl()).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
-        String body = salesforce.findAll(postRequestedFor(urlEqualTo("/services/oauth2/token"))).get(0)
+        String body = salesforce
+                .findAll(postRequestedFor(urlEqualTo("/services/oauth2/token")))
+                .get(0)
                 .getBodyAsString();
         String[] assertion = form(body).get("assertion").split("\\.");
         JsonNode header = json(assertion[0]);
         JsonNode claims = json(assertion[1]);
         assertThat(header.path("alg").asText()).isEqualTo("RS256");
-        assertThat(claims.path("iss").asText()).as("the Connected App's consumer key").isEqualTo("3MVG9fieldhub");
+        assertThat(claims.path("iss").asText())
+                .as("the Connected App's consumer key")
+                .isEqualTo("3MVG9fieldhub");
         assertThat(claims.path("sub").asText()).isEqualTo("integration@fieldhub.example");
         assertThat(claims.path("aud").asText()).as("the login URL").isEqualTo(salesforce.baseUrl());
         assertThat(claims.path("exp").asLong()).isGreaterThan(System.currentTimeMillis() / 1000);
@@ -92,18 +100,24 @@ class NotifyCrmLoginIT {
         rs256.initVerify(certificate(keystore, "changeit"));
         rs256.update((assertion[0] + "." + assertion[1]).getBytes(StandardCharsets.US_ASCII));
         assertThat(rs256.verify(Base64.getUrlDecoder().decode(assertion[2])))
-                .as("signed by the key whose certificate the Connected App holds").isTrue();
+                .as("signed by the key whose certificate the Connected App holds")
+                .isTrue();
     }
 
     @Test
     void aRefusedLoginIsAnOutageRetriedUntilTheOrgLetsTheHubIn() throws Exception {
-        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token")).inScenario("login")
+        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token"))
+                .inScenario("login")
                 .whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json")
                         .withBody("""
                                 {"error": "invalid_client", "error_description": "invalid client credentials"}"""))
                 .willSetStateTo("fixed"));
-        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token")).inScenario("login").whenScenarioStateIs("fixed")
+        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token"))
+                .inScenario("login")
+                .whenScenarioStateIs("fixed")
                 .willReturn(SalesforceStub.token(salesforce, TOKEN)));
         SalesforceStub.upsertCreates(salesforce);
         hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce)).start();
@@ -118,14 +132,20 @@ class NotifyCrmLoginIT {
 
     @Test
     void anExpiredSessionIsRenewedAndTheCallRepeatedWithinOneAttempt() throws Exception {
-        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token")).inScenario("session")
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(SalesforceStub.token(salesforce, "expired-token"))
+        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token"))
+                .inScenario("session")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(SalesforceStub.token(salesforce, "expired-token"))
                 .willSetStateTo("renewed"));
-        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token")).inScenario("session")
-                .whenScenarioStateIs("renewed").willReturn(SalesforceStub.token(salesforce, TOKEN)));
-        salesforce.stubFor(patch(anyUrl()).withHeader("Authorization", equalTo("Bearer expired-token"))
+        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token"))
+                .inScenario("session")
+                .whenScenarioStateIs("renewed")
+                .willReturn(SalesforceStub.token(salesforce, TOKEN)));
+        salesforce.stubFor(patch(anyUrl())
+                .withHeader("Authorization", equalTo("Bearer expired-token"))
                 .willReturn(SalesforceStub.error(401, "INVALID_SESSION_ID", "Session expired or invalid")));
-        salesforce.stubFor(patch(anyUrl()).withHeader("Authorization", equalTo("Bearer " + TOKEN))
+        salesforce.stubFor(patch(anyUrl())
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
                 .willReturn(SalesforceStub.created()));
         hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce)).start();
         long raised = outbox.crmNotification(outbox.alert("engine-15", 95.0), "RAISED");
@@ -139,12 +159,33 @@ class NotifyCrmLoginIT {
     /** A key pair with a self-signed certificate, as {@code keytool} makes one for a Connected App. */
     private static void keytool(Path keystore, String password) throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "fieldhub", "-keyalg", "RSA",
-                "-keysize", "2048", "-validity", "2", "-dname", "CN=fieldhub-test", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", password, "-keypass", password)
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "fieldhub",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=fieldhub-test",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        password,
+                        "-keypass",
+                        password)
+                .redirectErrorStream(true)
+                .start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
+        assertThat(process.exitValue())
+                .as(new String(process.getInputStream().readAllBytes()))
+                .isZero();
     }
 
     private static java.security.cert.Certificate certificate(Path keystore, String password) throws Exception {
@@ -156,9 +197,11 @@ class NotifyCrmLoginIT {
     }
 
     private static Map<String, String> form(String body) {
-        return Stream.of(body.split("&")).map(p -> p.split("=", 2)).collect(Collectors.toMap(
-                p -> URLDecoder.decode(p[0], StandardCharsets.UTF_8),
-                p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
+        return Stream.of(body.split("&"))
+                .map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(
+                        p -> URLDecoder.decode(p[0], StandardCharsets.UTF_8),
+                        p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
     }
 
     private static JsonNode json(String base64Url) throws Exception {

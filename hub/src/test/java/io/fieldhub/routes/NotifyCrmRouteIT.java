@@ -14,8 +14,8 @@ import static io.fieldhub.routes.SalesforceStub.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.fieldhub.notify.crm.CrmProperties;
 import java.time.Duration;
@@ -39,9 +39,12 @@ class NotifyCrmRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static final ChannelOutbox outbox = new ChannelOutbox(db);
+
     @RegisterExtension
     static final WireMockExtension salesforce = SalesforceStub.org();
+
     RouteHarness hub;
 
     @BeforeEach
@@ -64,25 +67,38 @@ class NotifyCrmRouteIT {
         long raised = outbox.crmNotification(alert, "RAISED");
 
         await().atMost(DEADLINE).until(() -> outbox.state(raised).equals("SENT"));
-        assertThat(outbox.providerRef(raised)).as("the Case id from Salesforce's answer").isEqualTo(CASE_ID);
+        assertThat(outbox.providerRef(raised))
+                .as("the Case id from Salesforce's answer")
+                .isEqualTo(CASE_ID);
         assertThat(outbox.outcomes(raised)).containsExactly("SENT");
 
-        salesforce.verify(1, postRequestedFor(urlEqualTo("/services/oauth2/token"))
-                .withFormParam("grant_type", equalTo("client_credentials"))
-                .withFormParam("client_id", equalTo("3MVG9fieldhub"))
-                .withFormParam("client_secret", equalTo("s3cret")));
-        salesforce.verify(1, patchRequestedFor(urlEqualTo(SalesforceStub.caseUrl(alert)))
-                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
-                .withHeader("Content-Type", equalToIgnoreCase("application/json;charset=utf-8"))
-                .withRequestBody(equalToJson("""
+        salesforce.verify(
+                1,
+                postRequestedFor(urlEqualTo("/services/oauth2/token"))
+                        .withFormParam("grant_type", equalTo("client_credentials"))
+                        .withFormParam("client_id", equalTo("3MVG9fieldhub"))
+                        .withFormParam("client_secret", equalTo("s3cret")));
+        salesforce.verify(
+                1,
+                patchRequestedFor(urlEqualTo(SalesforceStub.caseUrl(alert)))
+                        .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                        .withHeader("Content-Type", equalToIgnoreCase("application/json;charset=utf-8"))
+                        .withRequestBody(equalToJson("""
                         {"Subject":
                            "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot: temperature 95.5 > 90",
                          "Priority": "High",
                          "Status": "New"}""", false, true)));
         String description = SalesforceStub.patchBodies(salesforce).get(0).get("Description");
-        assertThat(description).contains("Device: engine-7", "Rule: Engine overheat", "Metric: temperature",
-                "Value: 95.5", "Threshold: 90.0", "Time: 2026-11-26T10:00:00.123Z", "Transition: RAISED at ",
-                "Alert: http://hub.plant-1.example:8080/api/alerts/" + alert);
+        assertThat(description)
+                .contains(
+                        "Device: engine-7",
+                        "Rule: Engine overheat",
+                        "Metric: temperature",
+                        "Value: 95.5",
+                        "Threshold: 90.0",
+                        "Time: 2026-11-26T10:00:00.123Z",
+                        "Transition: RAISED at ",
+                        "Alert: http://hub.plant-1.example:8080/api/alerts/" + alert);
         SalesforceStub.assertNoCaseCreatedWithoutExternalId(salesforce);
     }
 
@@ -109,14 +125,20 @@ class NotifyCrmRouteIT {
     void a503AndA429AreRetriedUntilSalesforceTakesTheCaseOnce() throws Exception {
         long alert = outbox.alert("engine-9", 99.0);
         String url = SalesforceStub.caseUrl(alert);
-        salesforce.stubFor(patch(urlEqualTo(url)).inScenario("outage").whenScenarioStateIs(Scenario.STARTED)
+        salesforce.stubFor(patch(urlEqualTo(url))
+                .inScenario("outage")
+                .whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(SalesforceStub.error(503, "SERVER_UNAVAILABLE", "Server unavailable, try again later"))
                 .willSetStateTo("rate limited"));
-        salesforce.stubFor(patch(urlEqualTo(url)).inScenario("outage").whenScenarioStateIs("rate limited")
+        salesforce.stubFor(patch(urlEqualTo(url))
+                .inScenario("outage")
+                .whenScenarioStateIs("rate limited")
                 .willReturn(SalesforceStub.error(429, "REQUEST_LIMIT_EXCEEDED", "Too many requests")
                         .withHeader("Retry-After", "1"))
                 .willSetStateTo("up"));
-        salesforce.stubFor(patch(urlEqualTo(url)).inScenario("outage").whenScenarioStateIs("up")
+        salesforce.stubFor(patch(urlEqualTo(url))
+                .inScenario("outage")
+                .whenScenarioStateIs("up")
                 .willReturn(SalesforceStub.created()));
         hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce)).start();
         long raised = outbox.crmNotification(alert, "RAISED");
@@ -135,16 +157,23 @@ class NotifyCrmRouteIT {
         long alert = outbox.alert("engine-10", 93.0);
         String url = SalesforceStub.caseUrl(alert);
         // Salesforce creates the case, then the connection drops before the hub reads the answer.
-        salesforce.stubFor(patch(urlEqualTo(url)).inScenario("org").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("case exists"));
-        salesforce.stubFor(patch(urlEqualTo(url)).inScenario("org").whenScenarioStateIs("case exists")
+        salesforce.stubFor(patch(urlEqualTo(url))
+                .inScenario("org")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+                .willSetStateTo("case exists"));
+        salesforce.stubFor(patch(urlEqualTo(url))
+                .inScenario("org")
+                .whenScenarioStateIs("case exists")
                 .willReturn(SalesforceStub.updated()));
         hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce)).start();
         long raised = outbox.crmNotification(alert, "RAISED");
 
         await().atMost(DEADLINE).until(() -> outbox.state(raised).equals("SENT"));
         assertThat(outbox.outcomes(raised)).containsExactly("RETRY", "SENT");
-        assertThat(outbox.providerRef(raised)).as("the case the lost call created").isEqualTo(CASE_ID);
+        assertThat(outbox.providerRef(raised))
+                .as("the case the lost call created")
+                .isEqualTo(CASE_ID);
         salesforce.verify(2, patchRequestedFor(urlEqualTo(url)));
         SalesforceStub.assertNoCaseCreatedWithoutExternalId(salesforce);
     }
@@ -154,21 +183,26 @@ class NotifyCrmRouteIT {
         long bad = outbox.alert("engine-11", 95.0);
         long missing = outbox.alert("engine-12", 95.0);
         long good = outbox.alert("engine-13", 95.0);
-        salesforce.stubFor(patch(urlEqualTo(SalesforceStub.caseUrl(bad))).willReturn(SalesforceStub.error(400,
-                "INVALID_FIELD", "No such column 'Priority' on sobject of type Case")));
-        salesforce.stubFor(patch(urlEqualTo(SalesforceStub.caseUrl(missing))).willReturn(SalesforceStub.error(404,
-                "NOT_FOUND", "Provided external ID field does not exist or is not accessible: FieldHub_Alert_Id__c")));
+        salesforce.stubFor(patch(urlEqualTo(SalesforceStub.caseUrl(bad)))
+                .willReturn(SalesforceStub.error(
+                        400, "INVALID_FIELD", "No such column 'Priority' on sobject of type Case")));
+        salesforce.stubFor(patch(urlEqualTo(SalesforceStub.caseUrl(missing)))
+                .willReturn(SalesforceStub.error(
+                        404,
+                        "NOT_FOUND",
+                        "Provided external ID field does not exist or is not accessible: FieldHub_Alert_Id__c")));
         salesforce.stubFor(patch(urlEqualTo(SalesforceStub.caseUrl(good))).willReturn(SalesforceStub.created()));
         // a circuit that opens after two failures in a row: rejections must not be counted as failures
-        hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce, 2, 1)).start();
+        hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce, 2, 1))
+                .start();
         long first = outbox.crmNotification(bad, "RAISED");
         long second = outbox.crmNotification(missing, "RAISED");
         long third = outbox.crmNotification(good, "RAISED");
 
         await().atMost(DEADLINE).until(() -> outbox.state(third).equals("SENT"));
         assertThat(outbox.state(first)).isEqualTo("FAILED");
-        assertThat(outbox.lastError(first)).isEqualTo(
-                "400 INVALID_FIELD: No such column 'Priority' on sobject of type Case");
+        assertThat(outbox.lastError(first))
+                .isEqualTo("400 INVALID_FIELD: No such column 'Priority' on sobject of type Case");
         assertThat(outbox.state(second)).isEqualTo("FAILED");
         assertThat(outbox.lastError(second)).startsWith("404 NOT_FOUND: Provided external ID field does not exist");
         assertThat(outbox.outcomes(first)).containsExactly("FAILED");
@@ -181,14 +215,17 @@ class NotifyCrmRouteIT {
         salesforce.stubFor(patch(urlPathMatching("/services/data/v62\\.0/sobjects/Case/FieldHub_Alert_Id__c/.*"))
                 .willReturn(SalesforceStub.error(503, "SERVER_UNAVAILABLE", "Server unavailable")));
         // opens when 3 calls of the last 3 failed; half-open again after 2 s
-        hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce, 3, 2)).start();
+        hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce, 3, 2))
+                .start();
         long[] notifications = new long[5];
         for (int i = 0; i < notifications.length; i++) {
             notifications[i] = outbox.crmNotification(outbox.alert("pump-" + i, 95.0), "RAISED");
         }
 
         await().atMost(DEADLINE).until(() -> outbox.count("CIRCUIT_OPEN") >= 2);
-        assertThat(SalesforceStub.patchCount(salesforce)).as("three failures open the circuit").isEqualTo(3);
+        assertThat(SalesforceStub.patchCount(salesforce))
+                .as("three failures open the circuit")
+                .isEqualTo(3);
         assertThat(outbox.count("RETRY")).isEqualTo(3);
 
         salesforce.resetMappings();
@@ -199,7 +236,8 @@ class NotifyCrmRouteIT {
             assertThat(outbox.state(n)).isEqualTo("SENT");
             assertThat(outbox.outcomes(n)).last().isEqualTo("SENT");
         }
-        assertThat(outbox.attempts()).as("no call was made while the circuit was open")
+        assertThat(outbox.attempts())
+                .as("no call was made while the circuit was open")
                 .isEqualTo(SalesforceStub.patchCount(salesforce) + outbox.count("CIRCUIT_OPEN"));
 
         long after = outbox.crmNotification(outbox.alert("pump-9", 95.0), "RAISED");
@@ -214,7 +252,11 @@ class NotifyCrmRouteIT {
         hub = SalesforceStub.route(outbox, off).start();
         long raised = outbox.crmNotification(outbox.alert("engine-16", 95.0), "RAISED");
 
-        assertThat(hub.context().getRouteController().getRouteStatus("notify-crm").isStopped()).isTrue();
+        assertThat(hub.context()
+                        .getRouteController()
+                        .getRouteStatus("notify-crm")
+                        .isStopped())
+                .isTrue();
         assertThat(outbox.state(raised)).isEqualTo("PENDING");
         assertThat(salesforce.getAllServeEvents()).isEmpty();
     }

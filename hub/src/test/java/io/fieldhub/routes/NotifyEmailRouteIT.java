@@ -37,8 +37,10 @@ class NotifyEmailRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     @RegisterExtension
     static final TestSmtp smtp = new TestSmtp();
+
     static final ChannelOutbox outbox = new ChannelOutbox(db);
     RouteHarness hub;
     final MeterRegistry meters = new SimpleMeterRegistry();
@@ -63,8 +65,12 @@ class NotifyEmailRouteIT {
         outbox.notification(raised, alert, "sms", "maria", "+4915112345678");
         startMailRoute();
 
-        assertThat(smtp.waitForIncomingEmail(DEADLINE.toMillis(), 2)).as("two emails arrive").isTrue();
-        await().atMost(DEADLINE).until(() -> outbox.state(toMaria).equals("SENT") && outbox.state(toLead).equals("SENT"));
+        assertThat(smtp.waitForIncomingEmail(DEADLINE.toMillis(), 2))
+                .as("two emails arrive")
+                .isTrue();
+        await().atMost(DEADLINE)
+                .until(() -> outbox.state(toMaria).equals("SENT")
+                        && outbox.state(toLead).equals("SENT"));
         MimeMessage first = to("maria@plant-1.example").get(0);
         String thread = "<alert-" + alert + "@" + HOST + ">";
         assertThat(first.getSubject()).isEqualTo("[CRITICAL] Engine overheat on engine-7");
@@ -78,13 +84,26 @@ class NotifyEmailRouteIT {
         assertThat(first.getContentType()).startsWith("multipart/alternative");
         String text = part(first, "text/plain");
         String html = part(first, "text/html");
-        assertThat(text).contains("Raised: Engine engine-7 is running hot: temperature 95.5 > 90", "engine-7",
-                "Engine overheat", "temperature", "95.5", "Threshold:  90", "2026-11-26T10:00:00.123Z",
-                "3 triggers so far", link);
-        assertThat(html).contains("<th align=\"left\" style=\"padding: 2px 12px 2px 0;\">Device</th><td>engine-7</td>",
-                "95.5", "90", "2026-11-26T10:00:00.123Z", "<a href=\"" + link + "\">",
-                // the alert's text is escaped in HTML
-                "temperature 95.5 &gt; 90");
+        assertThat(text)
+                .contains(
+                        "Raised: Engine engine-7 is running hot: temperature 95.5 > 90",
+                        "engine-7",
+                        "Engine overheat",
+                        "temperature",
+                        "95.5",
+                        "Threshold:  90",
+                        "2026-11-26T10:00:00.123Z",
+                        "3 triggers so far",
+                        link);
+        assertThat(html)
+                .contains(
+                        "<th align=\"left\" style=\"padding: 2px 12px 2px 0;\">Device</th><td>engine-7</td>",
+                        "95.5",
+                        "90",
+                        "2026-11-26T10:00:00.123Z",
+                        "<a href=\"" + link + "\">",
+                        // the alert's text is escaped in HTML
+                        "temperature 95.5 &gt; 90");
 
         long escalated = outbox.transition(alert, "ESCALATED", 1, "escalation");
         long escalatedToMaria = outbox.notification(escalated, alert, "email", "maria", "maria@plant-1.example");
@@ -93,13 +112,18 @@ class NotifyEmailRouteIT {
 
         await().atMost(DEADLINE).until(() -> outbox.state(clearedToMaria).equals("SENT"));
         List<MimeMessage> toMariaEmails = to("maria@plant-1.example");
-        assertThat(toMariaEmails).extracting(MimeMessage::getSubject).containsExactly(
-                "[CRITICAL] Engine overheat on engine-7",
-                "Re: [CRITICAL] Engine overheat on engine-7",
-                "Re: [CRITICAL] Engine overheat on engine-7");
-        assertThat(toMariaEmails).extracting(MimeMessage::getMessageID).containsExactly(thread,
-                "<alert-" + alert + "-transition-" + escalated + "@" + HOST + ">",
-                "<alert-" + alert + "-transition-" + cleared + "@" + HOST + ">");
+        assertThat(toMariaEmails)
+                .extracting(MimeMessage::getSubject)
+                .containsExactly(
+                        "[CRITICAL] Engine overheat on engine-7",
+                        "Re: [CRITICAL] Engine overheat on engine-7",
+                        "Re: [CRITICAL] Engine overheat on engine-7");
+        assertThat(toMariaEmails)
+                .extracting(MimeMessage::getMessageID)
+                .containsExactly(
+                        thread,
+                        "<alert-" + alert + "-transition-" + escalated + "@" + HOST + ">",
+                        "<alert-" + alert + "-transition-" + cleared + "@" + HOST + ">");
         for (MimeMessage reply : toMariaEmails.subList(1, 3)) {
             assertThat(reply.getHeader("In-Reply-To")).containsExactly(thread);
             assertThat(reply.getHeader("References")).containsExactly(thread);
@@ -108,17 +132,19 @@ class NotifyEmailRouteIT {
         assertThat(part(toMariaEmails.get(2), "text/plain")).contains("Cleared", "CLEARED", "State:      CLEARED");
         assertThat(outbox.state(escalatedToMaria)).isEqualTo("SENT");
         assertThat(to("lead@plant-1.example")).hasSize(1);
-        assertThat(smtp.getReceivedMessages()).as("the SMS notification is not the email channel's").hasSize(4);
+        assertThat(smtp.getReceivedMessages())
+                .as("the SMS notification is not the email channel's")
+                .hasSize(4);
     }
 
     @Test
     void aDigestSumsUpTheNotificationsTheRateLimitHeld() throws Exception {
         long engine7 = outbox.alert("engine-7", 95.5, 1);
         long engine8 = outbox.alert("engine-8", 97.0, 2);
-        long held7 = outbox.notification(outbox.transition(engine7, "RAISED", 0, "rules"), engine7, "email", "maria",
-                "maria@plant-1.example");
-        long held8 = outbox.notification(outbox.transition(engine8, "RAISED", 0, "rules"), engine8, "email", "maria",
-                "maria@plant-1.example");
+        long held7 = outbox.notification(
+                outbox.transition(engine7, "RAISED", 0, "rules"), engine7, "email", "maria", "maria@plant-1.example");
+        long held8 = outbox.notification(
+                outbox.transition(engine8, "RAISED", 0, "rules"), engine8, "email", "maria", "maria@plant-1.example");
         long digest = outbox.digest("email", "maria", "maria@plant-1.example", List.of(held7, held8));
         startMailRoute();
 
@@ -127,14 +153,23 @@ class NotifyEmailRouteIT {
         MimeMessage email = smtp.getReceivedMessages()[0];
         assertThat(email.getSubject()).isEqualTo("[FieldHub] 2 alert notifications held for you: 2 CRITICAL");
         assertThat(email.getMessageID()).isEqualTo("<digest-" + digest + "@" + HOST + ">");
-        assertThat(part(email, "text/plain")).contains("2 alert notifications were held back",
-                "[CRITICAL] Engine overheat on engine-7: RAISED", "temperature 95.5 (threshold 90)",
-                "[CRITICAL] Engine overheat on engine-8: RAISED", "temperature 97 (threshold 90)",
-                "http://hub.plant-1.example:8080/api/alerts/" + engine7,
-                "http://hub.plant-1.example:8080/api/alerts/" + engine8);
-        assertThat(part(email, "text/html")).contains("engine-7", "engine-8",
-                "<a href=\"http://hub.plant-1.example:8080/api/alerts/" + engine8 + "\">");
-        assertThat(outbox.state(held7)).as("a held notification goes out only in its digest").isEqualTo("DIGESTED");
+        assertThat(part(email, "text/plain"))
+                .contains(
+                        "2 alert notifications were held back",
+                        "[CRITICAL] Engine overheat on engine-7: RAISED",
+                        "temperature 95.5 (threshold 90)",
+                        "[CRITICAL] Engine overheat on engine-8: RAISED",
+                        "temperature 97 (threshold 90)",
+                        "http://hub.plant-1.example:8080/api/alerts/" + engine7,
+                        "http://hub.plant-1.example:8080/api/alerts/" + engine8);
+        assertThat(part(email, "text/html"))
+                .contains(
+                        "engine-7",
+                        "engine-8",
+                        "<a href=\"http://hub.plant-1.example:8080/api/alerts/" + engine8 + "\">");
+        assertThat(outbox.state(held7))
+                .as("a held notification goes out only in its digest")
+                .isEqualTo("DIGESTED");
     }
 
     @Test
@@ -142,11 +177,13 @@ class NotifyEmailRouteIT {
         startMailRoute();
         smtp.stop();
         long alert = outbox.alert("engine-7", 99.0, 1);
-        long id = outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria",
-                "maria@plant-1.example");
+        long id = outbox.notification(
+                outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria", "maria@plant-1.example");
         try {
-            await("retried while SMTP is down").atMost(DEADLINE)
-                    .until(() -> outbox.outcomes(id).stream().filter("RETRY"::equals).count() >= 2);
+            await("retried while SMTP is down")
+                    .atMost(DEADLINE)
+                    .until(() ->
+                            outbox.outcomes(id).stream().filter("RETRY"::equals).count() >= 2);
             assertThat(outbox.state(id)).isEqualTo("PENDING");
             assertThat(outbox.lastError(id)).contains("Couldn't connect to host");
         } finally {
@@ -154,11 +191,15 @@ class NotifyEmailRouteIT {
         }
 
         await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
-        await("no second copy").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await("no second copy")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> smtp.getReceivedMessages().length == 1);
         assertThat(outbox.outcomes(id)).last().isEqualTo("SENT");
         assertThat(outbox.outcomes(id)).filteredOn("SENT"::equals).hasSize(1);
-        assertThat(hub.deadLetters().letters()).as("an outage is waited out, not dead-lettered").isEmpty();
+        assertThat(hub.deadLetters().letters())
+                .as("an outage is waited out, not dead-lettered")
+                .isEmpty();
     }
 
     @Test
@@ -167,8 +208,12 @@ class NotifyEmailRouteIT {
         startMailRoute();
         long alert = outbox.alert("engine-7", 95.5, 1);
         for (int i = 0; i < 4; i++) {
-            long id = outbox.notification(outbox.transition(alert, i == 0 ? "RAISED" : "ESCALATED", i, "rules"),
-                    alert, "email", "maria", "maria@plant-1.example");
+            long id = outbox.notification(
+                    outbox.transition(alert, i == 0 ? "RAISED" : "ESCALATED", i, "rules"),
+                    alert,
+                    "email",
+                    "maria",
+                    "maria@plant-1.example");
             await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
         }
         assertThat(smtp.getReceivedMessages()).hasSize(4);
@@ -177,11 +222,12 @@ class NotifyEmailRouteIT {
         // the server goes away and comes back between two emails, as one closing idle connections does
         smtp.stop();
         smtp.start();
-        long afterRestart = outbox.notification(outbox.transition(alert, "CLEARED", 3, "rules"), alert, "email",
-                "maria", "maria@plant-1.example");
+        long afterRestart = outbox.notification(
+                outbox.transition(alert, "CLEARED", 3, "rules"), alert, "email", "maria", "maria@plant-1.example");
 
         await().atMost(DEADLINE).until(() -> outbox.state(afterRestart).equals("SENT"));
-        assertThat(outbox.outcomes(afterRestart)).as("the dead connection was found out before use")
+        assertThat(outbox.outcomes(afterRestart))
+                .as("the dead connection was found out before use")
                 .containsExactly("SENT");
         assertThat(connectionsOpened()).isEqualTo(2);
     }
@@ -192,14 +238,16 @@ class NotifyEmailRouteIT {
 
     @Test
     void manyFailuresOpenTheCircuitAndEveryEmailIsDeliveredOnceAfterRecovery() throws Exception {
-        hub = mailRoute().property("hub.mail.circuit.open-seconds", 2).property("hub.mail.circuit.min-calls", 4)
+        hub = mailRoute()
+                .property("hub.mail.circuit.open-seconds", 2)
+                .property("hub.mail.circuit.min-calls", 4)
                 .start();
         smtp.stop();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             long alert = outbox.alert("engine-" + i, 95.0 + i, 1);
-            ids.add(outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria",
-                    "maria@plant-1.example"));
+            ids.add(outbox.notification(
+                    outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria", "maria@plant-1.example"));
         }
         try {
             await("the circuit opens").atMost(DEADLINE).until(() -> outbox.count("CIRCUIT_OPEN") > 0);
@@ -207,10 +255,15 @@ class NotifyEmailRouteIT {
             smtp.start();
         }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
-        await("no second copy").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
+        await("no second copy")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> smtp.getReceivedMessages().length == ids.size());
-        assertThat(smtp.countsByMessageId()).as("each email once, by Message-ID").hasSize(ids.size())
+        assertThat(smtp.countsByMessageId())
+                .as("each email once, by Message-ID")
+                .hasSize(ids.size())
                 .allSatisfy((messageId, copies) -> assertThat(copies).isOne());
     }
 
@@ -225,8 +278,10 @@ class NotifyEmailRouteIT {
         long fine = outbox.notification(raised, alert, "email", "maria", "maria@plant-1.example");
         startMailRoute();
 
-        await().atMost(DEADLINE).until(() -> outbox.state(refused).equals("FAILED")
-                && outbox.state(noAddress).equals("FAILED") && outbox.state(fine).equals("SENT"));
+        await().atMost(DEADLINE)
+                .until(() -> outbox.state(refused).equals("FAILED")
+                        && outbox.state(noAddress).equals("FAILED")
+                        && outbox.state(fine).equals("SENT"));
         assertThat(outbox.outcomes(refused)).containsExactly("FAILED");
         assertThat(outbox.details(refused)).singleElement().asString().contains("500 Command too long");
         assertThat(outbox.outcomes(noAddress)).containsExactly("FAILED");
@@ -242,14 +297,18 @@ class NotifyEmailRouteIT {
         long first = outbox.notification(raised, alert, "email", "maria", "maria@plant-1.example");
         long second = outbox.notification(raised, alert, "email", "lead", "lead@plant-1.example");
         startMailRoute();
-        await().atMost(DEADLINE).until(() -> outbox.state(first).equals("SENT") && outbox.state(second).equals("SENT"));
+        await().atMost(DEADLINE)
+                .until(() -> outbox.state(first).equals("SENT")
+                        && outbox.state(second).equals("SENT"));
         hub.close();
 
         startMailRoute();
-        long cleared = outbox.notification(outbox.transition(alert, "CLEARED", 0, "rules"), alert, "email", "maria",
-                "maria@plant-1.example");
+        long cleared = outbox.notification(
+                outbox.transition(alert, "CLEARED", 0, "rules"), alert, "email", "maria", "maria@plant-1.example");
         await().atMost(DEADLINE).until(() -> outbox.state(cleared).equals("SENT"));
-        await("nothing else").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await("nothing else")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> smtp.getReceivedMessages().length == 3);
         assertThat(outbox.outcomes(first)).containsExactly("SENT");
         assertThat(outbox.outcomes(second)).containsExactly("SENT");
@@ -259,11 +318,17 @@ class NotifyEmailRouteIT {
     void withoutAMailHostTheRouteStaysStoppedAndNotificationsWait() throws Exception {
         hub = route().start();
         long alert = outbox.alert("engine-7", 95.5, 1);
-        long id = outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria",
-                "maria@plant-1.example");
+        long id = outbox.notification(
+                outbox.transition(alert, "RAISED", 0, "rules"), alert, "email", "maria", "maria@plant-1.example");
 
-        assertThat(hub.context().getRouteController().getRouteStatus("notify-email").isStopped()).isTrue();
-        assertThat(outbox.state(id)).as("still waiting, to be sent once mail is configured").isEqualTo("PENDING");
+        assertThat(hub.context()
+                        .getRouteController()
+                        .getRouteStatus("notify-email")
+                        .isStopped())
+                .isTrue();
+        assertThat(outbox.state(id))
+                .as("still waiting, to be sent once mail is configured")
+                .isEqualTo("PENDING");
         assertThat(outbox.outcomes(id)).isEmpty();
     }
 
@@ -290,13 +355,16 @@ class NotifyEmailRouteIT {
     }
 
     private List<MimeMessage> to(String address) {
-        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-            try {
-                return Arrays.stream(m.getRecipients(RecipientType.TO)).anyMatch(a -> a.toString().equals(address));
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return Arrays.stream(smtp.getReceivedMessages())
+                .filter(m -> {
+                    try {
+                        return Arrays.stream(m.getRecipients(RecipientType.TO))
+                                .anyMatch(a -> a.toString().equals(address));
+                    } catch (MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     /** The text of the email's part of this type. */

@@ -39,17 +39,23 @@ class NotifyFanoutRouteIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static AlertLifecycle lifecycle;
     static NotificationRouting routing;
     RouteHarness hub;
 
     @BeforeAll
     static void start() throws Exception {
-        lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry(), () -> { });
+        lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                () -> {});
         Path file = Files.writeString(dir.resolve("notifications.yaml"), """
                 people:
                   ops: {email: ops@example.com}
@@ -80,12 +86,21 @@ class NotifyFanoutRouteIT {
         raise("engine-2", "WARNING");
         hub = harness("100ms", "200ms").start();
 
-        await().atMost(DEADLINE).until(() -> db.jdbc().queryForObject(
-                "select count(*) from alert_transition where routed_at is null", Long.class) == 0);
-        await().atMost(DEADLINE).until(() -> db.jdbc().queryForList(
-                "select kind || ' ' || channel || ' ' || recipient || ' ' || state from notification order by id",
-                String.class).equals(List.of("TRANSITION email ops PENDING", "TRANSITION sms maria PENDING",
-                "TRANSITION email ops DIGESTED", "DIGEST email ops PENDING")));
+        await().atMost(DEADLINE)
+                .until(() -> db.jdbc()
+                                .queryForObject(
+                                        "select count(*) from alert_transition where routed_at is null", Long.class)
+                        == 0);
+        await().atMost(DEADLINE)
+                .until(() -> db.jdbc()
+                        .queryForList(
+                                "select kind || ' ' || channel || ' ' || recipient || ' ' || state from notification order by id",
+                                String.class)
+                        .equals(List.of(
+                                "TRANSITION email ops PENDING",
+                                "TRANSITION sms maria PENDING",
+                                "TRANSITION email ops DIGESTED",
+                                "DIGEST email ops PENDING")));
         assertThat(db.jdbc().queryForObject("select count(*) from notification where state = 'HELD'", Long.class))
                 .isZero();
         assertThat(hub.deadLetters().letters()).isEmpty();
@@ -93,11 +108,18 @@ class NotifyFanoutRouteIT {
 
     @Test
     void theShippedIntervalsAreHalfASecondForTheFanOutAndTenSecondsForDigests() throws Exception {
-        JsonNode notify = new YAMLMapper().readTree(Path.of("..", "config", "application.yaml").toFile())
-                .path("hub").path("notify");
-        hub = harness(notify.path("fanout-interval").asText(), notify.path("digest-check").asText()).start();
+        JsonNode notify = new YAMLMapper()
+                .readTree(Path.of("..", "config", "application.yaml").toFile())
+                .path("hub")
+                .path("notify");
+        hub = harness(
+                        notify.path("fanout-interval").asText(),
+                        notify.path("digest-check").asText())
+                .start();
 
-        assertThat(((TimerEndpoint) hub.context().getRoute("notify-fanout-timer").getEndpoint()).getPeriod())
+        assertThat(((TimerEndpoint)
+                                hub.context().getRoute("notify-fanout-timer").getEndpoint())
+                        .getPeriod())
                 .isEqualTo(500);
         assertThat(((TimerEndpoint) hub.context().getRoute("notify-digest").getEndpoint()).getPeriod())
                 .isEqualTo(10_000);
@@ -110,8 +132,9 @@ class NotifyFanoutRouteIT {
                 .property("hub.notify.fanout-interval", "1h")
                 .property("hub.notify.digest-check", "1h")
                 .bind("notificationFanOut", fanOut)
-                .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
-                        channel -> { }))
+                .bind(
+                        "notificationDigests",
+                        new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(), channel -> {}))
                 .routes("notify-fanout.camel.yaml")
                 .advise("notify-fanout-timer", route -> route.getOriginalRoute().autoStartup(false))
                 .start();
@@ -128,7 +151,9 @@ class NotifyFanoutRouteIT {
         }
 
         await().atMost(DEADLINE).until(() -> fanOut.runs.get() == 2);
-        await("no more runs").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await("no more runs")
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> fanOut.runs.get() == 2);
     }
 
@@ -148,16 +173,29 @@ class NotifyFanoutRouteIT {
         return new RouteHarness()
                 .property("hub.notify.fanout-interval", fanoutInterval)
                 .property("hub.notify.digest-check", digestCheck)
-                .bind("notificationFanOut", new NotificationFanOut(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
-                        100, channel -> { }))
-                .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
-                        channel -> { }))
+                .bind(
+                        "notificationFanOut",
+                        new NotificationFanOut(db.jdbc(), db.tx(), routing, Clock.systemUTC(), 100, channel -> {}))
+                .bind(
+                        "notificationDigests",
+                        new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(), channel -> {}))
                 .routes("notify-fanout.camel.yaml", "notify-digest.camel.yaml");
     }
 
     private static void raise(String deviceId, String severity) {
-        lifecycle.applyOutsideMessages(List.of(new RaisedAlert("Engine overheat", severity, deviceId,
-                "m-" + deviceId, "temperature", 95.0, 90.0, "Engine " + deviceId + " is running hot", Instant.now(),
-                null, null)), false);
+        lifecycle.applyOutsideMessages(
+                List.of(new RaisedAlert(
+                        "Engine overheat",
+                        severity,
+                        deviceId,
+                        "m-" + deviceId,
+                        "temperature",
+                        95.0,
+                        90.0,
+                        "Engine " + deviceId + " is running hot",
+                        Instant.now(),
+                        null,
+                        null)),
+                false);
     }
 }

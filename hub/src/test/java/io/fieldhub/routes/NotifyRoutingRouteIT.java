@@ -36,11 +36,12 @@ class NotifyRoutingRouteIT {
               - channels: [email]
                 to: [ops]
             """;
-    static final AlertFacts CRITICAL = AlertFacts.of("RAISED", "CRITICAL", 0, "Engine overheat", "engine-1", null,
-            null, null);
+    static final AlertFacts CRITICAL =
+            AlertFacts.of("RAISED", "CRITICAL", 0, "Engine overheat", "engine-1", null, null, null);
 
     @TempDir
     static Path config;
+
     static Path file;
     static NotificationRouting routing;
     static RouteHarness hub;
@@ -105,6 +106,7 @@ class NotifyRoutingRouteIT {
 
     private static List<String> recipients() {
         return routing.current().deliveries(CRITICAL, false, Instant.now()).stream()
-                .map((Delivery d) -> d.channel() + ":" + d.recipient()).toList();
+                .map((Delivery d) -> d.channel() + ":" + d.recipient())
+                .toList();
     }
 }

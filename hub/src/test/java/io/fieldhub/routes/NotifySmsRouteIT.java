@@ -34,9 +34,12 @@ class NotifySmsRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static final ChannelOutbox outbox = new ChannelOutbox(db);
+
     @RegisterExtension
     final TestSmsc smsc = new TestSmsc("fieldhub", "s3cret", Set.of(REFUSED.substring(1)));
+
     RouteHarness hub;
 
     @AfterEach
@@ -55,7 +58,9 @@ class NotifySmsRouteIT {
         startSmsRoute();
 
         await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
-        assertThat(smsc.submitted()).as("the email notification is not the SMS channel's").hasSize(1);
+        assertThat(smsc.submitted())
+                .as("the email notification is not the SMS channel's")
+                .hasSize(1);
         Submitted sms = smsc.submitted().get(0);
         assertThat(sms.text()).isEqualTo("CRITICAL engine-42 temperature 95.5>90 at 10:00Z #" + alert);
         assertThat(sms.destination()).isEqualTo("4915112345678");
@@ -71,21 +76,25 @@ class NotifySmsRouteIT {
 
         smsc.receipt(sms, DeliveryReceiptState.DELIVRD);
         await().atMost(DEADLINE).until(() -> "DELIVRD".equals(outbox.delivery(id)));
-        assertThat(db.jdbc().queryForObject("select delivered_at from notification where id = ?",
-                java.sql.Timestamp.class, id)).isNotNull();
+        assertThat(db.jdbc()
+                        .queryForObject(
+                                "select delivered_at from notification where id = ?", java.sql.Timestamp.class, id))
+                .isNotNull();
     }
 
     @Test
     void laterTransitionsSayWhatHappenedAndStayWithinOneSms() throws Exception {
         long alert = outbox.alert("engine-with-a-rather-long-name-in-hall-7-of-the-north-plant-[main]", 95.5, 4);
-        long escalated = outbox.notification(outbox.transition(alert, "ESCALATED", 2, "escalation"), alert, "sms",
-                "maria", MARIA);
+        long escalated = outbox.notification(
+                outbox.transition(alert, "ESCALATED", 2, "escalation"), alert, "sms", "maria", MARIA);
         startSmsRoute();
 
         await().atMost(DEADLINE).until(() -> outbox.state(escalated).equals("SENT"));
         String text = smsc.submitted().get(0).text();
-        assertThat(text).startsWith("ESCALATED T2 CRITICAL engine-with-a-rather-long-name-in-hall-7-of-the-north-"
-                + "plant-(main) temperature 95.5>90").endsWith(" at 10:05Z #" + alert);
+        assertThat(text)
+                .startsWith("ESCALATED T2 CRITICAL engine-with-a-rather-long-name-in-hall-7-of-the-north-"
+                        + "plant-(main) temperature 95.5>90")
+                .endsWith(" at 10:05Z #" + alert);
         assertThat(text.length()).isLessThanOrEqualTo(160);
         assertThat(smsc.submitted().get(0).concatenated()).isFalse();
     }
@@ -109,15 +118,21 @@ class NotifySmsRouteIT {
         });
         byte reference = segments.get(0).udh()[3];
         for (int i = 0; i < segments.size(); i++) {
-            assertThat(segments.get(i).udh()).as("concatenation header of segment " + (i + 1)).containsExactly(
-                    0x05, 0x00, 0x03, reference, segments.size(), i + 1);
+            assertThat(segments.get(i).udh())
+                    .as("concatenation header of segment " + (i + 1))
+                    .containsExactly(0x05, 0x00, 0x03, reference, segments.size(), i + 1);
         }
-        String text = segments.stream().sorted(Comparator.comparingInt(s -> s.udh()[5]))
-                .map(Submitted::text).collect(Collectors.joining());
-        assertThat(text).startsWith("FieldHub: 5 held for you: CRITICAL engine-1 temperature 91>90 at 10:00Z #")
+        String text = segments.stream()
+                .sorted(Comparator.comparingInt(s -> s.udh()[5]))
+                .map(Submitted::text)
+                .collect(Collectors.joining());
+        assertThat(text)
+                .startsWith("FieldHub: 5 held for you: CRITICAL engine-1 temperature 91>90 at 10:00Z #")
                 .contains("CRITICAL engine-5 temperature 95>90");
-        assertThat(segments.subList(0, segments.size() - 1)).extracting(Submitted::registeredDelivery)
-                .as("one receipt: for the last segment").containsOnly((byte) 0);
+        assertThat(segments.subList(0, segments.size() - 1))
+                .extracting(Submitted::registeredDelivery)
+                .as("one receipt: for the last segment")
+                .containsOnly((byte) 0);
         Submitted last = segments.get(segments.size() - 1);
         assertThat(last.registeredDelivery()).isEqualTo((byte) 1);
         assertThat(outbox.providerRef(digest)).isEqualTo(last.messageId());
@@ -135,8 +150,10 @@ class NotifySmsRouteIT {
         long fine = outbox.notification(raised, alert, "sms", "maria", MARIA);
         startSmsRoute();
 
-        await().atMost(DEADLINE).until(() -> outbox.state(refused).equals("FAILED")
-                && outbox.state(local).equals("FAILED") && outbox.state(fine).equals("SENT"));
+        await().atMost(DEADLINE)
+                .until(() -> outbox.state(refused).equals("FAILED")
+                        && outbox.state(local).equals("FAILED")
+                        && outbox.state(fine).equals("SENT"));
         assertThat(outbox.outcomes(refused)).containsExactly("FAILED");
         assertThat(outbox.lastError(refused)).contains("NegativeResponseException", "0000000b");
         assertThat(outbox.outcomes(local)).containsExactly("FAILED");
@@ -155,12 +172,18 @@ class NotifySmsRouteIT {
         List<Long> ids = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             long alert = outbox.alert("engine-" + i, 95.0 + i, 1);
-            ids.add(outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "sms", "person-" + i,
+            ids.add(outbox.notification(
+                    outbox.transition(alert, "RAISED", 0, "rules"),
+                    alert,
+                    "sms",
+                    "person-" + i,
                     "+49151000000" + i + "0"));
         }
         try {
-            await("nothing goes out while the SMSC is down").during(Duration.ofSeconds(30))
-                    .atMost(Duration.ofSeconds(40)).until(() -> smsc.submitted().size() == 1);
+            await("nothing goes out while the SMSC is down")
+                    .during(Duration.ofSeconds(30))
+                    .atMost(Duration.ofSeconds(40))
+                    .until(() -> smsc.submitted().size() == 1);
             assertThat(ids).allSatisfy(id -> {
                 assertThat(outbox.state(id)).isEqualTo("PENDING");
                 assertThat(outbox.outcomes(id)).hasSizeGreaterThanOrEqualTo(2).doesNotContain("SENT", "FAILED");
@@ -169,13 +192,18 @@ class NotifySmsRouteIT {
             smsc.start();
         }
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
-        await("no second copy").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> ids.stream().allMatch(id -> outbox.state(id).equals("SENT")));
+        await("no second copy")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(6))
                 .until(() -> smsc.submitted().size() == ids.size());
         for (int i = 1; i <= 3; i++) {
             assertThat(smsc.to("49151000000" + i + "0")).as("person-" + i).hasSize(1);
         }
-        assertThat(hub.deadLetters().letters()).as("an outage is waited out, not dead-lettered").isEmpty();
+        assertThat(hub.deadLetters().letters())
+                .as("an outage is waited out, not dead-lettered")
+                .isEmpty();
     }
 
     @Test
@@ -184,8 +212,16 @@ class NotifySmsRouteIT {
         long alert = outbox.alert("engine-7", 95.5, 1);
         long id = outbox.notification(outbox.transition(alert, "RAISED", 0, "rules"), alert, "sms", "maria", MARIA);
 
-        assertThat(hub.context().getRouteController().getRouteStatus("notify-sms").isStopped()).isTrue();
-        assertThat(hub.context().getRouteController().getRouteStatus("notify-sms-receipts").isStopped()).isTrue();
+        assertThat(hub.context()
+                        .getRouteController()
+                        .getRouteStatus("notify-sms")
+                        .isStopped())
+                .isTrue();
+        assertThat(hub.context()
+                        .getRouteController()
+                        .getRouteStatus("notify-sms-receipts")
+                        .isStopped())
+                .isTrue();
         assertThat(outbox.state(id)).isEqualTo("PENDING");
         assertThat(smsc.boundSessions()).isZero();
     }

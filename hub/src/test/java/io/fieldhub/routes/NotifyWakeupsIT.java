@@ -39,9 +39,9 @@ import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * From an alert to its email with no timer to help: routes/store-warm, notify-fanout and notify-email against a real
@@ -56,10 +56,13 @@ class NotifyWakeupsIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     @RegisterExtension
     static final TestSmtp smtp = new TestSmtp();
+
     static final ChannelOutbox outbox = new ChannelOutbox(db);
     static NotificationRouting routing;
     RouteHarness hub;
@@ -96,8 +99,8 @@ class NotifyWakeupsIT {
     void theAlertOfAStoredReadingIsAtTheSmtpServerWithinSeconds() throws Exception {
         startHub(100);
         Instant now = Instant.now();
-        var hot = new TelemetryRecord("m-1", "engine-7", now, now, Map.of("temperature", 95.5),
-                Map.of("site", "plant-1"), TRACE);
+        var hot = new TelemetryRecord(
+                "m-1", "engine-7", now, now, Map.of("temperature", 95.5), Map.of("site", "plant-1"), TRACE);
 
         Exchange stored = hub.template().send("direct:store-warm", e -> {
             e.getMessage().setBody(hot);
@@ -105,13 +108,14 @@ class NotifyWakeupsIT {
         });
 
         assertThat(stored.getException()).isNull();
-        await("the email is at the SMTP server").atMost(Duration.ofSeconds(5))
+        await("the email is at the SMTP server")
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> smtp.getReceivedMessages().length == 1);
         MimeMessage email = smtp.getReceivedMessages()[0];
         assertThat(email.getSubject()).isEqualTo("[CRITICAL] Engine overheat on engine-7");
         assertThat(email.getAllRecipients()).extracting(Object::toString).containsExactly("ops@plant-1.example");
-        await().atMost(DEADLINE).until(() -> "SENT".equals(db.jdbc().queryForObject(
-                "select state from notification", String.class)));
+        await().atMost(DEADLINE)
+                .until(() -> "SENT".equals(db.jdbc().queryForObject("select state from notification", String.class)));
     }
 
     @Test
@@ -129,8 +133,8 @@ class NotifyWakeupsIT {
                 raised.add(raisers.submit(() -> {
                     for (int i = first; i < first + alerts / threads; i++) {
                         // one transaction, and one wake-up, each
-                        lifecycle.applyOutsideMessages(List.of(overheat("engine-" + i, "m-" + i, Instant.now())),
-                                false);
+                        lifecycle.applyOutsideMessages(
+                                List.of(overheat("engine-" + i, "m-" + i, Instant.now())), false);
                     }
                 }));
             }
@@ -142,14 +146,17 @@ class NotifyWakeupsIT {
         }
 
         await().atMost(DEADLINE).until(() -> smtp.getReceivedMessages().length >= alerts);
-        await("no second copy").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await("no second copy")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> smtp.getReceivedMessages().length == alerts);
         assertThat(db.jdbc().queryForObject("select count(*) from notification where state = 'SENT'", Long.class))
                 .isEqualTo(alerts);
         assertThat(outbox.count("SENT")).as("one send a notification").isEqualTo(alerts);
         List<String> sent = db.jdbc().queryForList("select provider_ref from notification", String.class);
         assertThat(Arrays.stream(smtp.getReceivedMessages()).map(TestSmtp::messageId))
-                .as("each notification's email, once").containsExactlyInAnyOrderElementsOf(sent);
+                .as("each notification's email, once")
+                .containsExactlyInAnyOrderElementsOf(sent);
         assertThat(hub.deadLetters().letters()).isEmpty();
     }
 
@@ -157,13 +164,23 @@ class NotifyWakeupsIT {
     private void startHub(int fanOutBatch) throws Exception {
         hub = new RouteHarness();
         var wakeups = new Wakeups(hub.context());
-        lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry(), wakeups::fanOut);
-        warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
+        lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                wakeups::fanOut);
+        warmStore = new WarmStore(
+                db.jdbc(),
+                db.tx(),
+                new ObjectMapper(),
+                lifecycle,
+                500,
+                Duration.ofMillis(20),
                 new SimpleMeterRegistry());
-        sender = new PooledMailSender("127.0.0.1", smtp.port(), null, null, false, Duration.ofSeconds(10),
-                new SimpleMeterRegistry());
+        sender = new PooledMailSender(
+                "127.0.0.1", smtp.port(), null, null, false, Duration.ofSeconds(10), new SimpleMeterRegistry());
         hub.property("hub.notify.fanout-interval", "1h")
                 .property("hub.notify.digest-check", "1h")
                 .property("hub.notify.batch-size", fanOutBatch)
@@ -172,17 +189,26 @@ class NotifyWakeupsIT {
                 .property("hub.mail.port", smtp.port())
                 .property("hub.mail.poll-interval", Duration.ofHours(1).toMillis())
                 .bind("warmStore", warmStore)
-                .bind("lastSeen", new LastSeen(new DeviceRegistry(JdbcClient.create(db.dataSource()),
-                        new ObjectMapper(), event -> { }), 60_000))
-                .bind("notificationFanOut", new NotificationFanOut(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
-                        fanOutBatch, wakeups::channel))
-                .bind("notificationDigests", new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(),
-                        wakeups::channel))
+                .bind(
+                        "lastSeen",
+                        new LastSeen(
+                                new DeviceRegistry(JdbcClient.create(db.dataSource()), new ObjectMapper(), event -> {}),
+                                60_000))
+                .bind(
+                        "notificationFanOut",
+                        new NotificationFanOut(
+                                db.jdbc(), db.tx(), routing, Clock.systemUTC(), fanOutBatch, wakeups::channel))
+                .bind(
+                        "notificationDigests",
+                        new NotificationDigests(db.jdbc(), db.tx(), routing, Clock.systemUTC(), wakeups::channel))
                 .bind("notificationOutbox", outbox.outbox())
                 .bind("alertEmailComposer", new AlertEmailComposer(ChannelOutbox.PUBLIC_URL))
                 .bind("alertMailSender", sender)
                 .bind("emailFailures", new SendFailures(outbox.outbox(), "email", SmtpErrors::isPermanent))
-                .routes("store-warm.camel.yaml", "notify-fanout.camel.yaml", "notify-channel.camel.yaml",
+                .routes(
+                        "store-warm.camel.yaml",
+                        "notify-fanout.camel.yaml",
+                        "notify-channel.camel.yaml",
                         "notify-email.camel.yaml")
                 // an hour apart they would not fire during the test, but the fan-out's first tick comes a second
                 // after the start
@@ -196,7 +222,17 @@ class NotifyWakeupsIT {
     }
 
     private static RaisedAlert overheat(String deviceId, String messageId, Instant ts) {
-        return new RaisedAlert("Engine overheat", "CRITICAL", deviceId, messageId, "temperature", 95.5, 90.0,
-                "Engine " + deviceId + " is running hot", ts, TRACE, null);
+        return new RaisedAlert(
+                "Engine overheat",
+                "CRITICAL",
+                deviceId,
+                messageId,
+                "temperature",
+                95.5,
+                90.0,
+                "Engine " + deviceId + " is running hot",
+                ts,
+                TRACE,
+                null);
     }
 }

@@ -44,8 +44,12 @@ class ProcessRouteTest {
     /** hub.ingest.max-payload-bytes as config/application.yaml ships it. */
     static final int MAX_PAYLOAD_BYTES = 65536;
     /** engine-v1 as config/application.yaml declares it. */
-    static final FrameLayout ENGINE_V1_LAYOUT = new FrameLayout("engine-v1", ENGINE_V1, "big-endian",
-            Map.of("type", "engine"), List.of(
+    static final FrameLayout ENGINE_V1_LAYOUT = new FrameLayout(
+            "engine-v1",
+            ENGINE_V1,
+            "big-endian",
+            Map.of("type", "engine"),
+            List.of(
                     new FrameLayout.Field("ts", "epoch-millis", null),
                     new FrameLayout.Field("temperature", "int16", 0.1),
                     new FrameLayout.Field("rpm", "uint16", null),
@@ -66,14 +70,20 @@ class ProcessRouteTest {
         Clock clock = Clock.systemUTC();
         hub = new RouteHarness()
                 .bind("deviceLanes", new DeviceLanes(2, 100))
-                .bind("telemetryDecoder", new TelemetryDecoder(
-                        new Codecs(JsonMapper.builder().findAndAddModules().build(), List.of(ENGINE_V1_LAYOUT)),
-                        MAX_PAYLOAD_BYTES))
-                .bind("telemetryValidator", new TelemetryValidator(256, Duration.ofMinutes(5), Duration.ofDays(7),
-                        clock))
+                .bind(
+                        "telemetryDecoder",
+                        new TelemetryDecoder(
+                                new Codecs(
+                                        JsonMapper.builder().findAndAddModules().build(), List.of(ENGINE_V1_LAYOUT)),
+                                MAX_PAYLOAD_BYTES))
+                .bind(
+                        "telemetryValidator",
+                        new TelemetryValidator(256, Duration.ofMinutes(5), Duration.ofDays(7), clock))
                 .bind("ruleEngine", rules)
                 .routes("process.camel.yaml")
-                .advise("process", a -> a.weaveByToUri("direct:store-warm").replace().to("mock:stored"))
+                .advise(
+                        "process",
+                        a -> a.weaveByToUri("direct:store-warm").replace().to("mock:stored"))
                 .start();
         stored = hub.mock("stored");
     }
@@ -88,8 +98,12 @@ class ProcessRouteTest {
         stored.expectedMessageCount(1);
         Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5);
 
-        send("engine-7", "m-hot", JSON, utf8("{\"ts\":\"" + ts + "\",\"metrics\":{\"temperature\":95.5,\"rpm\":1800},"
-                + "\"tags\":{\"site\":\"plant-1\"}}"));
+        send(
+                "engine-7",
+                "m-hot",
+                JSON,
+                utf8("{\"ts\":\"" + ts + "\",\"metrics\":{\"temperature\":95.5,\"rpm\":1800},"
+                        + "\"tags\":{\"site\":\"plant-1\"}}"));
 
         stored.assertIsSatisfied(5, TimeUnit.SECONDS);
         TelemetryRecord record = record(0);
@@ -129,11 +143,13 @@ class ProcessRouteTest {
         stored.assertIsSatisfied(5, TimeUnit.SECONDS);
         TelemetryRecord record = record(0);
         assertThat(record.ts()).isEqualTo(ts);
-        assertThat(record.metrics()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("temperature", 96.1, "rpm", 2400.0, "oilPressure", 3.57));
+        assertThat(record.metrics())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("temperature", 96.1, "rpm", 2400.0, "oilPressure", 3.57));
         assertThat(record.tags()).containsEntry("type", "engine");
-        assertThat(alerts(0)).singleElement().satisfies(alert -> assertThat(alert.text())
-                .isEqualTo("Engine engine-9 is running hot: temperature 96.1 above 90.0"));
+        assertThat(alerts(0))
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.text())
+                        .isEqualTo("Engine engine-9 is running hot: temperature 96.1 above 90.0"));
     }
 
     static Stream<Arguments> badInput() {
@@ -141,22 +157,37 @@ class ProcessRouteTest {
         byte[] oversize = utf8("{\"metrics\":{\"t\":1},\"pad\":\"" + "x".repeat(MAX_PAYLOAD_BYTES) + "\"}");
         return Stream.of(
                 Arguments.of("malformed JSON", JSON, utf8("{\"metrics\":{\"temperature\":81.5"), "malformed JSON"),
-                Arguments.of("payload over hub.ingest.max-payload-bytes", JSON, oversize,
+                Arguments.of(
+                        "payload over hub.ingest.max-payload-bytes",
+                        JSON,
+                        oversize,
                         "exceeds the limit of " + MAX_PAYLOAD_BYTES + " bytes"),
-                Arguments.of("metric not a number", JSON, utf8("{\"metrics\":{\"temperature\":\"hot\"}}"),
+                Arguments.of(
+                        "metric not a number",
+                        JSON,
+                        utf8("{\"metrics\":{\"temperature\":\"hot\"}}"),
                         "metric 'temperature' must be a number"),
-                Arguments.of("timestamp in the future", JSON, utf8("{\"ts\":\"" + future + "\",\"metrics\":{\"t\":1}}"),
+                Arguments.of(
+                        "timestamp in the future",
+                        JSON,
+                        utf8("{\"ts\":\"" + future + "\",\"metrics\":{\"t\":1}}"),
                         "ahead of hub time"),
-                Arguments.of("frame of the wrong length", ENGINE_V1, new byte[] {0, 1, 2, 3, 4, 5, 6},
+                Arguments.of(
+                        "frame of the wrong length",
+                        ENGINE_V1,
+                        new byte[] {0, 1, 2, 3, 4, 5, 6},
                         "frame of 7 bytes does not match layout 'engine-v1' (14 bytes"),
-                Arguments.of("unknown content type", "application/x-protobuf", utf8("x"),
+                Arguments.of(
+                        "unknown content type",
+                        "application/x-protobuf",
+                        utf8("x"),
                         "unsupported content type 'application/x-protobuf'"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInput")
-    void badInputBecomesOneDeadLetterAndTheNextGoodMessageIsStored(String kind, String contentType, byte[] payload,
-                                                                   String reason) throws Exception {
+    void badInputBecomesOneDeadLetterAndTheNextGoodMessageIsStored(
+            String kind, String contentType, byte[] payload, String reason) throws Exception {
         stored.expectedMessageCount(1);
         stored.expectedHeaderReceived("messageId", "good-1");
 
@@ -177,14 +208,22 @@ class ProcessRouteTest {
     private void send(String deviceId, String messageId, String contentType, byte[] payload) {
         hub.template().send("direct:process", exchange -> {
             exchange.getMessage().setBody(payload);
-            exchange.getMessage().setHeaders(Map.of(
-                    "deviceId", deviceId,
-                    "messageId", messageId,
-                    "messageIdAssigned", "false",
-                    "traceId", UUID.randomUUID().toString().replace("-", ""),
-                    "receivedAt", Instant.now().toString(),
-                    "Content-Type", contentType,
-                    "ingestSource", "mqtt"));
+            exchange.getMessage()
+                    .setHeaders(Map.of(
+                            "deviceId",
+                            deviceId,
+                            "messageId",
+                            messageId,
+                            "messageIdAssigned",
+                            "false",
+                            "traceId",
+                            UUID.randomUUID().toString().replace("-", ""),
+                            "receivedAt",
+                            Instant.now().toString(),
+                            "Content-Type",
+                            contentType,
+                            "ingestSource",
+                            "mqtt"));
         });
     }
 
@@ -199,7 +238,8 @@ class ProcessRouteTest {
     }
 
     private static byte[] engineFrame(Instant ts, int tenthsOfDegree, int rpm, int hundredthsOfBar) {
-        return ByteBuffer.allocate(14).order(ByteOrder.BIG_ENDIAN)
+        return ByteBuffer.allocate(14)
+                .order(ByteOrder.BIG_ENDIAN)
                 .putLong(ts.toEpochMilli())
                 .putShort((short) tenthsOfDegree)
                 .putShort((short) rpm)

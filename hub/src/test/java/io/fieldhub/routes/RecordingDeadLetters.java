@@ -14,8 +14,7 @@ import org.apache.camel.Exchange;
 public class RecordingDeadLetters {
 
     /** What the real bean would store: the failing route, the reason, the ids and the payload as received. */
-    public record Letter(String routeId, String reason, String deviceId, String messageId, byte[] payload) {
-    }
+    public record Letter(String routeId, String reason, String deviceId, String messageId, byte[] payload) {}
 
     private final List<Letter> letters = new CopyOnWriteArrayList<>();
 
@@ -28,8 +27,8 @@ public class RecordingDeadLetters {
         if (payload == null && exchange.getMessage().getBody() instanceof byte[] body) {
             payload = body;
         }
-        letters.add(new Letter(exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class), reason, deviceId,
-                messageId, payload));
+        letters.add(new Letter(
+                exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class), reason, deviceId, messageId, payload));
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", reason);
         error.put("deviceId", deviceId);

@@ -59,6 +59,7 @@ final class RouteHarness implements AutoCloseable {
     private final Map<String, Object> overrides = new LinkedHashMap<>(Map.of(
             "hub.home", "..",
             "hub.data-dir", "target/route-harness"));
+
     private final List<String> routeFiles = new ArrayList<>(List.of("errors.camel.yaml"));
     private final Map<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> advice = new LinkedHashMap<>();
     private final DefaultCamelContext context = new DefaultCamelContext();
@@ -115,10 +116,10 @@ final class RouteHarness implements AutoCloseable {
      * NotifyDefaults) and Spring's ${...} placeholders resolved, as the hub hands it to its routes.
      */
     private Properties configuration() throws IOException {
-        ConfigurableEnvironment env = new AbstractEnvironment() {
-        };
+        ConfigurableEnvironment env = new AbstractEnvironment() {};
         env.getPropertySources().addFirst(new MapPropertySource("test", overrides));
-        new YamlPropertySourceLoader().load(CONFIG.toString(), new FileSystemResource(CONFIG))
+        new YamlPropertySourceLoader()
+                .load(CONFIG.toString(), new FileSystemResource(CONFIG))
                 .forEach(env.getPropertySources()::addLast);
         new EmbeddedDefaults().postProcessEnvironment(env, null);
         new NotifyDefaults().postProcessEnvironment(env, null);

@@ -45,8 +45,10 @@ class RulesClockRouteIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static final SettableClock clock = new SettableClock();
     static RuleEngine engine;
     static RouteHarness hub;
@@ -57,10 +59,19 @@ class RulesClockRouteIT {
         Path rules = Files.createDirectories(dir.resolve("rules/acme"));
         Files.writeString(rules.resolve("silent.drl"), SILENT);
         var meters = new SimpleMeterRegistry();
-        engine = new RuleEngine(new RuleSetBuilder(Duration.ofMinutes(15)).build(
-                RuleSetBuilder.readFolder(dir.resolve("rules"))), 2, Duration.ofSeconds(30), clock, meters);
-        var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), clock, meters, () -> { });
+        engine = new RuleEngine(
+                new RuleSetBuilder(Duration.ofMinutes(15)).build(RuleSetBuilder.readFolder(dir.resolve("rules"))),
+                2,
+                Duration.ofSeconds(30),
+                clock,
+                meters);
+        var lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                clock,
+                meters,
+                () -> {});
         hub = new RouteHarness()
                 .property("hub.rules.tick", "50")
                 .bind("ruleEngine", engine)
@@ -89,19 +100,32 @@ class RulesClockRouteIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("alert") > 0);
         var alert = db.jdbc().queryForMap("select * from alert");
-        assertThat(alert).containsEntry("rule_id", "Device silent").containsEntry("device_id", "meter-1")
-                .containsEntry("state", "OPEN").containsEntry("severity", "WARNING");
+        assertThat(alert)
+                .containsEntry("rule_id", "Device silent")
+                .containsEntry("device_id", "meter-1")
+                .containsEntry("state", "OPEN")
+                .containsEntry("severity", "WARNING");
         // The clock keeps ticking; the alert is neither repeated nor joined by one for meter-2 (which reported).
-        var tenMoreTicks = new NotifyBuilder(hub.context()).fromRoute("rules-clock").whenDone(10).create();
+        var tenMoreTicks = new NotifyBuilder(hub.context())
+                .fromRoute("rules-clock")
+                .whenDone(10)
+                .create();
         assertThat(tenMoreTicks.matches(10, TimeUnit.SECONDS)).isTrue();
         assertThat(db.jdbc().queryForList("select device_id, count from alert"))
-                .singleElement().satisfies(row -> assertThat(row).containsEntry("device_id", "meter-1"));
+                .singleElement()
+                .satisfies(row -> assertThat(row).containsEntry("device_id", "meter-1"));
         assertThat(db.jdbc().queryForList("select transition from alert_transition", String.class))
                 .containsExactly("RAISED");
     }
 
     private static TelemetryRecord reading(String device, Instant ts) {
-        return new TelemetryRecord(device + "-" + ts.toEpochMilli(), device, ts, ts, Map.of("flow", 1.0),
-                Map.of("type", "meter"), "4bf92f3577b34da6a3ce929d0e0e4736");
+        return new TelemetryRecord(
+                device + "-" + ts.toEpochMilli(),
+                device,
+                ts,
+                ts,
+                Map.of("flow", 1.0),
+                Map.of("type", "meter"),
+                "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

@@ -22,11 +22,11 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -62,9 +62,12 @@ class RulesReloadRouteIT {
 
     @TempDir
     static Path home;
+
     static Path rules;
+
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static RuleEngine engine;
     static RuleDeployments deployments;
     static RouteHarness hub;
@@ -78,14 +81,26 @@ class RulesReloadRouteIT {
         Files.writeString(rules.resolve("tests/pump.yaml"), SCENARIO);
         var meters = new SimpleMeterRegistry();
         var builder = new RuleSetBuilder(Duration.ofMinutes(15));
-        engine = new RuleEngine(builder.build(RuleSetBuilder.readFolder(rules)), 2, Duration.ofSeconds(30),
-                Clock.systemUTC(), meters);
-        var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(), meters,
-                () -> { });
-        var versions = new RuleVersions(JdbcClient.create(db.dataSource()), JsonMapper.builder().build());
-        deployments = new RuleDeployments(rules, builder, new ScenarioGate(new ScenarioRunner(Duration.ofSeconds(30))),
-                engine, versions, lifecycle, Clock.systemUTC(), meters);
+        engine = new RuleEngine(
+                builder.build(RuleSetBuilder.readFolder(rules)), 2, Duration.ofSeconds(30), Clock.systemUTC(), meters);
+        var lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                meters,
+                () -> {});
+        var versions = new RuleVersions(
+                JdbcClient.create(db.dataSource()), JsonMapper.builder().build());
+        deployments = new RuleDeployments(
+                rules,
+                builder,
+                new ScenarioGate(new ScenarioRunner(Duration.ofSeconds(30))),
+                engine,
+                versions,
+                lifecycle,
+                Clock.systemUTC(),
+                meters);
         deployments.recordStartup();
         hub = new RouteHarness()
                 .property("hub.home", home)
@@ -119,12 +134,13 @@ class RulesReloadRouteIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> db.count("rule_version") == 2);
         assertThat(engine.rules().version()).isNotEqualTo(before);
-        assertThat(engine.evaluate(reading("pump-1", 40.0))).extracting(RaisedAlert::ruleId)
+        assertThat(engine.evaluate(reading("pump-1", 40.0)))
+                .extracting(RaisedAlert::ruleId)
                 .containsExactly("Pump hot");
-        assertThat(db.jdbc().queryForList("select source || '/' || actor from rule_version order by id",
-                String.class)).containsExactly("startup/hub", "file-watch/file-watch");
-        assertThat(db.jdbc().queryForObject("select version from rule_version order by id desc limit 1",
-                String.class)).isEqualTo(engine.rules().version());
+        assertThat(db.jdbc().queryForList("select source || '/' || actor from rule_version order by id", String.class))
+                .containsExactly("startup/hub", "file-watch/file-watch");
+        assertThat(db.jdbc().queryForObject("select version from rule_version order by id desc limit 1", String.class))
+                .isEqualTo(engine.rules().version());
     }
 
     @Test
@@ -146,7 +162,8 @@ class RulesReloadRouteIT {
             assertThat(e.line()).isEqualTo(6);
         });
         assertThat(engine.rules().version()).isEqualTo(before);
-        assertThat(engine.evaluate(reading("pump-1", 0.1, 40.0))).extracting(RaisedAlert::ruleId)
+        assertThat(engine.evaluate(reading("pump-1", 0.1, 40.0)))
+                .extracting(RaisedAlert::ruleId)
                 .containsExactlyInAnyOrder("Pump dry", "Pump hot");
 
         Files.delete(rules.resolve("acme/broken.drl"));
@@ -162,8 +179,12 @@ class RulesReloadRouteIT {
         Files.writeString(rules.resolve("acme/pump-dry.drl"), PUMP_DRY.replace("< 0.5", "< 0.05"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> deployments.lastFailure() != null);
-        assertThat(deployments.lastFailure().scenarios()).as(deployments.lastFailure().toString()).singleElement().asString()
-                .contains("tests/pump.yaml").contains("a dry pump raises a warning");
+        assertThat(deployments.lastFailure().scenarios())
+                .as(deployments.lastFailure().toString())
+                .singleElement()
+                .asString()
+                .contains("tests/pump.yaml")
+                .contains("a dry pump raises a warning");
         assertThat(engine.rules().version()).isEqualTo(before);
         assertThat(db.count("rule_version")).isEqualTo(2);
     }
@@ -178,7 +199,13 @@ class RulesReloadRouteIT {
 
     private static TelemetryRecord record(String device, Map<String, Double> metrics) {
         Instant now = Instant.now();
-        return new TelemetryRecord(device + "-" + now.toEpochMilli() + "-" + metrics.hashCode(), device, now, now,
-                metrics, Map.of(), "4bf92f3577b34da6a3ce929d0e0e4736");
+        return new TelemetryRecord(
+                device + "-" + now.toEpochMilli() + "-" + metrics.hashCode(),
+                device,
+                now,
+                now,
+                metrics,
+                Map.of(),
+                "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

@@ -40,12 +40,13 @@ final class SalesforceStub {
     static final String EXTERNAL_ID = "FieldHub_Alert_Id__c";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SalesforceStub() {
-    }
+    private SalesforceStub() {}
 
     /** The stub org on a free local port, started for a test class; stubs and requests reset before each test. */
     static WireMockExtension org() {
-        return WireMockExtension.newInstance().options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+        return WireMockExtension.newInstance()
+                .options(options().dynamicPort().bindAddress("127.0.0.1"))
+                .build();
     }
 
     /** The hub.crm.* settings of a hub that logs in to the stub with client credentials. */
@@ -62,14 +63,38 @@ final class SalesforceStub {
         return settings(org, true, calls, openSeconds, CrmProperties.Auth.CLIENT_CREDENTIALS, null, null);
     }
 
-    static CrmProperties settings(WireMockExtension org, boolean enabled, int calls, int openSeconds,
-                                  CrmProperties.Auth auth, String keystore, String keystorePassword) {
+    static CrmProperties settings(
+            WireMockExtension org,
+            boolean enabled,
+            int calls,
+            int openSeconds,
+            CrmProperties.Auth auth,
+            String keystore,
+            String keystorePassword) {
         boolean jwt = auth == CrmProperties.Auth.JWT;
-        return new CrmProperties(enabled, org.baseUrl(), null, "62.0", auth, "3MVG9fieldhub",
-                jwt ? null : "s3cret", jwt ? "integration@fieldhub.example" : null, keystore, keystorePassword,
-                "PKCS12", null, EXTERNAL_ID, "", "New", "Closed",
-                Map.of("CRITICAL", "High", "WARNING", "Medium", "INFO", "Low"), null, Duration.ofSeconds(5), 20,
-                Duration.ofMillis(200), new CircuitOverride(50, calls, calls, openSeconds, 1));
+        return new CrmProperties(
+                enabled,
+                org.baseUrl(),
+                null,
+                "62.0",
+                auth,
+                "3MVG9fieldhub",
+                jwt ? null : "s3cret",
+                jwt ? "integration@fieldhub.example" : null,
+                keystore,
+                keystorePassword,
+                "PKCS12",
+                null,
+                EXTERNAL_ID,
+                "",
+                "New",
+                "Closed",
+                Map.of("CRITICAL", "High", "WARNING", "Medium", "INFO", "Low"),
+                null,
+                Duration.ofSeconds(5),
+                20,
+                Duration.ofMillis(200),
+                new CircuitOverride(50, calls, calls, openSeconds, 1));
     }
 
     /** The route with its beans, as CrmBeans wires them, and the placeholders it reads. */
@@ -115,13 +140,17 @@ final class SalesforceStub {
 
     /** Every upsert by external id creates a case (201). */
     static void upsertCreates(WireMockExtension org) {
-        org.stubFor(patch(urlPathMatching(API + "/sobjects/Case/" + EXTERNAL_ID + "/[^/]+")).willReturn(created()));
+        org.stubFor(patch(urlPathMatching(API + "/sobjects/Case/" + EXTERNAL_ID + "/[^/]+"))
+                .willReturn(created()));
     }
 
     /** The first upsert creates the case (201), later ones update it (200, API 46.0 and later). */
     static void upsertCreatesThenUpdates(WireMockExtension org) {
         var url = urlPathMatching(API + "/sobjects/Case/" + EXTERNAL_ID + "/[^/]+");
-        org.stubFor(patch(url).inScenario("case").whenScenarioStateIs(Scenario.STARTED).willReturn(created())
+        org.stubFor(patch(url)
+                .inScenario("case")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(created())
                 .willSetStateTo("exists"));
         org.stubFor(patch(url).inScenario("case").whenScenarioStateIs("exists").willReturn(updated()));
     }
@@ -140,18 +169,24 @@ final class SalesforceStub {
     }
 
     private static ResponseDefinitionBuilder json(int status, String body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=UTF-8")
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json;charset=UTF-8")
                 .withBody(body);
     }
 
     /** The bodies of the upserts Salesforce received, oldest first. */
     static List<Map<String, String>> patchBodies(WireMockExtension org) {
-        return calls(org).stream().filter(e -> e.getRequest().getMethod().getName().equals("PATCH"))
-                .map(e -> parse(e.getRequest().getBodyAsString())).toList();
+        return calls(org).stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals("PATCH"))
+                .map(e -> parse(e.getRequest().getBodyAsString()))
+                .toList();
     }
 
     static long patchCount(WireMockExtension org) {
-        return calls(org).stream().filter(e -> e.getRequest().getMethod().getName().equals("PATCH")).count();
+        return calls(org).stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals("PATCH"))
+                .count();
     }
 
     /** The hub only ever upserts by external id: never a plain create (POST /sobjects/Case) that could duplicate. */
@@ -164,14 +199,15 @@ final class SalesforceStub {
 
     /** The REST API calls (not the logins), oldest first. */
     private static List<ServeEvent> calls(WireMockExtension org) {
-        return org.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/services/data/"))
-                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate())).toList();
+        return org.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith("/services/data/"))
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .toList();
     }
 
     private static Map<String, String> parse(String body) {
         try {
-            return JSON.readValue(body, new TypeReference<>() {
-            });
+            return JSON.readValue(body, new TypeReference<>() {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

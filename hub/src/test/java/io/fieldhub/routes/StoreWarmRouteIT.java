@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
-import io.fieldhub.store.WarmStore;
 import io.fieldhub.device.DeviceRegistry;
 import io.fieldhub.device.LastSeen;
+import io.fieldhub.store.WarmStore;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -40,6 +40,7 @@ class StoreWarmRouteIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
     static WarmStore warmStore;
     static LastSeen lastSeen;
     static RouteHarness hub;
@@ -47,15 +48,28 @@ class StoreWarmRouteIT {
     @BeforeAll
     static void start() throws Exception {
         // batch-size and linger as config/application.yaml ships them
-        var lifecycle = new AlertLifecycle(db.jdbc(), db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                new SimpleMeterRegistry(), () -> { });
-        warmStore = new WarmStore(db.jdbc(), db.tx(), new ObjectMapper(), lifecycle, 500, Duration.ofMillis(20),
+        var lifecycle = new AlertLifecycle(
+                db.jdbc(),
+                db.tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                () -> {});
+        warmStore = new WarmStore(
+                db.jdbc(),
+                db.tx(),
+                new ObjectMapper(),
+                lifecycle,
+                500,
+                Duration.ofMillis(20),
                 new SimpleMeterRegistry());
-        var registry = new DeviceRegistry(JdbcClient.create(db.dataSource()), new ObjectMapper(), event -> { });
+        var registry = new DeviceRegistry(JdbcClient.create(db.dataSource()), new ObjectMapper(), event -> {});
         lastSeen = new LastSeen(registry, 100);
-        hub = new RouteHarness().bind("warmStore", warmStore).bind("lastSeen", lastSeen)
-                .routes("store-warm.camel.yaml").start();
+        hub = new RouteHarness()
+                .bind("warmStore", warmStore)
+                .bind("lastSeen", lastSeen)
+                .routes("store-warm.camel.yaml")
+                .start();
     }
 
     @AfterAll
@@ -76,10 +90,13 @@ class StoreWarmRouteIT {
         Exchange done = store(reading("m-1", "pump-7", 4.2), List.of());
 
         assertThat(done.getException()).isNull();
-        Map<String, Object> row = db.jdbc().queryForMap(
-                "select message_id, device_id, ts, metrics::text, tags::text, trace_id from telemetry");
-        assertThat(row).containsEntry("message_id", "m-1").containsEntry("device_id", "pump-7")
-                .containsEntry("metrics", "{\"flow\": 4.2}").containsEntry("tags", "{\"site\": \"plant-1\"}")
+        Map<String, Object> row = db.jdbc()
+                .queryForMap("select message_id, device_id, ts, metrics::text, tags::text, trace_id from telemetry");
+        assertThat(row)
+                .containsEntry("message_id", "m-1")
+                .containsEntry("device_id", "pump-7")
+                .containsEntry("metrics", "{\"flow\": 4.2}")
+                .containsEntry("tags", "{\"site\": \"plant-1\"}")
                 .containsEntry("trace_id", TRACE);
         assertThat(((java.sql.Timestamp) row.get("ts")).toInstant()).isEqualTo(TS);
         assertThat(db.count("alert")).isZero();
@@ -95,13 +112,21 @@ class StoreWarmRouteIT {
         Map<String, Object> alert = db.jdbc().queryForMap("""
                 select rule_id, severity, device_id, state, count, first_message_id, metric, last_value, threshold,
                        text from alert""");
-        assertThat(alert).containsEntry("rule_id", "Engine overheat").containsEntry("severity", "CRITICAL")
-                .containsEntry("device_id", "engine-7").containsEntry("state", "OPEN").containsEntry("count", 1)
-                .containsEntry("first_message_id", "m-2").containsEntry("metric", "temperature")
-                .containsEntry("last_value", 95.5).containsEntry("threshold", 90.0);
+        assertThat(alert)
+                .containsEntry("rule_id", "Engine overheat")
+                .containsEntry("severity", "CRITICAL")
+                .containsEntry("device_id", "engine-7")
+                .containsEntry("state", "OPEN")
+                .containsEntry("count", 1)
+                .containsEntry("first_message_id", "m-2")
+                .containsEntry("metric", "temperature")
+                .containsEntry("last_value", 95.5)
+                .containsEntry("threshold", 90.0);
         assertThat((String) alert.get("text")).contains("engine-7 is running hot");
-        assertThat(db.jdbc().queryForList("select transition from alert_transition where routed_at is null",
-                String.class)).as("waiting for the notification fan-out").containsExactly("RAISED");
+        assertThat(db.jdbc()
+                        .queryForList("select transition from alert_transition where routed_at is null", String.class))
+                .as("waiting for the notification fan-out")
+                .containsExactly("RAISED");
     }
 
     @Test
@@ -110,9 +135,12 @@ class StoreWarmRouteIT {
         Exchange second = store(reading("1", "pump-8", 3.9), List.of());
         Exchange resend = store(reading("1", "pump-8", 3.9), List.of());
 
-        assertThat(List.of(first, second, resend)).allSatisfy(e -> assertThat(e.getException()).isNull());
-        assertThat(db.jdbc().queryForList("select device_id from telemetry where message_id = '1' order by id",
-                String.class)).containsExactly("pump-7", "pump-8");
+        assertThat(List.of(first, second, resend))
+                .allSatisfy(e -> assertThat(e.getException()).isNull());
+        assertThat(db.jdbc()
+                        .queryForList(
+                                "select device_id from telemetry where message_id = '1' order by id", String.class))
+                .containsExactly("pump-7", "pump-8");
     }
 
     @Test
@@ -121,8 +149,11 @@ class StoreWarmRouteIT {
 
         store(reading("m-9", "pump-9", 1.0), List.of());
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(db.jdbc().queryForObject(
-                "select last_seen from device where id = 'pump-9'", java.sql.Timestamp.class)).isNotNull());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(db.jdbc()
+                                .queryForObject(
+                                        "select last_seen from device where id = 'pump-9'", java.sql.Timestamp.class))
+                        .isNotNull());
     }
 
     @Test
@@ -132,9 +163,12 @@ class StoreWarmRouteIT {
 
         Exchange replay = store(hot, List.of(overheat(hot)));
 
-        assertThat(replay.getException()).as("a replay completes normally, so the device gets its ack").isNull();
+        assertThat(replay.getException())
+                .as("a replay completes normally, so the device gets its ack")
+                .isNull();
         assertThat(db.count("telemetry")).isEqualTo(1);
-        assertThat(db.jdbc().queryForObject("select count from alert", Integer.class)).isEqualTo(1);
+        assertThat(db.jdbc().queryForObject("select count from alert", Integer.class))
+                .isEqualTo(1);
     }
 
     @Test
@@ -155,8 +189,9 @@ class StoreWarmRouteIT {
                         TelemetryRecord r = reading("c-" + i, "engine-" + (i % 7), i % 10 == 0 ? 95.0 : 70.0);
                         mine.add(hub.template().asyncSend("direct:store-warm", e -> {
                             e.getMessage().setBody(r);
-                            e.getMessage().setHeader("alerts", r.metric("temperature") > 90 ? List.of(overheat(r))
-                                    : List.of());
+                            e.getMessage()
+                                    .setHeader(
+                                            "alerts", r.metric("temperature") > 90 ? List.of(overheat(r)) : List.of());
                         }));
                     }
                     return mine;
@@ -174,7 +209,8 @@ class StoreWarmRouteIT {
         assertThat(db.count("telemetry")).as("one row a message id").isEqualTo(distinct);
         // every hot message counted once, on the one open alert of its engine (engine-0 .. engine-6)
         assertThat(db.count("alert")).isEqualTo(7);
-        assertThat(db.jdbc().queryForObject("select sum(count) from alert", Long.class)).isEqualTo(distinct / 10);
+        assertThat(db.jdbc().queryForObject("select sum(count) from alert", Long.class))
+                .isEqualTo(distinct / 10);
     }
 
     @Test
@@ -187,7 +223,9 @@ class StoreWarmRouteIT {
                 e.getMessage().setHeader("alerts", List.of());
             });
             await("the message stays in flight (unacknowledged) while PostgreSQL is down")
-                    .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !pending.isDone());
+                    .during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !pending.isDone());
         } finally {
             db.restartServer();
         }
@@ -201,8 +239,8 @@ class StoreWarmRouteIT {
     @Test
     void aRecordPostgresRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsStored() throws Exception {
         // NUL cannot be stored in PostgreSQL text: retrying it would hold up its whole batch forever
-        var refused = new TelemetryRecord("m-nul", "pump-7", TS, TS, Map.of("flow", 1.0),
-                Map.of("site", "plant\u00001"), TRACE);
+        var refused = new TelemetryRecord(
+                "m-nul", "pump-7", TS, TS, Map.of("flow", 1.0), Map.of("site", "plant\u00001"), TRACE);
         List<CompletableFuture<Exchange>> sent = new ArrayList<>();
         for (TelemetryRecord r : List.of(reading("m-a", "pump-7", 1.0), refused, reading("m-b", "pump-8", 2.0))) {
             sent.add(hub.template().asyncSend("direct:store-warm", e -> {
@@ -229,14 +267,24 @@ class StoreWarmRouteIT {
     }
 
     static TelemetryRecord reading(String messageId, String deviceId, double value) {
-        Map<String, Double> metrics = deviceId.startsWith("engine") ? Map.of("temperature", value)
-                : Map.of("flow", value);
-        return new TelemetryRecord(messageId, deviceId, TS, TS.plusMillis(40), metrics, Map.of("site", "plant-1"),
-                TRACE);
+        Map<String, Double> metrics =
+                deviceId.startsWith("engine") ? Map.of("temperature", value) : Map.of("flow", value);
+        return new TelemetryRecord(
+                messageId, deviceId, TS, TS.plusMillis(40), metrics, Map.of("site", "plant-1"), TRACE);
     }
 
     static RaisedAlert overheat(TelemetryRecord t) {
-        return new RaisedAlert("Engine overheat", "CRITICAL", t.deviceId(), t.messageId(), "temperature",
-                t.metric("temperature"), 90.0, "Engine " + t.deviceId() + " is running hot", t.ts(), t.traceId(), null);
+        return new RaisedAlert(
+                "Engine overheat",
+                "CRITICAL",
+                t.deviceId(),
+                t.messageId(),
+                "temperature",
+                t.metric("temperature"),
+                90.0,
+                "Engine " + t.deviceId() + " is running hot",
+                t.ts(),
+                t.traceId(),
+                null);
     }
 }

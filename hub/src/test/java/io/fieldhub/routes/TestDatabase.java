@@ -105,7 +105,11 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
             dataSource.setPassword(postgres.password());
             // Fail fast while PostgreSQL is down, so outage tests see the route's own retries, not a 30 s pool wait.
             dataSource.setConnectionTimeout(250);
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
             jdbc = new JdbcTemplate(dataSource);
             tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         }

@@ -74,7 +74,10 @@ final class TestS3 implements BeforeAllCallback, BeforeEachCallback, AfterAllCal
 
     /** The bucket's object keys, sorted. */
     List<String> keys() {
-        return client.listObjectsV2(l -> l.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+        return client.listObjectsV2(l -> l.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .sorted()
+                .toList();
     }
 
     byte[] object(String key) {

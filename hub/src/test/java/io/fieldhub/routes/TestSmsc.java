@@ -60,9 +60,18 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
     static final int ESME_RINVDSTADR = 0x0B;
 
     /** One submit_sm as the SMSC received it. */
-    record Submitted(String messageId, String destination, byte destTon, byte destNpi, String source, byte sourceTon,
-                     byte esmClass, byte registeredDelivery, byte dataCoding, byte[] shortMessage,
-                     SMPPServerSession session) {
+    record Submitted(
+            String messageId,
+            String destination,
+            byte destTon,
+            byte destNpi,
+            String source,
+            byte sourceTon,
+            byte esmClass,
+            byte registeredDelivery,
+            byte dataCoding,
+            byte[] shortMessage,
+            SMPPServerSession session) {
 
         boolean concatenated() {
             return (esmClass & GSMSpecificFeature.UDHI.value()) != 0;
@@ -71,7 +80,8 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
         /** The text: the short message less its user data header, if it has one. */
         String text() {
             byte[] data = concatenated()
-                    ? Arrays.copyOfRange(shortMessage, shortMessage[0] + 1, shortMessage.length) : shortMessage;
+                    ? Arrays.copyOfRange(shortMessage, shortMessage[0] + 1, shortMessage.length)
+                    : shortMessage;
             return new String(data, StandardCharsets.ISO_8859_1);
         }
 
@@ -160,23 +170,43 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
     }
 
     List<Submitted> to(String destination) {
-        return submitted.stream().filter(s -> s.destination().equals(destination)).toList();
+        return submitted.stream()
+                .filter(s -> s.destination().equals(destination))
+                .toList();
     }
 
     int boundSessions() {
-        return (int) sessions.stream().filter(s -> s.getSessionState().isBound()).count();
+        return (int)
+                sessions.stream().filter(s -> s.getSessionState().isBound()).count();
     }
 
     /** Sends the delivery receipt for a submitted message over the session that submitted it. */
     void receipt(Submitted message, DeliveryReceiptState state) throws Exception {
         Date now = new Date();
-        var receipt = new DeliveryReceipt(message.messageId(), 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0, now,
-                now, state, "000", message.text());
-        message.session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
-                message.destination(), TypeOfNumber.valueOf(message.sourceTon()), NumberingPlanIndicator.UNKNOWN,
-                message.source(), new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT,
-                        GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0, new RegisteredDelivery(0),
-                DataCodings.ZERO, receipt.toString().getBytes(StandardCharsets.ISO_8859_1));
+        var receipt = new DeliveryReceipt(
+                message.messageId(),
+                1,
+                state == DeliveryReceiptState.DELIVRD ? 1 : 0,
+                now,
+                now,
+                state,
+                "000",
+                message.text());
+        message.session()
+                .deliverShortMessage(
+                        "",
+                        TypeOfNumber.INTERNATIONAL,
+                        NumberingPlanIndicator.ISDN,
+                        message.destination(),
+                        TypeOfNumber.valueOf(message.sourceTon()),
+                        NumberingPlanIndicator.UNKNOWN,
+                        message.source(),
+                        new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
+                        (byte) 0,
+                        (byte) 0,
+                        new RegisteredDelivery(0),
+                        DataCodings.ZERO,
+                        receipt.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private final class Receiver implements ServerMessageReceiverListener {
@@ -188,9 +218,18 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
             }
             try {
                 var id = new MessageId(String.valueOf(ids.incrementAndGet()));
-                submitted.add(new Submitted(id.getValue(), sm.getDestAddress(), sm.getDestAddrTon(),
-                        sm.getDestAddrNpi(), sm.getSourceAddr(), sm.getSourceAddrTon(), sm.getEsmClass(),
-                        sm.getRegisteredDelivery(), sm.getDataCoding(), sm.getShortMessage(), source));
+                submitted.add(new Submitted(
+                        id.getValue(),
+                        sm.getDestAddress(),
+                        sm.getDestAddrTon(),
+                        sm.getDestAddrNpi(),
+                        sm.getSourceAddr(),
+                        sm.getSourceAddrTon(),
+                        sm.getEsmClass(),
+                        sm.getRegisteredDelivery(),
+                        sm.getDataCoding(),
+                        sm.getShortMessage(),
+                        source));
                 return new SubmitSmResult(id, new org.jsmpp.bean.OptionalParameter[0]);
             } catch (Exception e) {
                 throw new ProcessRequestException(e.getMessage(), 0x08);

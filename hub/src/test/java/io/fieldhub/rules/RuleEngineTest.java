@@ -59,26 +59,31 @@ class RuleEngineTest {
     @Test
     void engineWithoutTypeTagIsRecognisedByItsId() {
         assertThat(engine.evaluate(reading("m-2", "engine-7", Map.of(), 91.0)))
-                .extracting(RaisedAlert::ruleId).containsExactly("Engine overheat");
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Engine overheat");
     }
 
     @Test
     void coolEngineRaisesNothing() {
-        assertThat(engine.evaluate(reading("m-3", "engine-42", Map.of("type", "engine"), 90.0))).isEmpty();
-        assertThat(engine.evaluate(reading("m-4", "engine-42", Map.of("type", "engine"), 60.0))).isEmpty();
+        assertThat(engine.evaluate(reading("m-3", "engine-42", Map.of("type", "engine"), 90.0)))
+                .isEmpty();
+        assertThat(engine.evaluate(reading("m-4", "engine-42", Map.of("type", "engine"), 60.0)))
+                .isEmpty();
     }
 
     @Test
     void hotNonEngineRaisesNothing() {
-        assertThat(engine.evaluate(reading("m-5", "meter-1", Map.of("type", "meter"), 120.0))).isEmpty();
+        assertThat(engine.evaluate(reading("m-5", "meter-1", Map.of("type", "meter"), 120.0)))
+                .isEmpty();
         // An explicit type wins over the id convention.
-        assertThat(engine.evaluate(reading("m-6", "engine-9", Map.of("type", "meter"), 120.0))).isEmpty();
+        assertThat(engine.evaluate(reading("m-6", "engine-9", Map.of("type", "meter"), 120.0)))
+                .isEmpty();
     }
 
     @Test
     void recordWithoutTemperatureRaisesNothing() {
-        TelemetryRecord rpmOnly = new TelemetryRecord("m-7", "engine-42", Instant.now(), Instant.now(),
-                Map.of("rpm", 1200.0), Map.of("type", "engine"), "t");
+        TelemetryRecord rpmOnly = new TelemetryRecord(
+                "m-7", "engine-42", Instant.now(), Instant.now(), Map.of("rpm", 1200.0), Map.of("type", "engine"), "t");
         assertThat(engine.evaluate(rpmOnly)).isEmpty();
     }
 
@@ -97,8 +102,8 @@ class RuleEngineTest {
                         // Every other reading is hot, so each thread expects perThread / 2 alerts, each its own.
                         double temperature = i % 2 == 0 ? 95.0 : 80.0;
                         String id = thread + "-" + i;
-                        List<RaisedAlert> alerts = engine.evaluate(
-                                reading(id, "engine-" + thread, Map.of("type", "engine"), temperature));
+                        List<RaisedAlert> alerts =
+                                engine.evaluate(reading(id, "engine-" + thread, Map.of("type", "engine"), temperature));
                         alerts.forEach(a -> assertThat(a.messageId()).isEqualTo(id));
                         raised.addAll(alerts);
                     }
@@ -157,8 +162,14 @@ class RuleEngineTest {
         capped.limitMemory(100);
         Instant now = Instant.now();
         for (int i = 0; i < 500; i++) {
-            capped.evaluate(new TelemetryRecord("cap-" + i, "engine-" + (i % 10), now, now,
-                    Map.of("temperature", 70.0, "rpm", 1200.0), Map.of("type", "engine"), "t"));
+            capped.evaluate(new TelemetryRecord(
+                    "cap-" + i,
+                    "engine-" + (i % 10),
+                    now,
+                    now,
+                    Map.of("temperature", 70.0, "rpm", 1200.0),
+                    Map.of("type", "engine"),
+                    "t"));
         }
 
         assertThat(capped.liveReadings()).isEqualTo(100);
@@ -166,10 +177,16 @@ class RuleEngineTest {
         capped.dispose();
     }
 
-    private static TelemetryRecord reading(String messageId, String deviceId, Map<String, String> tags,
-                                           double temperature) {
+    private static TelemetryRecord reading(
+            String messageId, String deviceId, Map<String, String> tags, double temperature) {
         Instant ts = Instant.parse("2026-11-26T10:00:00.123Z");
-        return new TelemetryRecord(messageId, deviceId, ts, ts.plusMillis(17),
-                Map.of("temperature", temperature, "rpm", 1200.0), tags, "4bf92f3577b34da6a3ce929d0e0e4736");
+        return new TelemetryRecord(
+                messageId,
+                deviceId,
+                ts,
+                ts.plusMillis(17),
+                Map.of("temperature", temperature, "rpm", 1200.0),
+                tags,
+                "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

@@ -60,7 +60,9 @@ class RuleMemoryTest {
 
         at(T0.plus(LATENESS).plusSeconds(5 * 60 + 1));
         engine.tick();
-        assertThat(engine.liveReadings()).as("m-1 is older than 5 minutes by the rule clock").isEqualTo(1);
+        assertThat(engine.liveReadings())
+                .as("m-1 is older than 5 minutes by the rule clock")
+                .isEqualTo(1);
 
         at(T0.plus(LATENESS).plusSeconds(6 * 60 + 1));
         engine.tick();
@@ -78,7 +80,8 @@ class RuleMemoryTest {
                 end
                 """);
 
-        assertThat(engine.evaluate(reading("m-1", T0))).singleElement()
+        assertThat(engine.evaluate(reading("m-1", T0)))
+                .singleElement()
                 .satisfies(a -> assertThat(a.ruleId()).isEqualTo("Hot"));
         assertThat(engine.rules().lookBack()).isZero();
         assertThat(engine.liveReadings()).isZero();
@@ -156,14 +159,18 @@ class RuleMemoryTest {
             at(T0.plusSeconds(s));
             fired += engine.tick().size();
             if (s == 10 * 60 + 30) {
-                assertThat(fired).as("the rule clock reached 10 minutes of silence").isEqualTo(1);
+                assertThat(fired)
+                        .as("the rule clock reached 10 minutes of silence")
+                        .isEqualTo(1);
             }
         }
 
         assertThat(fired).isEqualTo(1);
         engine.evaluate(reading("m-2", T0.plusSeconds(20 * 60)));
         at(T0.plusSeconds(31 * 60));
-        assertThat(engine.tick()).as("a new silence after the device spoke again").hasSize(1);
+        assertThat(engine.tick())
+                .as("a new silence after the device spoke again")
+                .hasSize(1);
     }
 
     @Test
@@ -207,7 +214,7 @@ class RuleMemoryTest {
     }
 
     private static TelemetryRecord reading(String id, Instant ts) {
-        return new TelemetryRecord(id, "engine-1", ts, ts, Map.of("temperature", 95.0), Map.of("type", "engine"),
-                "trace");
+        return new TelemetryRecord(
+                id, "engine-1", ts, ts, Map.of("temperature", 95.0), Map.of("type", "engine"), "trace");
     }
 }

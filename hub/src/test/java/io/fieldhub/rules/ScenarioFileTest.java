@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Scenario files are found under rules/tests; a malformed one fails with its file and line, never with a throw. */
 class ScenarioFileTest {
 
-    static final RuleSet RULES = new RuleSetBuilder(Duration.ofMinutes(15)).build(Map.of("t/hot.drl", """
+    static final RuleSet RULES =
+            new RuleSetBuilder(Duration.ofMinutes(15)).build(Map.of("t/hot.drl", """
             package t
             import io.fieldhub.rules.Reading
             global io.fieldhub.rules.Alerts alerts
@@ -46,10 +47,14 @@ class ScenarioFileTest {
                       - {rule: Hot, device: engine-1}
                 """);
 
-        assertThat(results).extracting(ScenarioResult::scenario, ScenarioResult::passed)
+        assertThat(results)
+                .extracting(ScenarioResult::scenario, ScenarioResult::passed)
                 .containsExactly(Tuple.tuple("misspelled key", false), Tuple.tuple("fine", true));
-        assertThat(results.get(0).problems()).singleElement().asString().isEqualTo("tests/t.yaml:4: unknown key"
-                + " 'metric' in a reading; the keys are at, device, metrics, tags, ts, id");
+        assertThat(results.get(0).problems())
+                .singleElement()
+                .asString()
+                .isEqualTo("tests/t.yaml:4: unknown key"
+                        + " 'metric' in a reading; the keys are at, device, metrics, tags, ts, id");
     }
 
     @Test
@@ -60,7 +65,8 @@ class ScenarioFileTest {
                     readings:
                       - {at: 5 minutes, device: engine-1, metrics: {temperature: 95}}
                     expect: []
-                """)).isEqualTo("tests/t.yaml:4: 'at' must be a duration such as 0s, 90s, 5m or 1h30m, not '5 minutes'");
+                """))
+                .isEqualTo("tests/t.yaml:4: 'at' must be a duration such as 0s, 90s, 5m or 1h30m, not '5 minutes'");
         assertThat(problem("""
                 scenarios:
                   - name: x

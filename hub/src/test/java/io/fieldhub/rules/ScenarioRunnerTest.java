@@ -87,10 +87,11 @@ class ScenarioRunnerTest {
 
         assertThat(result.passed()).isFalse();
         assertThat(result.file()).isEqualTo("tests/t.yaml");
-        assertThat(result.problems()).containsExactly(
-                "tests/t.yaml:6: expected 'Hot' on engine-2 to fire, but it did not",
-                "tests/t.yaml:2: 'Hot' on engine-1 fired once (at 0s, \"hot engine-1\") but was not expected",
-                "expected: 'Hot' on engine-2; fired: 'Hot' on engine-1 CRITICAL once at 0s");
+        assertThat(result.problems())
+                .containsExactly(
+                        "tests/t.yaml:6: expected 'Hot' on engine-2 to fire, but it did not",
+                        "tests/t.yaml:2: 'Hot' on engine-1 fired once (at 0s, \"hot engine-1\") but was not expected",
+                        "expected: 'Hot' on engine-2; fired: 'Hot' on engine-1 CRITICAL once at 0s");
         assertThat(result.describe()).startsWith("tests/t.yaml › wrong device: FAILED\n  - tests/t.yaml:6:");
     }
 
@@ -106,11 +107,15 @@ class ScenarioRunnerTest {
                 """);
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.problems()).first().asString()
+        assertThat(result.problems())
+                .first()
+                .asString()
                 .isEqualTo("tests/t.yaml:2: 'Quiet' on engine-1 fired once (at 2m, \"quiet engine-1\") but was not"
                         + " expected");
-        assertThat(result.problems()).last().asString().isEqualTo("expected: no alert; fired: 'Quiet' on engine-1"
-                + " WARNING once at 2m");
+        assertThat(result.problems())
+                .last()
+                .asString()
+                .isEqualTo("expected: no alert; fired: 'Quiet' on engine-1" + " WARNING once at 2m");
     }
 
     @Test
@@ -125,11 +130,12 @@ class ScenarioRunnerTest {
                 """);
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.problems()).contains(
-                "tests/t.yaml:6: expected 'Hot' on engine-1 to fire 2 times, but it fired once (at 0s)",
-                "tests/t.yaml:6: expected 'Hot' on engine-1 to be WARNING, but it was CRITICAL",
-                "tests/t.yaml:6: expected the text of 'Hot' on engine-1 to contain \"cold\", but it was"
-                        + " \"hot engine-1\"");
+        assertThat(result.problems())
+                .contains(
+                        "tests/t.yaml:6: expected 'Hot' on engine-1 to fire 2 times, but it fired once (at 0s)",
+                        "tests/t.yaml:6: expected 'Hot' on engine-1 to be WARNING, but it was CRITICAL",
+                        "tests/t.yaml:6: expected the text of 'Hot' on engine-1 to contain \"cold\", but it was"
+                                + " \"hot engine-1\"");
     }
 
     @Test
@@ -143,8 +149,10 @@ class ScenarioRunnerTest {
                       - {rule: Hott, device: engine-1}
                 """);
 
-        assertThat(result.problems()).first().asString().isEqualTo(
-                "tests/t.yaml:6: there is no rule named 'Hott' in the rule set (did you mean 'Hot'?)");
+        assertThat(result.problems())
+                .first()
+                .asString()
+                .isEqualTo("tests/t.yaml:6: there is no rule named 'Hott' in the rule set (did you mean 'Hot'?)");
     }
 
     @Test
@@ -159,8 +167,12 @@ class ScenarioRunnerTest {
 
         assertThat(result.passed()).isFalse();
         assertThat(result.scenario()).isEqualTo("(file)");
-        assertThat(result.problems()).singleElement().asString().startsWith("tests/t.yaml:4: not valid YAML:")
-                .contains("expected ',' or '}'").doesNotContain("\n");
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
+                .startsWith("tests/t.yaml:4: not valid YAML:")
+                .contains("expected ',' or '}'")
+                .doesNotContain("\n");
     }
 
     @Test
@@ -202,8 +214,11 @@ class ScenarioRunnerTest {
                 """);
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.problems()).singleElement().asString()
-                .startsWith("tests/t.yaml:5: the rules failed on this step:").contains("the consequence broke");
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
+                .startsWith("tests/t.yaml:5: the rules failed on this step:")
+                .contains("the consequence broke");
     }
 
     private ScenarioResult runOne(String yaml) {

@@ -41,12 +41,15 @@ class ShippedScenariosTest {
     @TestFactory
     Stream<DynamicTest> everyShippedScenarioPasses() {
         List<ScenarioResult> results = new ScenarioRunner(Duration.ofSeconds(30)).run(rules, scenarios);
-        assertThat(results).as("scenarios in %s", RULES.resolve(ScenarioRunner.TESTS_FOLDER)).isNotEmpty();
-        return results.stream().map(r -> DynamicTest.dynamicTest(r.file() + " › " + r.scenario(), () -> {
-            if (!r.passed()) {
-                fail(r.describe());
-            }
-        }));
+        assertThat(results)
+                .as("scenarios in %s", RULES.resolve(ScenarioRunner.TESTS_FOLDER))
+                .isNotEmpty();
+        return results.stream()
+                .map(r -> DynamicTest.dynamicTest(r.file() + " › " + r.scenario(), () -> {
+                    if (!r.passed()) {
+                        fail(r.describe());
+                    }
+                }));
     }
 
     @Test
@@ -59,13 +62,17 @@ class ShippedScenariosTest {
             }
         }
         Set<String> alerting = new TreeSet<>();
-        rules.kieBase().getKiePackages().forEach(p -> p.getRules().stream()
-                // rules that only keep state (a watch) raise nothing, so no scenario can expect them
-                .filter(rule -> !rule.getMetaData().containsKey("bookkeeping"))
-                .forEach(rule -> alerting.add(rule.getName())));
+        rules.kieBase()
+                .getKiePackages()
+                .forEach(p -> p.getRules().stream()
+                        // rules that only keep state (a watch) raise nothing, so no scenario can expect them
+                        .filter(rule -> !rule.getMetaData().containsKey("bookkeeping"))
+                        .forEach(rule -> alerting.add(rule.getName())));
 
         assertThat(alerting).as("shipped rules").isNotEmpty();
-        assertThat(expected).as("rules some scenario in rules/tests expects to fire").containsAll(alerting);
+        assertThat(expected)
+                .as("rules some scenario in rules/tests expects to fire")
+                .containsAll(alerting);
     }
 
     @Test

@@ -13,17 +13,18 @@ final class Connections {
     private static final long CONNECT_SECONDS = 15;
     private static final long DISCONNECT_SECONDS = 5;
 
-    private Connections() {
-    }
+    private Connections() {}
 
     static void connectAll(List<DeviceConnection> connections, String url) throws InterruptedException {
-        CompletableFuture<?>[] connecting = connections.stream().map(DeviceConnection::connect)
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] connecting =
+                connections.stream().map(DeviceConnection::connect).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(connecting).get(CONNECT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new SimulatorException("Cannot connect to " + url + ": " + rootMessage(e)
-                    + ". Is the hub (or another MQTT broker) running there?", e.getCause());
+            throw new SimulatorException(
+                    "Cannot connect to " + url + ": " + rootMessage(e)
+                            + ". Is the hub (or another MQTT broker) running there?",
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new SimulatorException("No answer from " + url + " within " + CONNECT_SECONDS + " s", e);
         }

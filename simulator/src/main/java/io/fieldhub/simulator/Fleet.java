@@ -10,8 +10,7 @@ final class Fleet {
     /** Devices are spread over this many sites, {@code plant-1} to {@code plant-5}. */
     static final int SITES = 5;
 
-    private Fleet() {
-    }
+    private Fleet() {}
 
     static List<List<Device>> deal(String prefix, int devices, int connections) {
         List<List<Device>> byConnection = new ArrayList<>();

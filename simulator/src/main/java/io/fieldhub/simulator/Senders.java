@@ -29,8 +29,11 @@ final class Senders {
             threads.add(thread);
             Schedule[] turn = share.toArray(Schedule[]::new);
             long[] ticks = {0};
-            thread.scheduleAtFixedRate(() -> tickAll(turn, ticks[0]++, clock.nanoTime()), 0,
-                    Schedule.TICK.toNanos(), TimeUnit.NANOSECONDS);
+            thread.scheduleAtFixedRate(
+                    () -> tickAll(turn, ticks[0]++, clock.nanoTime()),
+                    0,
+                    Schedule.TICK.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
     }
 

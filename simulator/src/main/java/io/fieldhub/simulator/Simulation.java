@@ -66,8 +66,7 @@ public final class Simulation {
             console.println(announcement());
             long startNanos = System.nanoTime();
             long startedAt = System.currentTimeMillis();
-            RunBudget runBudget = new RunBudget(settings.count(), settings.duration(), NanoClock.SYSTEM,
-                    startNanos);
+            RunBudget runBudget = new RunBudget(settings.count(), settings.duration(), NanoClock.SYSTEM, startNanos);
             budget = runBudget;
             if (stopRequested) {
                 runBudget.end();
@@ -114,8 +113,13 @@ public final class Simulation {
 
     private List<DeviceConnection> connections(List<List<Device>> dealt) {
         SplittableRandom seeds = new SplittableRandom(settings.seed());
-        var shared = new DeviceConnection.Shared(settings.runId(), MqttQos.fromCode(settings.qos()),
-                settings.format().encoder(), stats, inflight, this::connectionLost);
+        var shared = new DeviceConnection.Shared(
+                settings.runId(),
+                MqttQos.fromCode(settings.qos()),
+                settings.format().encoder(),
+                stats,
+                inflight,
+                this::connectionLost);
         BrokerAddress broker = BrokerAddress.parse(settings.url());
         List<DeviceConnection> connections = new ArrayList<>();
         for (int c = 0; c < dealt.size(); c++) {
@@ -124,8 +128,13 @@ public final class Simulation {
             boolean asDevice = settings.secrets() != null;
             String clientId = asDevice ? devices.get(0).id() : "fieldhub-sim-" + settings.runId() + "-" + (c + 1);
             String password = asDevice ? settings.secrets().of(clientId) : null;
-            connections.add(new DeviceConnection(broker, clientId, password, devices,
-                    new ReadingGenerator(seeds.nextLong(), settings.hotShare()), shared));
+            connections.add(new DeviceConnection(
+                    broker,
+                    clientId,
+                    password,
+                    devices,
+                    new ReadingGenerator(seeds.nextLong(), settings.hotShare()),
+                    shared));
         }
         return connections;
     }
@@ -140,21 +149,46 @@ public final class Simulation {
     }
 
     private String announcement() {
-        String pace = settings.rate() == 0 ? "as fast as acknowledged (max " + settings.maxInflight()
-                + " in flight)" : String.format(Locale.ROOT, "%s msg/s", trim(settings.rate()));
-        String end = settings.count() > 0 ? settings.count() + " messages" : settings.duration() != null
-                ? "for " + settings.duration().toString().substring(2).toLowerCase(Locale.ROOT) : "until Ctrl-C";
-        return String.format(Locale.ROOT, "Simulating %d devices over %d connections to %s, %s, %s, %s, run %s",
-                settings.devices(), settings.connections(), settings.url(), settings.format().name()
-                        .toLowerCase(Locale.ROOT), pace, end, settings.runId());
+        String pace = settings.rate() == 0
+                ? "as fast as acknowledged (max " + settings.maxInflight() + " in flight)"
+                : String.format(Locale.ROOT, "%s msg/s", trim(settings.rate()));
+        String end = settings.count() > 0
+                ? settings.count() + " messages"
+                : settings.duration() != null
+                        ? "for " + settings.duration().toString().substring(2).toLowerCase(Locale.ROOT)
+                        : "until Ctrl-C";
+        return String.format(
+                Locale.ROOT,
+                "Simulating %d devices over %d connections to %s, %s, %s, %s, run %s",
+                settings.devices(),
+                settings.connections(),
+                settings.url(),
+                settings.format().name().toLowerCase(Locale.ROOT),
+                pace,
+                end,
+                settings.runId());
     }
 
     private Summary summary(long startedAt, long elapsedNanos) {
         var counts = stats.counts();
-        return new Summary(settings.runId(), settings.url(), settings.devices(), settings.connections(),
-                settings.format().name().toLowerCase(Locale.ROOT), settings.qos(), settings.rate(), counts.sent(),
-                counts.acked(), counts.errors(), stats.errorsByReason(), counts.hot(), startedAt,
-                System.currentTimeMillis(), elapsedNanos / 1e9, Latency.of(stats.latency()), connectSeconds);
+        return new Summary(
+                settings.runId(),
+                settings.url(),
+                settings.devices(),
+                settings.connections(),
+                settings.format().name().toLowerCase(Locale.ROOT),
+                settings.qos(),
+                settings.rate(),
+                counts.sent(),
+                counts.acked(),
+                counts.errors(),
+                stats.errorsByReason(),
+                counts.hot(),
+                startedAt,
+                System.currentTimeMillis(),
+                elapsedNanos / 1e9,
+                Latency.of(stats.latency()),
+                connectSeconds);
     }
 
     private static String trim(double value) {

@@ -17,8 +17,19 @@ import java.time.Duration;
  * @param secrets      the devices' passwords (each device then has its own connection, client id = device id), or
  *                     null to connect without credentials
  */
-public record SimulationSettings(String url, int devices, int connections, double rate, int maxInflight,
-                                 Duration duration, long count, PayloadFormat format, double hotShare,
-                                 String devicePrefix, String runId, int qos, long seed, Duration drainTimeout,
-                                 DeviceSecrets secrets) {
-}
+public record SimulationSettings(
+        String url,
+        int devices,
+        int connections,
+        double rate,
+        int maxInflight,
+        Duration duration,
+        long count,
+        PayloadFormat format,
+        double hotShare,
+        String devicePrefix,
+        String runId,
+        int qos,
+        long seed,
+        Duration drainTimeout,
+        DeviceSecrets secrets) {}

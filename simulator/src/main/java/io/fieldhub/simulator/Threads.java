@@ -10,8 +10,7 @@ final class Threads {
 
     private static final long FINISH_SECONDS = 5;
 
-    private Threads() {
-    }
+    private Threads() {}
 
     static ScheduledExecutorService single(String name) {
         return new ScheduledThreadPoolExecutor(1, runnable -> {

@@ -15,34 +15,46 @@ import java.util.concurrent.TimeUnit;
 /** A real MQTT 5 client subscribed to every device's telemetry, keeping what arrives in order of arrival. */
 final class CountingSubscriber implements AutoCloseable {
 
-    record Received(String deviceId, String messageId, long seq, String contentType, byte[] payload) {
-    }
+    record Received(String deviceId, String messageId, long seq, String contentType, byte[] payload) {}
 
     private final Mqtt5AsyncClient client;
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
 
     CountingSubscriber(String url) throws Exception {
         URI uri = URI.create(url);
-        client = MqttClient.builder().useMqttVersion5().identifier("counter-" + UUID.randomUUID())
-                .serverHost(uri.getHost()).serverPort(uri.getPort()).buildAsync();
+        client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("counter-" + UUID.randomUUID())
+                .serverHost(uri.getHost())
+                .serverPort(uri.getPort())
+                .buildAsync();
         client.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("devices/+/telemetry").qos(MqttQos.AT_LEAST_ONCE)
-                .callback(this::onMessage).send().get(10, TimeUnit.SECONDS);
+        client.subscribeWith()
+                .topicFilter("devices/+/telemetry")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(this::onMessage)
+                .send()
+                .get(10, TimeUnit.SECONDS);
     }
 
     private void onMessage(Mqtt5Publish publish) {
         String deviceId = publish.getTopic().getLevels().get(1);
         String seq = userProperty(publish, "seq");
-        received.add(new Received(deviceId, userProperty(publish, "messageId"),
+        received.add(new Received(
+                deviceId,
+                userProperty(publish, "messageId"),
                 seq == null ? -1 : Long.parseLong(seq),
-                publish.getContentType().map(Object::toString).orElse(null), publish.getPayloadAsBytes()));
+                publish.getContentType().map(Object::toString).orElse(null),
+                publish.getPayloadAsBytes()));
     }
 
     private static String userProperty(Mqtt5Publish publish, String name) {
         return publish.getUserProperties().asList().stream()
                 .filter(p -> p.getName().toString().equals(name))
-                .map(Mqtt5UserProperty::getValue).map(Object::toString)
-                .findFirst().orElse(null);
+                .map(Mqtt5UserProperty::getValue)
+                .map(Object::toString)
+                .findFirst()
+                .orElse(null);
     }
 
     List<Received> received() {

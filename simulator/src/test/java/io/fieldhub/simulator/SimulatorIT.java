@@ -37,8 +37,7 @@ class SimulatorIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = new EmbeddedBroker(home.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(),
-                false);
+        broker = new EmbeddedBroker(home.resolve("broker"), "127.0.0.1", TestSocketUtils.findAvailableTcpPort(), false);
         broker.start();
         subscriber = new CountingSubscriber(broker.url());
     }
@@ -62,21 +61,38 @@ class SimulatorIT {
     void everyMessageArrivesOnceWithItsIdAndEachDevicesSequenceInOrder() throws Exception {
         Path summaryFile = work.resolve("summary.json");
 
-        int exitCode = simulate("--count", "500", "--rate", "0", "--connections", "4", "--devices", "20",
-                "--run-id", "it1", "--json-summary", summaryFile.toString());
+        int exitCode = simulate(
+                "--count",
+                "500",
+                "--rate",
+                "0",
+                "--connections",
+                "4",
+                "--devices",
+                "20",
+                "--run-id",
+                "it1",
+                "--json-summary",
+                summaryFile.toString());
 
         assertThat(exitCode).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.count() >= 500);
         List<Received> received = subscriber.received();
         assertThat(received).hasSize(500);
-        assertThat(received).extracting(Received::messageId).doesNotHaveDuplicates()
+        assertThat(received)
+                .extracting(Received::messageId)
+                .doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(id).startsWith("it1-engine-"));
-        assertThat(received).allSatisfy(r ->
-                assertThat(r.messageId()).isEqualTo("it1-" + r.deviceId() + "-" + r.seq()));
-        Map<String, List<Long>> seqsByDevice = received.stream().collect(Collectors.groupingBy(Received::deviceId,
-                Collectors.mapping(Received::seq, Collectors.toList())));
-        assertThat(seqsByDevice).hasSize(20).allSatisfy((device, seqs) ->
-                assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
+        assertThat(received)
+                .allSatisfy(r -> assertThat(r.messageId()).isEqualTo("it1-" + r.deviceId() + "-" + r.seq()));
+        Map<String, List<Long>> seqsByDevice = received.stream()
+                .collect(Collectors.groupingBy(
+                        Received::deviceId, Collectors.mapping(Received::seq, Collectors.toList())));
+        assertThat(seqsByDevice)
+                .hasSize(20)
+                .allSatisfy((device, seqs) -> assertThat(seqs)
+                        .containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
 
         JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
         assertThat(summary.get("sent").longValue()).isEqualTo(500);
@@ -84,7 +100,9 @@ class SimulatorIT {
         assertThat(summary.get("errors").longValue()).isZero();
         JsonNode firstPayload = new ObjectMapper().readTree(received.get(0).payload());
         assertThat(firstPayload.get("ts").longValue())
-                .isBetween(summary.get("startedAt").longValue(), summary.get("endedAt").longValue());
+                .isBetween(
+                        summary.get("startedAt").longValue(),
+                        summary.get("endedAt").longValue());
         assertThat(received.get(0).contentType()).isEqualTo("application/json");
     }
 
@@ -107,11 +125,12 @@ class SimulatorIT {
     void aPacedRunSendsItsRateForItsDuration() throws Exception {
         Path summaryFile = work.resolve("paced.json");
 
-        int exitCode = simulate("--rate", "200", "--duration", "2s", "--devices", "10", "--json-summary",
-                summaryFile.toString());
+        int exitCode = simulate(
+                "--rate", "200", "--duration", "2s", "--devices", "10", "--json-summary", summaryFile.toString());
 
         assertThat(exitCode).isZero();
-        long sent = new ObjectMapper().readTree(summaryFile.toFile()).get("sent").longValue();
+        long sent =
+                new ObjectMapper().readTree(summaryFile.toFile()).get("sent").longValue();
         assertThat(sent).isBetween(380L, 420L);
         await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.count() >= sent);
         assertThat(subscriber.count()).isEqualTo((int) sent);

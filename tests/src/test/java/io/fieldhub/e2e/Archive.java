@@ -23,8 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class Archive {
 
     /** One archived reading's identity: the archive writer may write a row twice, PostgreSQL cannot. */
-    record Entry(String deviceId, String messageId) {
-    }
+    record Entry(String deviceId, String messageId) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,15 +37,16 @@ final class Archive {
 
     List<String> keys() {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("telemetry/")).contents().stream()
-                .map(S3Object::key).toList();
+                .map(S3Object::key)
+                .toList();
     }
 
     /** Every archived record the predicate wants: each object listed, downloaded and decompressed. */
     List<JsonNode> records(Predicate<JsonNode> wanted) {
         List<JsonNode> records = new ArrayList<>();
         for (String key : keys()) {
-            try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                    s3.getObject(b -> b.bucket(bucket).key(key))), StandardCharsets.UTF_8))) {
+            try (var in = new BufferedReader(new InputStreamReader(
+                    new GZIPInputStream(s3.getObject(b -> b.bucket(bucket).key(key))), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     JsonNode record = JSON.readTree(line);
                     if (wanted.test(record)) {
@@ -63,15 +63,19 @@ final class Archive {
     /** How many times each reading of the devices whose id starts with the prefix was archived. */
     Map<Entry, Long> copies(String deviceIdPrefix) {
         return records(r -> r.path("deviceId").asText().startsWith(deviceIdPrefix)).stream()
-                .collect(Collectors.groupingBy(r -> new Entry(r.path("deviceId").asText(),
-                        r.path("messageId").asText()), Collectors.counting()));
+                .collect(Collectors.groupingBy(
+                        r -> new Entry(
+                                r.path("deviceId").asText(), r.path("messageId").asText()),
+                        Collectors.counting()));
     }
 
     /** Each acknowledged reading is in the archive, and no reading of those devices is there twice. */
     void assertArchivedOnce(String deviceIdPrefix, Collection<Entry> acknowledged) {
         Map<Entry, Long> copies = copies(deviceIdPrefix);
-        assertThat(copies).as("archived copies by (device id, message id)")
-                .allSatisfy((entry, n) -> assertThat(n).as("copies of %s", entry).isOne());
+        assertThat(copies)
+                .as("archived copies by (device id, message id)")
+                .allSatisfy(
+                        (entry, n) -> assertThat(n).as("copies of %s", entry).isOne());
         assertThat(copies.keySet()).as("archived readings").containsAll(acknowledged);
     }
 }

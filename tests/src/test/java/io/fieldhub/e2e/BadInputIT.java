@@ -25,34 +25,57 @@ class BadInputIT {
     static java.util.stream.Stream<Arguments> badPayloads() {
         byte[] oversize = ("{\"metrics\":{\"t\":1},\"pad\":\"" + "x".repeat(70_000) + "\"}").getBytes();
         return java.util.stream.Stream.of(
-                Arguments.of("malformed JSON", utf8("{\"metrics\":{\"temperature\":81.5"), "application/json",
+                Arguments.of(
+                        "malformed JSON",
+                        utf8("{\"metrics\":{\"temperature\":81.5"),
+                        "application/json",
                         "malformed JSON"),
                 Arguments.of("payload over the size limit", oversize, "application/json", "exceeds the limit"),
                 Arguments.of("no metrics", utf8("{\"status\":\"ok\"}"), "application/json", "no numeric metric"),
-                Arguments.of("metric not a number", utf8("{\"metrics\":{\"temperature\":\"hot\"}}"),
-                        "application/json", "must be a number"),
-                Arguments.of("timestamp in the future", utf8("{\"ts\":\"" + Instant.now().plusSeconds(86_400)
-                        + "\",\"metrics\":{\"t\":1}}"), "application/json", "ahead of hub time"),
-                Arguments.of("timestamp not a time", utf8("{\"ts\":\"yesterday\",\"metrics\":{\"t\":1}}"),
-                        "application/json", "ISO-8601"),
-                Arguments.of("frame not matching its layout", new byte[] {0, 1, 2, 3, 4, 5, 6}, Frames.ENGINE_V1,
+                Arguments.of(
+                        "metric not a number",
+                        utf8("{\"metrics\":{\"temperature\":\"hot\"}}"),
+                        "application/json",
+                        "must be a number"),
+                Arguments.of(
+                        "timestamp in the future",
+                        utf8("{\"ts\":\"" + Instant.now().plusSeconds(86_400) + "\",\"metrics\":{\"t\":1}}"),
+                        "application/json",
+                        "ahead of hub time"),
+                Arguments.of(
+                        "timestamp not a time",
+                        utf8("{\"ts\":\"yesterday\",\"metrics\":{\"t\":1}}"),
+                        "application/json",
+                        "ISO-8601"),
+                Arguments.of(
+                        "frame not matching its layout",
+                        new byte[] {0, 1, 2, 3, 4, 5, 6},
+                        Frames.ENGINE_V1,
                         "does not match layout 'engine-v1'"),
-                Arguments.of("tag with a control character", utf8("{\"metrics\":{\"t\":1},\"tags\":{\"site\":\"a\\u0000b\"}}"),
-                        "application/json", "printable characters"),
+                Arguments.of(
+                        "tag with a control character",
+                        utf8("{\"metrics\":{\"t\":1},\"tags\":{\"site\":\"a\\u0000b\"}}"),
+                        "application/json",
+                        "printable characters"),
                 Arguments.of("unknown content type", utf8("x"), "application/x-protobuf", "unsupported content type"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badPayloads")
-    void badInputBecomesOneDeadLetterAndTheNextGoodMessageFlows(String kind, byte[] payload, String contentType,
-                                                                 String reason) throws Exception {
+    void badInputBecomesOneDeadLetterAndTheNextGoodMessageFlows(
+            String kind, byte[] payload, String contentType, String reason) throws Exception {
         String id = Device.uniqueId("meter");
         try (var device = new Device(hub, id)) {
-            assertThat(device.publish(payload, contentType, "bad-" + id)).as("PUBACK").containsExactly(0x99);
-            assertThat(device.publishJson("{\"metrics\":{\"flow\":4.2}}", "good-" + id)).containsExactly(0);
+            assertThat(device.publish(payload, contentType, "bad-" + id))
+                    .as("PUBACK")
+                    .containsExactly(0x99);
+            assertThat(device.publishJson("{\"metrics\":{\"flow\":4.2}}", "good-" + id))
+                    .containsExactly(0);
         }
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.deadLetters(id)).hasSize(1));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.deadLetters(id)).hasSize(1));
         var deadLetter = observed.deadLetters(id).get(0);
         assertThat(deadLetter.get("message_id")).isEqualTo("bad-" + id);
         assertThat((String) deadLetter.get("reason")).contains(reason);
@@ -64,7 +87,8 @@ class BadInputIT {
 
     private static byte[] stored(java.util.Map<String, Object> deadLetter) {
         String payload = (String) deadLetter.get("payload");
-        return "base64".equals(deadLetter.get("payload_encoding")) ? Base64.getDecoder().decode(payload)
+        return "base64".equals(deadLetter.get("payload_encoding"))
+                ? Base64.getDecoder().decode(payload)
                 : payload.getBytes(StandardCharsets.UTF_8);
     }
 

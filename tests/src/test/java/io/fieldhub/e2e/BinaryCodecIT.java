@@ -28,29 +28,40 @@ class BinaryCodecIT {
             assertThat(device.publish(Frames.engineV1(ts, 96.4, 2400, 3.25), Frames.ENGINE_V1, null))
                     .containsExactly(0);
         }
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
-        var archived = await().atMost(DEADLINE).until(() -> observed.archived(id), r -> r.size() == 1).get(0);
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
+        var archived = await().atMost(DEADLINE)
+                .until(() -> observed.archived(id), r -> r.size() == 1)
+                .get(0);
         assertThat(archived.path("ts").asText()).isEqualTo(ts.toString());
-        assertThat(archived.path("metrics").path("temperature").asDouble()).isCloseTo(96.4, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(archived.path("metrics").path("temperature").asDouble())
+                .isCloseTo(96.4, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(archived.path("metrics").path("rpm").asDouble()).isEqualTo(2400.0);
-        assertThat(archived.path("metrics").path("oilPressure").asDouble()).isCloseTo(3.25, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(archived.path("metrics").path("oilPressure").asDouble())
+                .isCloseTo(3.25, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(archived.path("tags").path("type").asText()).isEqualTo("engine");
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
     }
 
     @Test
     void aFrameOverHttpIsDecodedAndStored() throws Exception {
         String id = Device.uniqueId("engine");
         Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5);
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hub.httpUrl("/api/devices/" + id + "/telemetry")))
-                .header("Content-Type", Frames.ENGINE_V1).header("Authorization", TestFleet.basic(id))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Frames.engineV1(ts, 61.0, 900, 2.5))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/" + id + "/telemetry")))
+                                .header("Content-Type", Frames.ENGINE_V1)
+                                .header("Authorization", TestFleet.basic(id))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(Frames.engineV1(ts, 61.0, 900, 2.5)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(202);
         var rows = observed.rows(id);
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).get("metrics").toString()).contains("\"rpm\": 900.0").contains("\"temperature\": 61.0");
+        assertThat(rows.get(0).get("metrics").toString())
+                .contains("\"rpm\": 900.0")
+                .contains("\"temperature\": 61.0");
         assertThat(observed.alerts(id)).isEmpty();
     }
 }

@@ -28,7 +28,8 @@ class BrokenRulesIT {
                 end
                 """);
 
-        Throwable failure = catchThrowable(() -> RunningHub.dedicated("--hub.home=" + home).close());
+        Throwable failure =
+                catchThrowable(() -> RunningHub.dedicated("--hub.home=" + home).close());
 
         assertThat(failure).isNotNull();
         assertThat(rootMessage(failure)).contains("acme/pump.drl:7").contains("Fix the rule file");

@@ -30,6 +30,7 @@ class CrashIT {
 
     @TempDir
     Path dataDir;
+
     final int mqttPort = TestSocketUtils.findAvailableTcpPort();
     final int httpPort = TestSocketUtils.findAvailableTcpPort();
     final int postgresPort = TestSocketUtils.findAvailableTcpPort();
@@ -68,18 +69,25 @@ class CrashIT {
         hub = startHub("second");
         var jdbc = new JdbcTemplate(new DriverManagerDataSource(
                 "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(new HashSet<>(jdbc.queryForList(
-                "select message_id from telemetry where message_id like 'crash-%'", String.class)))
-                .containsAll(acknowledged));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jdbc.queryForObject(
-                "select count(*) from telemetry t, archive_watermark w where w.stream = 'telemetry' and t.id > w.last_id",
-                Long.class)).isZero());
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(new HashSet<>(jdbc.queryForList(
+                                "select message_id from telemetry where message_id like 'crash-%'", String.class)))
+                        .containsAll(acknowledged));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(jdbc.queryForObject(
+                                "select count(*) from telemetry t, archive_watermark w where w.stream = 'telemetry' and t.id > w.last_id",
+                                Long.class))
+                        .isZero());
         // The crash can come between an archive object's upload and its watermark's commit: each reading once there.
-        try (var s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub",
-                "fieldhub-secret")) {
-            new Archive(s3, "fieldhub").assertArchivedOnce("crash-", acknowledged.stream()
-                    .map(id -> new Archive.Entry(device(Integer.parseInt(id.substring("crash-".length()))), id))
-                    .toList());
+        try (var s3 = S3Clients.create(
+                URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret")) {
+            new Archive(s3, "fieldhub")
+                    .assertArchivedOnce(
+                            "crash-",
+                            acknowledged.stream()
+                                    .map(id -> new Archive.Entry(
+                                            device(Integer.parseInt(id.substring("crash-".length()))), id))
+                                    .toList());
         }
     }
 
@@ -90,20 +98,40 @@ class CrashIT {
 
     private Process startHub(String name) throws IOException, InterruptedException {
         Path log = dataDir.resolve("hub-" + name + ".log");
-        var process = new ProcessBuilder("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.fieldhub.FieldHubApplication", "--hub.data-dir=" + dataDir.resolve("data"),
-                "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort, "--hub.s3.port=" + s3Port,
-                "--server.port=" + httpPort, "--hub.archive.max-age=1s", "--hub.archive.check-interval=200",
-                "--hub.mqtt.tls.port=" + TestSocketUtils.findAvailableTcpPort(), "--hub.devices.demo-fleet=false",
-                "--logging.level.root=WARN")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var process = new ProcessBuilder(
+                        "java",
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.fieldhub.FieldHubApplication",
+                        "--hub.data-dir=" + dataDir.resolve("data"),
+                        "--hub.mqtt.port=" + mqttPort,
+                        "--hub.database.port=" + postgresPort,
+                        "--hub.s3.port=" + s3Port,
+                        "--server.port=" + httpPort,
+                        "--hub.archive.max-age=1s",
+                        "--hub.archive.check-interval=200",
+                        "--hub.mqtt.tls.port=" + TestSocketUtils.findAvailableTcpPort(),
+                        "--hub.devices.demo-fleet=false",
+                        "--logging.level.root=WARN")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         var http = HttpClient.newHttpClient();
-        await("the hub is healthy; see " + log).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+        await("the hub is healthy; see " + log)
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
-                    assertThat(process.isAlive()).as("hub process alive; see " + Files.readString(log)).isTrue();
+                    assertThat(process.isAlive())
+                            .as("hub process alive; see " + Files.readString(log))
+                            .isTrue();
                     try {
-                        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
-                                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).body()
+                        return http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create("http://localhost:" + httpPort + "/actuator/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body()
                                 .contains("\"status\":\"UP\"");
                     } catch (IOException e) {
                         return false;

@@ -49,13 +49,16 @@ class DevicesIT {
 
         HttpResponse<String> anonymous = post(device, null, "m-1");
         assertThat(anonymous.statusCode()).isEqualTo(401);
-        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                challenge -> assertThat(challenge).startsWith("Basic"));
-        assertThat(post(device, basic(device, "not-its-key"), "m-1").statusCode()).isEqualTo(403);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Basic"));
+        assertThat(post(device, basic(device, "not-its-key"), "m-1").statusCode())
+                .isEqualTo(403);
         assertThat(post(device, TestFleet.basic(device), "m-1").statusCode()).isEqualTo(202);
         assertThat(post(device, basic(device, "not-its-key"), "m-2").statusCode())
-                .as("a registered device with a wrong key").isEqualTo(401);
-        assertThat(post(device, TestFleet.basic(other), "m-3").statusCode()).as("another device's URL")
+                .as("a registered device with a wrong key")
+                .isEqualTo(401);
+        assertThat(post(device, TestFleet.basic(other), "m-3").statusCode())
+                .as("another device's URL")
                 .isEqualTo(403);
         assertThat(observed.rows(device)).hasSize(1);
     }
@@ -63,23 +66,28 @@ class DevicesIT {
     @Test
     void aDeviceRegisteredThroughTheApiConnectsWithItsSecretAndDeletingItClosesItsAlerts() throws Exception {
         String id = Device.uniqueId("engine");
-        assertThat(api("POST", "/api/devices", "{\"id\":\"" + id + "\",\"site\":\"plant-9\"}").statusCode())
+        assertThat(api("POST", "/api/devices", "{\"id\":\"" + id + "\",\"site\":\"plant-9\"}")
+                        .statusCode())
                 .isEqualTo(201);
         HttpResponse<String> made = api("POST", "/api/devices/" + id + "/credentials", "");
         assertThat(made.statusCode()).isEqualTo(201);
         String secret = JSON.readTree(made.body()).get("secret").asText();
-        assertThat(api("GET", "/api/devices/" + id + "/credentials", null).body()).doesNotContain(secret);
+        assertThat(api("GET", "/api/devices/" + id + "/credentials", null).body())
+                .doesNotContain(secret);
 
         MqttAsyncClient device = connect(id, secret);
-        device.publish("devices/" + id + "/telemetry", new MqttMessage(
-                "{\"metrics\":{\"temperature\":97}}".getBytes(StandardCharsets.UTF_8), 1, false, null))
+        device.publish(
+                        "devices/" + id + "/telemetry",
+                        new MqttMessage(
+                                "{\"metrics\":{\"temperature\":97}}".getBytes(StandardCharsets.UTF_8), 1, false, null))
                 .waitForCompletion(10_000);
         await().atMost(Duration.ofSeconds(30)).until(() -> observed.alerts(id).size() == 1);
 
         assertThat(api("DELETE", "/api/devices/" + id, null).statusCode()).isEqualTo(204);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !device.isConnected());
-        assertThat(observed.alerts(id)).singleElement()
+        assertThat(observed.alerts(id))
+                .singleElement()
                 .satisfies(alert -> assertThat(alert.get("state")).isEqualTo("CLEARED"));
         assertThat(observed.alertTransitions(id)).last().satisfies(t -> {
             assertThat(t.get("transition")).isEqualTo("CLEARED");
@@ -95,11 +103,12 @@ class DevicesIT {
     void anImportReportsEachRejectedLine() throws Exception {
         String prefix = Device.uniqueId("pump");
         String csv = "id,type,tags.line\n" + prefix + "-1,pump,1\n" + prefix + " 2,pump,1\n" + prefix + "-3,,2\n";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(
-                        "/api/devices/import")))
-                .header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString(csv))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/import")))
+                        .header("Content-Type", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofString(csv))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         JsonNode result = JSON.readTree(response.body());
         assertThat(result.get("imported").asInt()).isEqualTo(2);
@@ -133,13 +142,14 @@ class DevicesIT {
     private HttpResponse<String> api(String method, String path, String json) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(hub.httpUrl(path)))
                 .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String basic(String deviceId, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString((deviceId + ":" + secret)
-                .getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((deviceId + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 }

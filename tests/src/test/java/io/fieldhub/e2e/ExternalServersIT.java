@@ -20,9 +20,9 @@ class ExternalServersIT {
         RunningHub hub = RunningHub.notStarted();
         // "external" servers, started by someone else before the hub, on the ports the test clients use
         try (var broker = new EmbeddedBroker(hub.dataDir.resolve("ext-broker"), "127.0.0.1", hub.mqttPort, false);
-             var postgres = new EmbeddedPostgresServer(hub.dataDir.resolve("ext-postgres"), hub.postgresPort);
-             var s3 = new EmbeddedS3Server(hub.dataDir.resolve("ext-s3"), "127.0.0.1", hub.s3Port, "fieldhub",
-                     "fieldhub-secret")) {
+                var postgres = new EmbeddedPostgresServer(hub.dataDir.resolve("ext-postgres"), hub.postgresPort);
+                var s3 = new EmbeddedS3Server(
+                        hub.dataDir.resolve("ext-s3"), "127.0.0.1", hub.s3Port, "fieldhub", "fieldhub-secret")) {
             broker.start();
             postgres.start();
             s3.start();
@@ -40,12 +40,15 @@ class ExternalServersIT {
                 var observed = new Observed(running);
                 String id = Device.uniqueId("engine");
                 try (var device = new Device(running, id)) {
-                    assertThat(device.publishJson("{\"metrics\":{\"temperature\":99}}", null)).containsExactly(0);
+                    assertThat(device.publishJson("{\"metrics\":{\"temperature\":99}}", null))
+                            .containsExactly(0);
                 }
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
                 await().atMost(Duration.ofSeconds(30))
                         .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
             }
         }
     }

@@ -9,11 +9,14 @@ final class Frames {
 
     static final String ENGINE_V1 = "application/vnd.fieldhub.engine-v1";
 
-    private Frames() {
-    }
+    private Frames() {}
 
     static byte[] engineV1(Instant ts, double temperature, int rpm, double oilPressure) {
-        return ByteBuffer.allocate(14).putLong(ts.toEpochMilli()).putShort((short) Math.round(temperature * 10))
-                .putShort((short) rpm).putShort((short) Math.round(oilPressure * 100)).array();
+        return ByteBuffer.allocate(14)
+                .putLong(ts.toEpochMilli())
+                .putShort((short) Math.round(temperature * 10))
+                .putShort((short) rpm)
+                .putShort((short) Math.round(oilPressure * 100))
+                .array();
     }
 }

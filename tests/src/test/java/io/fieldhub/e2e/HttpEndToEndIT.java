@@ -23,23 +23,29 @@ class HttpEndToEndIT {
     final HttpClient http = HttpClient.newHttpClient();
 
     HttpResponse<String> post(String deviceId, String contentType, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/" + deviceId + "/telemetry")))
-                .header("Content-Type", contentType).header("Authorization", TestFleet.basic(deviceId))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/" + deviceId + "/telemetry")))
+                        .header("Content-Type", contentType)
+                        .header("Authorization", TestFleet.basic(deviceId))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void aPostIsAcceptedWithItsMessageIdStoredArchivedQueryableAndEmailed() throws Exception {
         String id = Device.uniqueId("engine");
         Instant ts = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
-        HttpResponse<String> response = post(id, "application/json",
-                "{\"messageId\":\"%s-1\",\"ts\":\"%s\",\"metrics\":{\"temperature\":93.1}}".formatted(id, ts)
+        HttpResponse<String> response = post(
+                id,
+                "application/json",
+                "{\"messageId\":\"%s-1\",\"ts\":\"%s\",\"metrics\":{\"temperature\":93.1}}"
+                        .formatted(id, ts)
                         .getBytes());
         assertThat(response.statusCode()).isEqualTo(202);
         var body = new ObjectMapper().readTree(response.body());
@@ -54,12 +60,17 @@ class HttpEndToEndIT {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).path("metrics").path("temperature").asDouble()).isEqualTo(93.1);
         assertThat(rows.get(0).path("ts").asText()).isEqualTo(ts.toString());
-        assertThat(new ObjectMapper().readTree(get("/api/devices/" + id + "/telemetry?from=" + ts.plusSeconds(1))
-                .body())).isEmpty();
+        assertThat(new ObjectMapper()
+                        .readTree(get("/api/devices/" + id + "/telemetry?from=" + ts.plusSeconds(1))
+                                .body()))
+                .isEmpty();
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
-        var alerts = new ObjectMapper().readTree(get("/api/alerts?deviceId=" + id + "&state=OPEN").body());
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        var alerts = new ObjectMapper()
+                .readTree(get("/api/alerts?deviceId=" + id + "&state=OPEN").body());
         assertThat(alerts).hasSize(1);
         var alert = alerts.get(0);
         assertThat(alert.path("severity").asText()).isEqualTo("CRITICAL");
@@ -72,28 +83,42 @@ class HttpEndToEndIT {
     @Test
     void anOperatorAcknowledgesAnAlertOnceAndItsHistoryShowsWho() throws Exception {
         String id = Device.uniqueId("engine");
-        assertThat(post(id, "application/json", "{\"metrics\":{\"temperature\":99.0}}".getBytes()).statusCode())
+        assertThat(post(id, "application/json", "{\"metrics\":{\"temperature\":99.0}}".getBytes())
+                        .statusCode())
                 .isEqualTo(202);
-        long alertId = await().atMost(DEADLINE).until(() -> new ObjectMapper().readTree(
-                get("/api/alerts?deviceId=" + id).body()), a -> a.size() == 1).get(0).path("id").asLong();
+        long alertId = await().atMost(DEADLINE)
+                .until(
+                        () -> new ObjectMapper()
+                                .readTree(get("/api/alerts?deviceId=" + id).body()),
+                        a -> a.size() == 1)
+                .get(0)
+                .path("id")
+                .asLong();
 
         HttpResponse<String> ack = ack(alertId, "{\"by\":\"maria\",\"note\":\"checking the coolant\"}");
         assertThat(ack.statusCode()).isEqualTo(200);
-        assertThat(new ObjectMapper().readTree(ack.body()).path("state").asText()).isEqualTo("ACKNOWLEDGED");
+        assertThat(new ObjectMapper().readTree(ack.body()).path("state").asText())
+                .isEqualTo("ACKNOWLEDGED");
         HttpResponse<String> again = ack(alertId, "");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("already acknowledged");
         assertThat(ack(alertId + 1_000_000, "").statusCode()).isEqualTo(404);
 
-        var history = new ObjectMapper().readTree(get("/api/alerts/" + alertId + "/history").body());
-        assertThat(history).extracting(t -> t.path("transition").asText() + " by " + t.path("actor").asText())
+        var history = new ObjectMapper()
+                .readTree(get("/api/alerts/" + alertId + "/history").body());
+        assertThat(history)
+                .extracting(t ->
+                        t.path("transition").asText() + " by " + t.path("actor").asText())
                 .containsExactly("RAISED by rules", "ACKNOWLEDGED by maria");
         assertThat(get("/api/alerts?state=SOMETIMES").statusCode()).isEqualTo(400);
     }
 
     HttpResponse<String> ack(long alertId, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/alerts/" + alertId + "/ack")))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/alerts/" + alertId + "/ack")))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -104,7 +129,8 @@ class HttpEndToEndIT {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("malformed JSON");
         assertThat(observed.deadLetters(id)).hasSize(1);
-        var listed = new ObjectMapper().readTree(get("/api/dead-letters?deviceId=" + id).body());
+        var listed = new ObjectMapper()
+                .readTree(get("/api/dead-letters?deviceId=" + id).body());
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).path("payload").asText()).isEqualTo("{\"metrics\":");
         assertThat(listed.get(0).path("reason").asText()).contains("malformed JSON");
@@ -115,12 +141,17 @@ class HttpEndToEndIT {
         var health = new ObjectMapper().readTree(get("/actuator/health").body());
         assertThat(health.path("status").asText()).isEqualTo("UP");
         for (String part : new String[] {"broker", "db", "objectStore"}) {
-            assertThat(health.path("components").path(part).path("status").asText()).as(part).isEqualTo("UP");
+            assertThat(health.path("components").path(part).path("status").asText())
+                    .as(part)
+                    .isEqualTo("UP");
         }
         String id = Device.uniqueId("meter");
-        assertThat(post(id, "application/json", "{\"flow\":1.5}".getBytes()).statusCode()).isEqualTo(202);
+        assertThat(post(id, "application/json", "{\"flow\":1.5}".getBytes()).statusCode())
+                .isEqualTo(202);
         String metrics = get("/actuator/prometheus").body();
-        assertThat(metrics).contains("fieldhub_telemetry_stored_total").contains("fieldhub_store_queue")
+        assertThat(metrics)
+                .contains("fieldhub_telemetry_stored_total")
+                .contains("fieldhub_store_queue")
                 .contains("camel_exchanges_total");
     }
 }

@@ -27,8 +27,11 @@ class LoadIT {
             for (int seq = 0; seq < PER_DEVICE; seq++) {
                 for (int d = 0; d < DEVICES; d++) {
                     String device = run + "-" + d;
-                    assertThat(burst.publish(device, device + "-" + seq,
-                            "{\"metrics\":{\"temperature\":" + (60 + seq % 30) + "}}")).isTrue();
+                    assertThat(burst.publish(
+                                    device,
+                                    device + "-" + seq,
+                                    "{\"metrics\":{\"temperature\":" + (60 + seq % 30) + "}}"))
+                            .isTrue();
                     sent.add(new Archive.Entry(device, device + "-" + seq));
                 }
             }
@@ -37,11 +40,15 @@ class LoadIT {
         }
 
         String like = run + "-%";
-        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(count(
-                "select count(*) from telemetry where device_id like ?", like)).isEqualTo(DEVICES * PER_DEVICE));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(count(
-                "select count(*) from telemetry t join archive_watermark w on w.stream = 'telemetry' "
-                        + "where t.device_id like ? and t.id > w.last_id", like)).isZero());
+        await().atMost(Duration.ofSeconds(120))
+                .untilAsserted(() -> assertThat(count("select count(*) from telemetry where device_id like ?", like))
+                        .isEqualTo(DEVICES * PER_DEVICE));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(count(
+                                "select count(*) from telemetry t join archive_watermark w on w.stream = 'telemetry' "
+                                        + "where t.device_id like ? and t.id > w.last_id",
+                                like))
+                        .isZero());
         new Observed(hub).archive().assertArchivedOnce(run + "-", sent);
     }
 

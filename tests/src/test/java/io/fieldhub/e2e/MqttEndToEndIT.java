@@ -21,38 +21,55 @@ class MqttEndToEndIT {
         String id = Device.uniqueId("engine");
         try (var device = new Device(hub, id)) {
             for (int i = 0; i < 4; i++) {
-                assertThat(device.publishJson("{\"metrics\":{\"temperature\":%d,\"rpm\":1200}}".formatted(70 + i), null))
-                        .as("PUBACK reason codes").containsExactly(0);
+                assertThat(device.publishJson(
+                                "{\"metrics\":{\"temperature\":%d,\"rpm\":1200}}".formatted(70 + i), null))
+                        .as("PUBACK reason codes")
+                        .containsExactly(0);
             }
-            assertThat(device.publishJson("{\"metrics\":{\"temperature\":97.5,\"rpm\":3100}}", null)).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":97.5,\"rpm\":3100}}", null))
+                    .containsExactly(0);
         }
 
         assertThat(observed.rows(id)).as("a PUBACK means stored").hasSize(5);
-        assertThat(observed.rows(id)).extracting(r -> r.get("metrics").toString())
+        assertThat(observed.rows(id))
+                .extracting(r -> r.get("metrics").toString())
                 .anySatisfy(m -> assertThat(m).contains("97.5"));
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
         assertThat(observed.archiveKeys())
-                .allSatisfy(k -> assertThat(k).matches("telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/hub-1-\\d{12}\\.jsonl\\.gz"));
-        JsonNode hot = observed.archived(id).stream().filter(r -> r.path("metrics").path("temperature").asDouble() > 90)
-                .findFirst().orElseThrow();
+                .allSatisfy(k -> assertThat(k)
+                        .matches("telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/hub-1-\\d{12}\\.jsonl\\.gz"));
+        JsonNode hot = observed.archived(id).stream()
+                .filter(r -> r.path("metrics").path("temperature").asDouble() > 90)
+                .findFirst()
+                .orElseThrow();
         assertThat(hot.path("messageId").asText()).isNotBlank();
         assertThat(hot.path("traceId").asText()).hasSize(32);
         assertThat(hot.path("receivedAt").asText()).isNotBlank();
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
         var email = observed.emails(id).get(0);
         long alertId = ((Number) observed.alerts(id).get(0).get("id")).longValue();
         assertThat(Observed.subject(email)).isEqualTo("[CRITICAL] Engine overheat on " + id);
         assertThat(Observed.recipients(email)).containsExactly(RunningHub.MAIL_TO);
         assertThat(email.getMessageID()).isEqualTo("<alert-" + alertId + "@localhost>");
-        assertThat(Observed.text(email)).contains("running hot", "temperature", "97.5", "Threshold:  90",
-                hub.httpUrl("/api/alerts/" + alertId));
-        assertThat(observed.notifications(id, "email")).singleElement().satisfies(n -> assertThat(n)
-                .containsEntry("state", "SENT").containsEntry("address", RunningHub.MAIL_TO)
-                .containsEntry("provider_ref", email.getMessageID()));
-        assertThat(observed.alerts(id)).singleElement().satisfies(a -> assertThat(a)
-                .containsEntry("state", "OPEN").containsEntry("count", 1).containsEntry("last_value", 97.5));
+        assertThat(Observed.text(email))
+                .contains(
+                        "running hot", "temperature", "97.5", "Threshold:  90", hub.httpUrl("/api/alerts/" + alertId));
+        assertThat(observed.notifications(id, "email"))
+                .singleElement()
+                .satisfies(n -> assertThat(n)
+                        .containsEntry("state", "SENT")
+                        .containsEntry("address", RunningHub.MAIL_TO)
+                        .containsEntry("provider_ref", email.getMessageID()));
+        assertThat(observed.alerts(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a)
+                        .containsEntry("state", "OPEN")
+                        .containsEntry("count", 1)
+                        .containsEntry("last_value", 97.5));
     }
 
     @Test
@@ -61,17 +78,25 @@ class MqttEndToEndIT {
         String messageId = UUID.randomUUID().toString();
         try (var device = new Device(hub, id)) {
             for (int i = 0; i < 3; i++) {
-                assertThat(device.publishJson("{\"metrics\":{\"temperature\":99}}", messageId)).containsExactly(0);
+                assertThat(device.publishJson("{\"metrics\":{\"temperature\":99}}", messageId))
+                        .containsExactly(0);
             }
             // a different message after the replays proves the replays have been processed
             assertThat(device.publishJson("{\"metrics\":{\"temperature\":20}}", "after-" + messageId))
                     .containsExactly(0);
         }
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(2));
-        assertThat(observed.rows(id)).extracting(r -> r.get("message_id")).containsExactly(messageId, "after-" + messageId);
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(2));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
-        assertThat(observed.alerts(id)).as("the replays raised nothing and counted nothing").singleElement()
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(2));
+        assertThat(observed.rows(id))
+                .extracting(r -> r.get("message_id"))
+                .containsExactly(messageId, "after-" + messageId);
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(2));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.emails(id)).hasSize(1));
+        assertThat(observed.alerts(id))
+                .as("the replays raised nothing and counted nothing")
+                .singleElement()
                 .satisfies(a -> assertThat(a).containsEntry("count", 1));
     }
 }

@@ -59,7 +59,9 @@ final class Observed {
 
     /** Emails whose subject names the device. */
     List<MimeMessage> emails(String deviceId) {
-        return Arrays.stream(hub.mail.getReceivedMessages()).filter(m -> subject(m).contains(deviceId)).toList();
+        return Arrays.stream(hub.mail.getReceivedMessages())
+                .filter(m -> subject(m).contains(deviceId))
+                .toList();
     }
 
     static String subject(MimeMessage message) {
@@ -87,7 +89,9 @@ final class Observed {
 
     static List<String> recipients(MimeMessage message) {
         try {
-            return Arrays.stream(message.getAllRecipients()).map(Address::toString).toList();
+            return Arrays.stream(message.getAllRecipients())
+                    .map(Address::toString)
+                    .toList();
         } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }

@@ -40,7 +40,8 @@ class RestartIT {
         try (var device = new Device(hub, id)) {
             device.publishJson("{\"metrics\":{\"temperature\":95}}", id + "-before");
         }
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(1));
         List<String> keysBefore = observed.archiveKeys();
 
         hub.stop();
@@ -50,15 +51,24 @@ class RestartIT {
         assertThat(observed.archiveKeys()).containsAll(keysBefore);
         assertThat(observed.alerts(id)).hasSize(1);
         try (var device = new Device(hub, id)) {
-            assertThat(device.publishJson("{\"metrics\":{\"temperature\":96}}", id + "-after")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":96}}", id + "-after"))
+                    .containsExactly(0);
         }
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(2));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(2));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(2));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(2));
         // the alert open before the restart counts the new trigger; it was raised, and emailed, once
-        assertThat(observed.alerts(id)).singleElement().satisfies(a -> assertThat(a)
-                .containsEntry("state", "OPEN").containsEntry("count", 2).containsEntry("last_value", 96.0));
-        assertThat(observed.alertTransitions(id)).singleElement().satisfies(t -> assertThat(t)
-                .containsEntry("transition", "RAISED").containsEntry("actor", "rules"));
+        assertThat(observed.alerts(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a)
+                        .containsEntry("state", "OPEN")
+                        .containsEntry("count", 2)
+                        .containsEntry("last_value", 96.0));
+        assertThat(observed.alertTransitions(id))
+                .singleElement()
+                .satisfies(
+                        t -> assertThat(t).containsEntry("transition", "RAISED").containsEntry("actor", "rules"));
         await().atMost(DEADLINE).until(() -> emailSent(observed, id));
         assertThat(observed.emails(id)).hasSize(1);
     }
@@ -84,9 +94,12 @@ class RestartIT {
             assertThat(acks).allSatisfy(ack -> assertThat(ack.getReasonCodes()).containsExactly(0));
         }
         assertThat(observed.rows(id)).hasSize(5);
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
         // five hot readings of one engine: one alert that counts them, one email
-        assertThat(observed.alerts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("count", 5));
+        assertThat(observed.alerts(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a).containsEntry("count", 5));
         await().atMost(DEADLINE).until(() -> emailSent(observed, id));
         assertThat(observed.emails(id)).hasSize(1);
     }

@@ -87,15 +87,18 @@ class RulesDeployIT {
 
         String pump = Device.uniqueId("pump");
         try (var device = new Device(hub, pump)) {
-            assertThat(device.publishJson("{\"metrics\":{\"flow\":0.2}}", pump + "-1")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"flow\":0.2}}", pump + "-1"))
+                    .containsExactly(0);
         }
         var observed = new Observed(hub);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !observed.alerts(pump).isEmpty());
-        assertThat(observed.alerts(pump)).singleElement().satisfies(a -> assertThat(a.get("rule_id"))
-                .isEqualTo("Pump dry"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !observed.alerts(pump).isEmpty());
+        assertThat(observed.alerts(pump))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("rule_id")).isEqualTo("Pump dry"));
 
-        HttpResponse<String> rolledBack = post("/api/rules/versions/" + firstVersionId + "/rollback",
-                Map.of("by", "bob"));
+        HttpResponse<String> rolledBack =
+                post("/api/rules/versions/" + firstVersionId + "/rollback", Map.of("by", "bob"));
         assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
         assertThat(get("/api/rules").get("version")).isEqualTo(before.get("version"));
         assertThat(home.resolve("rules/acme/pump-dry.drl")).doesNotExist();
@@ -112,28 +115,34 @@ class RulesDeployIT {
         try (var burst = new Burst(hub.mqttUrl())) {
             for (int seq = 0; seq < perDevice; seq++) {
                 if (seq == perDevice / 2) {
-                    Files.writeString(home.resolve("rules/acme-reload.drl"), PUMP_DRY.replace("Pump dry",
-                            "Pump dry again"));
+                    Files.writeString(
+                            home.resolve("rules/acme-reload.drl"), PUMP_DRY.replace("Pump dry", "Pump dry again"));
                 }
                 for (int d = 0; d < devices; d++) {
                     String device = run + "-" + d;
-                    assertThat(burst.publish(device, device + "-" + seq,
-                            "{\"metrics\":{\"temperature\":" + (60 + seq % 20) + "}}")).isTrue();
+                    assertThat(burst.publish(
+                                    device,
+                                    device + "-" + seq,
+                                    "{\"metrics\":{\"temperature\":" + (60 + seq % 20) + "}}"))
+                            .isTrue();
                     sent.add(new Archive.Entry(device, device + "-" + seq));
                 }
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> burst.answered() == devices * perDevice);
             assertThat(burst.failed()).isZero();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> !get("/api/rules").get("version").asText()
-                .equals(before));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !get("/api/rules").get("version").asText().equals(before));
 
         String like = run + "-%";
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(hub.jdbc().queryForObject(
-                "select count(*) from telemetry where device_id like ?", Long.class, like))
-                .isEqualTo(devices * perDevice));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(hub.jdbc()
+                                .queryForObject(
+                                        "select count(*) from telemetry where device_id like ?", Long.class, like))
+                        .isEqualTo(devices * perDevice));
         var archive = new Observed(hub).archive();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> archive.assertArchivedOnce(run + "-", sent));
     }
 
@@ -155,12 +164,15 @@ class RulesDeployIT {
                     alerts.raise("WARNING", "Pump " + $d.getId() + " surged 3 times in 10 minutes", $d);
                 end
                 """);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !get("/api/rules").get("version").asText().equals(before));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !get("/api/rules").get("version").asText().equals(before));
         String pump = Device.uniqueId("surge");
         var observed = new Observed(hub);
         try (var device = new Device(hub, pump)) {
-            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.1}}", pump + "-1")).containsExactly(0);
-            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.4}}", pump + "-2")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.1}}", pump + "-1"))
+                    .containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.4}}", pump + "-2"))
+                    .containsExactly(0);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> observed.rows(pump).size() == 2);
         assertThat(observed.alerts(pump)).isEmpty();
@@ -170,24 +182,30 @@ class RulesDeployIT {
 
         // Two surges before the restart, one after: the window remembers the first two.
         try (var device = new Device(hub, pump)) {
-            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.7}}", pump + "-3")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"pressure\":9.7}}", pump + "-3"))
+                    .containsExactly(0);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> !observed.alerts(pump).isEmpty());
-        assertThat(observed.alerts(pump)).singleElement().satisfies(a -> assertThat(a)
-                .containsEntry("rule_id", "Pump surges").containsEntry("count", 1));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !observed.alerts(pump).isEmpty());
+        assertThat(observed.alerts(pump))
+                .singleElement()
+                .satisfies(a ->
+                        assertThat(a).containsEntry("rule_id", "Pump surges").containsEntry("count", 1));
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        var response = http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(hub.httpUrl(path)))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl(path)))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -200,7 +218,8 @@ class RulesDeployIT {
                 if (name.endsWith(".drl") || name.endsWith(".drl.csv")) {
                     files.put(relative, Files.readString(p));
                 } else if (name.endsWith(".drl.xlsx") || name.endsWith(".drl.xls")) {
-                    files.put(relative, "base64:" + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
+                    files.put(
+                            relative, "base64:" + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
                 }
             }
         }

@@ -27,6 +27,7 @@ final class RunningHub implements AutoCloseable {
     static final String BUCKET = "fieldhub-e2e";
     /** The e2e routing (src/test/resources/e2e-notifications.yaml) emails every raised alert here. */
     static final String MAIL_TO = "operations@fieldhub.test";
+
     static final Path ROUTING = resource("/e2e-notifications.yaml");
 
     private static RunningHub shared;
@@ -101,7 +102,8 @@ final class RunningHub implements AutoCloseable {
         // a later --key=value replaces an earlier one (Spring would join repeated keys into a list)
         var byKey = new java.util.LinkedHashMap<String, String>();
         args.forEach(a -> byKey.put(a.substring(0, a.indexOf('=')), a));
-        context = new SpringApplicationBuilder(FieldHubApplication.class).run(byKey.values().toArray(String[]::new));
+        context = new SpringApplicationBuilder(FieldHubApplication.class)
+                .run(byKey.values().toArray(String[]::new));
         try {
             TestFleet.enroll(httpUrl(""));
         } catch (IOException | InterruptedException e) {
@@ -140,8 +142,7 @@ final class RunningHub implements AutoCloseable {
 
     synchronized S3Client s3() {
         if (s3 == null) {
-            s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub",
-                    "fieldhub-secret");
+            s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret");
         }
         return s3;
     }

@@ -20,7 +20,8 @@ class ShutdownFlushIT {
                     device.publishJson("{\"metrics\":{\"temperature\":%d}}".formatted(50 + i), null);
                 }
             }
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(observed.rows(id)).hasSize(3));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(3));
             assertThat(observed.archived(id)).isEmpty();
 
             hub.stop();

@@ -27,6 +27,7 @@ class StartupLogIT {
 
     /** The most log lines at INFO and above a normal start may print (docs/startup.md). */
     private static final int MAX_LOG_LINES = 40;
+
     private static final String S3_SECRET = "startup-log-secret-7f3a";
 
     @TempDir
@@ -36,41 +37,64 @@ class StartupLogIT {
     void aStartPrintsAShortLogWithoutSecrets() throws Exception {
         int httpPort = TestSocketUtils.findAvailableTcpPort();
         Path log = dir.resolve("hub.log");
-        Process hub = new ProcessBuilder("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.fieldhub.FieldHubApplication", "--hub.data-dir=" + dir.resolve("data"),
-                "--hub.mqtt.port=" + TestSocketUtils.findAvailableTcpPort(), "--hub.database.port=" + TestSocketUtils.findAvailableTcpPort(),
-                "--hub.s3.port=" + TestSocketUtils.findAvailableTcpPort(), "--hub.s3.secret-key=" + S3_SECRET,
-                "--hub.mqtt.tls.port=" + TestSocketUtils.findAvailableTcpPort(), "--server.port=" + httpPort)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process hub = new ProcessBuilder(
+                        "java",
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.fieldhub.FieldHubApplication",
+                        "--hub.data-dir=" + dir.resolve("data"),
+                        "--hub.mqtt.port=" + TestSocketUtils.findAvailableTcpPort(),
+                        "--hub.database.port=" + TestSocketUtils.findAvailableTcpPort(),
+                        "--hub.s3.port=" + TestSocketUtils.findAvailableTcpPort(),
+                        "--hub.s3.secret-key=" + S3_SECRET,
+                        "--hub.mqtt.tls.port=" + TestSocketUtils.findAvailableTcpPort(),
+                        "--server.port=" + httpPort)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             var http = HttpClient.newHttpClient();
-            await("the hub is healthy; see " + log).atMost(Duration.ofSeconds(180))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
-                        assertThat(hub.isAlive()).as("hub process alive; see " + log).isTrue();
+            await("the hub is healthy; see " + log)
+                    .atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        assertThat(hub.isAlive())
+                                .as("hub process alive; see " + log)
+                                .isTrue();
                         return healthy(http, httpPort);
                     });
-            await("the ready banner").atMost(Duration.ofSeconds(60)).untilAsserted(
-                    () -> assertThat(Files.readString(log)).contains("FieldHub is ready"));
+            await("the ready banner")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(Files.readString(log)).contains("FieldHub is ready"));
         } finally {
             hub.destroy();
             hub.waitFor(60, TimeUnit.SECONDS);
         }
         String output = Files.readString(log);
         String start = output.substring(0, output.indexOf("FieldHub is ready"));
-        List<String> logLines = start.lines().filter(line -> line.startsWith("{")).toList();
+        List<String> logLines =
+                start.lines().filter(line -> line.startsWith("{")).toList();
 
         assertThat(logLines).as("log lines of a start").hasSizeLessThanOrEqualTo(MAX_LOG_LINES);
-        assertThat(logLines).filteredOn(line -> line.contains("\"message\":\"Embedded ")).hasSize(3);
+        assertThat(logLines)
+                .filteredOn(line -> line.contains("\"message\":\"Embedded "))
+                .hasSize(3);
         assertThat(logLines).anyMatch(line -> line.contains("Routes startup"));
-        assertThat(start).as("the broker's store, HiveMQ internals, Camel's probes while starting")
+        assertThat(start)
+                .as("the broker's store, HiveMQ internals, Camel's probes while starting")
                 .doesNotContain("jetbrains.exodus", "com.hivemq.", "Probe in group");
         assertThat(output).as("no secret reaches the console").doesNotContain(S3_SECRET, "password postgres");
     }
 
     private static boolean healthy(HttpClient http, int port) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\"");
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains("\"status\":\"UP\"");
         } catch (IOException e) {
             return false;
         }

@@ -25,11 +25,13 @@ final class TestFleet {
     /** Creates the test group on a hub through its API (a group that exists already answers 409: fine). */
     static void enroll(String hubHttpBase) throws IOException, InterruptedException {
         String body = "{\"id\":\"" + GROUP + "\",\"type\":\"test\",\"groupKey\":\"" + GROUP_KEY + "\"}";
-        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hubHttpBase
-                                + "/api/enrollment-groups"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(), HttpResponse.BodyHandlers.discarding())
+        int status = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(hubHttpBase + "/api/enrollment-groups"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .statusCode();
         if (status != 201 && status != 409) {
             throw new IllegalStateException("could not create the e2e enrollment group: HTTP " + status);
@@ -50,7 +52,8 @@ final class TestFleet {
 
     /** The HTTP Basic {@code Authorization} header of a device. */
     static String basic(String deviceId) {
-        return "Basic " + Base64.getEncoder().encodeToString((deviceId + ":" + secretOf(deviceId))
-                .getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((deviceId + ":" + secretOf(deviceId)).getBytes(StandardCharsets.UTF_8));
     }
 }

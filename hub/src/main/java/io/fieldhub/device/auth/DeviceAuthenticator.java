@@ -5,10 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fieldhub.device.Device;
 import io.fieldhub.device.DeviceRegistry;
 import io.fieldhub.device.DeviceSpec;
-import io.fieldhub.device.credential.Certificates;
-import io.fieldhub.device.enroll.DeviceKeys;
-import io.fieldhub.device.enroll.EnrollmentGroups;
 import io.fieldhub.device.auth.Verdict.Outcome;
+import io.fieldhub.device.credential.Certificates;
+import io.fieldhub.device.enroll.EnrollmentGroups;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,13 @@ public class DeviceAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceAuthenticator.class);
 
-    private record Row(boolean enabled, String groupId, Long credentialId, String kind, String hash, String sha256,
+    private record Row(
+            boolean enabled,
+            String groupId,
+            Long credentialId,
+            String kind,
+            String hash,
+            String sha256,
             String subject) {}
 
     private final JdbcClient jdbc;
@@ -54,22 +59,32 @@ public class DeviceAuthenticator {
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
     private final RefusalLog refusals = new RefusalLog();
 
-    public DeviceAuthenticator(JdbcClient jdbc, PasswordEncoder encoder, EnrollmentGroups groups,
-            DeviceRegistry registry, boolean autoRegister, MeterRegistry meters) {
+    public DeviceAuthenticator(
+            JdbcClient jdbc,
+            PasswordEncoder encoder,
+            EnrollmentGroups groups,
+            DeviceRegistry registry,
+            boolean autoRegister,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.encoder = encoder;
         this.groups = groups;
         this.registry = registry;
         this.autoRegister = autoRegister;
-        this.verified = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofHours(12)).build();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(1_000_000)
+                .expireAfterAccess(Duration.ofHours(12))
+                .build();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
         for (Outcome outcome : Outcome.values()) {
-            outcomes.put(outcome, Counter.builder("fieldhub.devices.authentications")
-                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("Device authentications (MQTT CONNECT, HTTP ingest) by outcome")
-                    .register(meters));
+            outcomes.put(
+                    outcome,
+                    Counter.builder("fieldhub.devices.authentications")
+                            .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                            .description("Device authentications (MQTT CONNECT, HTTP ingest) by outcome")
+                            .register(meters));
         }
         if (autoRegister) {
             LOG.warn("hub.devices.auto-register is on: any device that connects is registered, and one without"
@@ -167,8 +182,14 @@ public class DeviceAuthenticator {
                         left join device_credential c on c.device_id = d.id and c.revoked_at is null
                         where d.id = ?""")
                 .param(deviceId)
-                .query((rs, n) -> new Row(rs.getBoolean(1), rs.getString(2), (Long) rs.getObject(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)))
+                .query((rs, n) -> new Row(
+                        rs.getBoolean(1),
+                        rs.getString(2),
+                        (Long) rs.getObject(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7)))
                 .list();
     }
 

@@ -24,8 +24,13 @@ final class RefusalLog {
             return;
         }
         long others = unlogged.getAndSet(0);
-        LOG.warn("{} refused device {}: {}{}. Fix: {}", channel, verdict.deviceId(), verdict.outcome(),
-                others > 0 ? " (and " + others + " other refusals in the last 10 s)" : "", fix(verdict.outcome()));
+        LOG.warn(
+                "{} refused device {}: {}{}. Fix: {}",
+                channel,
+                verdict.deviceId(),
+                verdict.outcome(),
+                others > 0 ? " (and " + others + " other refusals in the last 10 s)" : "",
+                fix(verdict.outcome()));
     }
 
     private static String fix(Verdict.Outcome outcome) {

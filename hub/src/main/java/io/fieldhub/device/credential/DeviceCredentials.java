@@ -20,8 +20,8 @@ public class DeviceCredentials {
     /** A secret just made: the only time the API shows it. */
     public record NewSecret(long id, String deviceId, String secret, Instant createdAt) {}
 
-    private static final String COLUMNS = "id, device_id, kind, x509_sha256, x509_subject, created_at, created_by,"
-            + " revoked_at, revoked_by";
+    private static final String COLUMNS =
+            "id, device_id, kind, x509_sha256, x509_subject, created_at, created_by," + " revoked_at, revoked_by";
     /** 32 random bytes: a secret nobody can guess, so a hash of it cannot be reversed either. */
     private static final int SECRET_BYTES = 32;
 
@@ -68,9 +68,10 @@ public class DeviceCredentials {
     /** Revokes a credential; false when the device has no such credential still valid. */
     public boolean revoke(String deviceId, long credentialId, String actor) {
         boolean revoked = jdbc.sql("update device_credential set revoked_at = now(), revoked_by = ?"
-                        + " where id = ? and device_id = ? and revoked_at is null")
-                .params(actor, credentialId, deviceId)
-                .update() == 1;
+                                + " where id = ? and device_id = ? and revoked_at is null")
+                        .params(actor, credentialId, deviceId)
+                        .update()
+                == 1;
         if (revoked) {
             events.publishEvent(new CredentialRevoked(deviceId, credentialId, actor));
         }

@@ -59,14 +59,13 @@ class EnrollmentController {
         if (spec.groupKey() != null) {
             throw ApiException.badRequest("a group key cannot change; make a new group and move devices to it");
         }
-        return groups.update(named, Actors.of(user))
-                .orElseThrow(() -> ApiException.notFound("enrollment group " + id));
+        return groups.update(named, Actors.of(user)).orElseThrow(() -> ApiException.notFound("enrollment group " + id));
     }
 
     private static void refuseIfInvalid(EnrollmentGroups.Spec spec) {
         if (spec.id() == null || !Device.ID.matcher(spec.id()).matches()) {
-            throw ApiException.badRequest("group id '" + spec.id() + "' is not valid: use 1-128 letters, digits,"
-                    + " '.', '_', ':' or '-'");
+            throw ApiException.badRequest(
+                    "group id '" + spec.id() + "' is not valid: use 1-128 letters, digits," + " '.', '_', ':' or '-'");
         }
         if (spec.type() == null || !Device.ID.matcher(spec.type()).matches()) {
             throw ApiException.badRequest("a group needs the type its devices become, e.g. \"type\": \"engine\"");
@@ -77,8 +76,8 @@ class EnrollmentController {
         try {
             int length = Base64.getDecoder().decode(key).length;
             if (length < MIN_KEY_BYTES || length > MAX_KEY_BYTES) {
-                throw ApiException.badRequest("a group key must be 16-64 bytes, Base64-encoded; this one is "
-                        + length + " bytes");
+                throw ApiException.badRequest(
+                        "a group key must be 16-64 bytes, Base64-encoded; this one is " + length + " bytes");
             }
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("a group key must be Base64: " + e.getMessage());

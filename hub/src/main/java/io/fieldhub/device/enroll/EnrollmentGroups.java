@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class EnrollmentGroups {
 
     /** What a client says about a group; a null {@code groupKey} has the hub make one (64 random bytes). */
-    public record Spec(String id, String type, String site, Map<String, String> tags, Boolean enabled,
-            String groupKey) {}
+    public record Spec(
+            String id, String type, String site, Map<String, String> tags, Boolean enabled, String groupKey) {}
 
     /** A group just made, with its key: the only time the API shows it. */
     public record Created(EnrollmentGroup group, String groupKey) {}
@@ -47,19 +47,29 @@ public class EnrollmentGroups {
         String key = spec.groupKey() != null ? spec.groupKey() : newKey();
         EnrollmentGroup group = jdbc.sql("insert into enrollment_group (id, group_key, type, site, tags, enabled,"
                         + " updated_by) values (?, ?, ?, ?, ?::jsonb, ?, ?) returning " + COLUMNS)
-                .params(spec.id(), key, spec.type(), spec.site(), json(spec.tags()), spec.enabled() == null
-                        || spec.enabled(), actor)
+                .params(
+                        spec.id(),
+                        key,
+                        spec.type(),
+                        spec.site(),
+                        json(spec.tags()),
+                        spec.enabled() == null || spec.enabled(),
+                        actor)
                 .query(this::group)
                 .single();
         return new Created(group, key);
     }
 
     public List<EnrollmentGroup> list() {
-        return jdbc.sql("select " + COLUMNS + " from enrollment_group order by id").query(this::group).list();
+        return jdbc.sql("select " + COLUMNS + " from enrollment_group order by id")
+                .query(this::group)
+                .list();
     }
 
     public Optional<EnrollmentGroup> find(String id) {
-        return jdbc.sql("select " + COLUMNS + " from enrollment_group where id = ?").param(id).query(this::group)
+        return jdbc.sql("select " + COLUMNS + " from enrollment_group where id = ?")
+                .param(id)
+                .query(this::group)
                 .optional();
     }
 
@@ -67,7 +77,12 @@ public class EnrollmentGroups {
     public Optional<EnrollmentGroup> update(Spec spec, String actor) {
         return jdbc.sql("update enrollment_group set type = ?, site = ?, tags = ?::jsonb, enabled = ?,"
                         + " updated_at = now(), updated_by = ? where id = ? returning " + COLUMNS)
-                .params(spec.type(), spec.site(), json(spec.tags()), spec.enabled() == null || spec.enabled(), actor,
+                .params(
+                        spec.type(),
+                        spec.site(),
+                        json(spec.tags()),
+                        spec.enabled() == null || spec.enabled(),
+                        actor,
                         spec.id())
                 .query(this::group)
                 .optional();
@@ -78,16 +93,18 @@ public class EnrollmentGroups {
      * matches, or empty.
      */
     public Optional<Device> enroll(String deviceId, String key) {
-        List<Map.Entry<EnrollmentGroup, String>> groups = jdbc.sql("select " + COLUMNS
-                        + ", group_key from enrollment_group where enabled")
+        List<Map.Entry<EnrollmentGroup, String>> groups = jdbc.sql(
+                        "select " + COLUMNS + ", group_key from enrollment_group where enabled")
                 .query((rs, row) -> Map.entry(group(rs, row), rs.getString("group_key")))
                 .list();
         for (var candidate : groups) {
             if (DeviceKeys.matches(candidate.getValue(), deviceId, key)) {
                 EnrollmentGroup g = candidate.getKey();
                 try {
-                    return Optional.of(registry.create(new DeviceSpec(deviceId, g.type(), g.site(), g.tags(), true),
-                            "enrollment group " + g.id(), g.id()));
+                    return Optional.of(registry.create(
+                            new DeviceSpec(deviceId, g.type(), g.site(), g.tags(), true),
+                            "enrollment group " + g.id(),
+                            g.id()));
                 } catch (DuplicateKeyException raced) {
                     return registry.find(deviceId);
                 }

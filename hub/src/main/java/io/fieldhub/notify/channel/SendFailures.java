@@ -54,7 +54,8 @@ public class SendFailures {
     static String describe(Throwable error) {
         var text = new StringBuilder();
         causes(error).forEach(e -> {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName()
+            String message = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
                     : e.getClass().getSimpleName() + ": " + e.getMessage().strip();
             if (text.indexOf(message) < 0) {
                 text.append(text.isEmpty() ? "" : " <- ").append(message);

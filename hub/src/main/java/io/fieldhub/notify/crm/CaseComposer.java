@@ -19,6 +19,7 @@ public class CaseComposer {
 
     /** Salesforce's limits on the Case fields the hub fills. */
     static final int SUBJECT_MAX = 255;
+
     static final int DESCRIPTION_MAX = 32_000;
 
     private final CrmProperties crm;

@@ -54,8 +54,12 @@ public class CaseOutcome {
             outbox.circuitOpen(notificationId, "Salesforce circuit breaker open: not attempted");
             return;
         }
-        Throwable cause = causes(failure).filter(e -> e instanceof SalesforceException
-                || e instanceof CrmUnavailableException || e instanceof PermanentFailure).findFirst().orElse(failure);
+        Throwable cause = causes(failure)
+                .filter(e -> e instanceof SalesforceException
+                        || e instanceof CrmUnavailableException
+                        || e instanceof PermanentFailure)
+                .findFirst()
+                .orElse(failure);
         String reason = SalesforceErrors.describe(cause);
         if (isRejection(cause)) {
             log.warn("Salesforce rejected the case of notification {}: {}", notificationId, reason);
@@ -80,6 +84,7 @@ public class CaseOutcome {
     }
 
     private static Stream<Throwable> causes(Throwable e) {
-        return Stream.iterate(e, c -> c != null, c -> c.getCause() == c ? null : c.getCause()).limit(20);
+        return Stream.iterate(e, c -> c != null, c -> c.getCause() == c ? null : c.getCause())
+                .limit(20);
     }
 }

@@ -70,11 +70,13 @@ public record CrmProperties(
 
     /** The OAuth 2.0 flows a server-to-server integration uses: no user types a password. */
     public enum Auth {
-        JWT, CLIENT_CREDENTIALS
+        JWT,
+        CLIENT_CREDENTIALS
     }
 
-    @AssertTrue(message = "hub.crm.enabled needs hub.crm.client-id, and for auth JWT hub.crm.username and "
-            + "hub.crm.keystore (+ keystore-password), for auth CLIENT_CREDENTIALS hub.crm.client-secret")
+    @AssertTrue(
+            message = "hub.crm.enabled needs hub.crm.client-id, and for auth JWT hub.crm.username and "
+                    + "hub.crm.keystore (+ keystore-password), for auth CLIENT_CREDENTIALS hub.crm.client-secret")
     boolean isCredentialsComplete() {
         if (!enabled) {
             return true;
@@ -82,7 +84,8 @@ public record CrmProperties(
         if (blank(clientId)) {
             return false;
         }
-        return auth == Auth.JWT ? !blank(username) && !blank(keystore) && !blank(keystorePassword)
+        return auth == Auth.JWT
+                ? !blank(username) && !blank(keystore) && !blank(keystorePassword)
                 : !blank(clientSecret);
     }
 

@@ -78,8 +78,8 @@ public class SalesforceConnection {
         try {
             session.login(null);
         } catch (SalesforceException | RuntimeException e) {
-            throw new CrmUnavailableException("Salesforce login at " + component.getLoginUrl() + " failed: "
-                    + SalesforceErrors.describe(e), e);
+            throw new CrmUnavailableException(
+                    "Salesforce login at " + component.getLoginUrl() + " failed: " + SalesforceErrors.describe(e), e);
         }
     }
 }

@@ -15,10 +15,10 @@ final class SalesforceErrors {
 
     /** Salesforce's answer when the org has used up its daily API requests; it comes back, so it is retried. */
     private static final String LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED";
+
     private static final int MAX_DETAIL = 1000;
 
-    private SalesforceErrors() {
-    }
+    private SalesforceErrors() {}
 
     /** True when the org refused the request itself, so sending it again cannot succeed. */
     static boolean isRejection(Throwable e) {
@@ -38,13 +38,17 @@ final class SalesforceErrors {
             String status = sf.getStatusCode() > 0 ? sf.getStatusCode() + " " : "";
             List<RestError> errors = errors(sf);
             if (!errors.isEmpty()) {
-                return cut(status + errors.stream().map(SalesforceErrors::describe).collect(Collectors.joining("; ")));
+                return cut(
+                        status + errors.stream().map(SalesforceErrors::describe).collect(Collectors.joining("; ")));
             }
             Throwable cause = sf.getCause();
             // a failure without an answer: Jetty's cause message dumps the whole connection; its type says enough
-            return cut(status + sf.getMessage() + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")"));
+            return cut(status
+                    + sf.getMessage()
+                    + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")"));
         }
-        return e instanceof CrmUnavailableException || e instanceof PermanentFailure ? e.getMessage()
+        return e instanceof CrmUnavailableException || e instanceof PermanentFailure
+                ? e.getMessage()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
@@ -53,7 +57,8 @@ final class SalesforceErrors {
     }
 
     private static String describe(RestError error) {
-        String fields = error.getFields() == null || error.getFields().isEmpty() ? ""
+        String fields = error.getFields() == null || error.getFields().isEmpty()
+                ? ""
                 : " [" + String.join(", ", error.getFields()) + "]";
         return error.getErrorCode() + ": " + error.getMessage() + fields;
     }

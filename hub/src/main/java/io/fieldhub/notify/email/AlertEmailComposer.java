@@ -42,7 +42,11 @@ public class AlertEmailComposer {
             model.put("recipient", notification.recipient());
             model.put("subject", headers.get("Subject"));
             model.put("count", String.valueOf(notification.digestOf().size()));
-            model.put("alerts", notification.digestOf().stream().map(AlertEmailComposer::alert).toList());
+            model.put(
+                    "alerts",
+                    notification.digestOf().stream()
+                            .map(AlertEmailComposer::alert)
+                            .toList());
             return model;
         }
         String thread = threadId(notification.alertId());
@@ -51,8 +55,10 @@ public class AlertEmailComposer {
             headers.put("Message-ID", thread);
         } else {
             headers.put("Subject", "Re: " + subject(notification));
-            headers.put("Message-ID", "<alert-" + notification.alertId() + "-transition-"
-                    + notification.transitionId() + "@" + host + ">");
+            headers.put(
+                    "Message-ID",
+                    "<alert-" + notification.alertId() + "-transition-" + notification.transitionId() + "@" + host
+                            + ">");
             headers.put("In-Reply-To", thread);
             headers.put("References", thread);
         }
@@ -76,11 +82,12 @@ public class AlertEmailComposer {
     static String digestSubject(Outgoing n) {
         Map<String, Long> bySeverity = n.digestOf().stream()
                 .collect(Collectors.groupingBy(Outgoing::severity, TreeMap::new, Collectors.counting()));
-        String counts = bySeverity.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+        String counts = bySeverity.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", "));
         int total = n.digestOf().size();
-        return "[FieldHub] " + total + (total == 1 ? " alert notification" : " alert notifications")
-                + " held for you: " + counts;
+        return "[FieldHub] " + total + (total == 1 ? " alert notification" : " alert notifications") + " held for you: "
+                + counts;
     }
 
     private static Map<String, Object> alert(Outgoing n) {
@@ -118,7 +125,9 @@ public class AlertEmailComposer {
 
     /** 95.5, 90 (not 90.0), 0.001: as a person writes it. */
     static String number(Double value) {
-        return value == null ? "-" : BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return value == null
+                ? "-"
+                : BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static <T> String text(T value, Function<T, String> format) {

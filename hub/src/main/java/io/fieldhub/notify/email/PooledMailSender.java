@@ -39,8 +39,14 @@ public class PooledMailSender extends DefaultJavaMailSender implements AutoClose
     /**
      * @param timeout connect, read and write timeout of an SMTP connection
      */
-    public PooledMailSender(String host, int port, String username, String password, boolean starttls,
-                            Duration timeout, MeterRegistry meters) {
+    public PooledMailSender(
+            String host,
+            int port,
+            String username,
+            String password,
+            boolean starttls,
+            Duration timeout,
+            MeterRegistry meters) {
         setProtocol("smtp");
         setHost(host);
         setPort(port);
@@ -64,11 +70,12 @@ public class PooledMailSender extends DefaultJavaMailSender implements AutoClose
         config.setTimeBetweenEvictionRuns(IDLE.dividedBy(2));
         config.setJmxEnabled(false);
         connections = new GenericObjectPool<>(new Connections(), config);
-        FunctionCounter.builder("fieldhub.mail.connections.opened", connections,
-                        GenericObjectPool::getCreatedCount)
-                .description("SMTP connections opened for alert email").register(meters);
+        FunctionCounter.builder("fieldhub.mail.connections.opened", connections, GenericObjectPool::getCreatedCount)
+                .description("SMTP connections opened for alert email")
+                .register(meters);
         Gauge.builder("fieldhub.mail.connections.open", connections, p -> p.getNumActive() + p.getNumIdle())
-                .description("SMTP connections open now").register(meters);
+                .description("SMTP connections open now")
+                .register(meters);
     }
 
     @Override

@@ -12,8 +12,7 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  */
 public final class SmtpErrors {
 
-    private SmtpErrors() {
-    }
+    private SmtpErrors() {}
 
     /** For one exception of a cause chain (each is asked in turn). */
     public static boolean isPermanent(Throwable error) {
@@ -27,7 +26,9 @@ public final class SmtpErrors {
             return refused.getReturnCode() >= 500;
         }
         // "Invalid Addresses" with no reply code of its own: its nested SMTPAddressFailedException decides
-        return error instanceof SendFailedException failed && failed.getNextException() == null
-                && failed.getInvalidAddresses() != null && failed.getInvalidAddresses().length > 0;
+        return error instanceof SendFailedException failed
+                && failed.getNextException() == null
+                && failed.getInvalidAddresses() != null
+                && failed.getInvalidAddresses().length > 0;
     }
 }

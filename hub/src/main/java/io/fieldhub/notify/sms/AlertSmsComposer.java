@@ -26,14 +26,17 @@ public class AlertSmsComposer {
     public static final int SMS_LENGTH = 160;
     /** Characters of text in each segment of a concatenated SMS (the UDH takes the other 7 septets). */
     public static final int SEGMENT_LENGTH = 153;
+
     static final int DIGEST_SEGMENTS = 3;
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{7,14}");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
 
     /** Sets the destination (the number without its "+": camel-smpp sends it as an international number). */
     public String compose(Outgoing notification, @Headers Map<String, Object> headers) {
-        String number = notification.address() == null ? "" : notification.address().strip();
+        String number =
+                notification.address() == null ? "" : notification.address().strip();
         if (!E164.matcher(number).matches()) {
             throw new PermanentFailure("not an E.164 number: '" + notification.address() + "'");
         }

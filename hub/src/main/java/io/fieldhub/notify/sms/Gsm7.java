@@ -14,8 +14,7 @@ final class Gsm7 {
     private static final String ALPHABET = "@£$¥èéùìòÇ\nØø\rÅå_ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 
-    private Gsm7() {
-    }
+    private Gsm7() {}
 
     /** The text with every character sendable as one GSM 7-bit septet. */
     static String plain(String text) {

@@ -12,18 +12,17 @@ public final class SmppErrors {
 
     /** SMPP 3.4, 5.1.3 command_status. */
     private static final Set<Integer> PERMANENT = Set.of(
-            0x01,  // ESME_RINVMSGLEN  message length is invalid
-            0x0A,  // ESME_RINVSRCADR  invalid source address
-            0x0B,  // ESME_RINVDSTADR  invalid destination address
-            0x33,  // ESME_RINVNUMDESTS invalid number of destinations
-            0x48,  // ESME_RINVSRCTON  invalid source address TON
-            0x49,  // ESME_RINVSRCNPI  invalid source address NPI
-            0x50,  // ESME_RINVDSTTON  invalid destination address TON
-            0x51,  // ESME_RINVDSTNPI  invalid destination address NPI
+            0x01, // ESME_RINVMSGLEN  message length is invalid
+            0x0A, // ESME_RINVSRCADR  invalid source address
+            0x0B, // ESME_RINVDSTADR  invalid destination address
+            0x33, // ESME_RINVNUMDESTS invalid number of destinations
+            0x48, // ESME_RINVSRCTON  invalid source address TON
+            0x49, // ESME_RINVSRCNPI  invalid source address NPI
+            0x50, // ESME_RINVDSTTON  invalid destination address TON
+            0x51, // ESME_RINVDSTNPI  invalid destination address NPI
             0x62); // ESME_RINVEXPIRY  invalid message validity period
 
-    private SmppErrors() {
-    }
+    private SmppErrors() {}
 
     /** For one exception of a cause chain (each is asked in turn). */
     public static boolean isPermanent(Throwable error) {

@@ -36,5 +36,4 @@ public record SmsProperties(
         @Min(1) int batchSize,
         @Min(1) long pollInterval,
         @Min(1) long reconnectDelay,
-        @Valid CircuitOverride circuit) {
-}
+        @Valid CircuitOverride circuit) {}

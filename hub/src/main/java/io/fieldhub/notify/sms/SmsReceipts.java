@@ -22,10 +22,14 @@ public class SmsReceipts {
     }
 
     /** @param doneDate when the SMSC says the message reached its final state; the receipt's arrival if it says not */
-    public void record(@Header(SmppConstants.ID) String messageId,
-                       @Header(SmppConstants.FINAL_STATUS) DeliveryReceiptState state,
-                       @Header(SmppConstants.DONE_DATE) Date doneDate) {
-        outbox.delivered("sms", messageId, state == null ? "UNKNOWN" : state.name(),
+    public void record(
+            @Header(SmppConstants.ID) String messageId,
+            @Header(SmppConstants.FINAL_STATUS) DeliveryReceiptState state,
+            @Header(SmppConstants.DONE_DATE) Date doneDate) {
+        outbox.delivered(
+                "sms",
+                messageId,
+                state == null ? "UNKNOWN" : state.name(),
                 doneDate == null ? clock.instant() : doneDate.toInstant());
     }
 }

@@ -41,15 +41,20 @@ public class RuleDeployments {
     private volatile Failure lastFailure;
 
     /** Why the last candidate was refused: build errors, or scenarios that failed on it. */
-    public record Failure(Instant at, String source, String actor, List<BuildError> errors, List<String> scenarios) {
-    }
+    public record Failure(Instant at, String source, String actor, List<BuildError> errors, List<String> scenarios) {}
 
     /** The outcome of a deployment: the version in force afterwards, or why the candidate was refused. */
-    public record Outcome(boolean deployed, boolean changed, String version, Long versionId, Failure failure) {
-    }
+    public record Outcome(boolean deployed, boolean changed, String version, Long versionId, Failure failure) {}
 
-    public RuleDeployments(Path rulesDir, RuleSetBuilder builder, RuleCheck check, RuleEngine engine,
-                           RuleVersions versions, AlertLifecycle alerts, Clock clock, MeterRegistry meters) {
+    public RuleDeployments(
+            Path rulesDir,
+            RuleSetBuilder builder,
+            RuleCheck check,
+            RuleEngine engine,
+            RuleVersions versions,
+            AlertLifecycle alerts,
+            Clock clock,
+            MeterRegistry meters) {
         this.rulesDir = rulesDir;
         this.builder = builder;
         this.check = check;
@@ -101,9 +106,14 @@ public class RuleDeployments {
     /** Builds and tests a candidate without deploying it; {@code failure} is null when it would deploy. */
     public Outcome validate(Map<String, byte[]> ruleFiles, Map<String, byte[]> scenarios, String actor) {
         Candidate candidate = candidate(ruleFiles, scenarios);
-        Failure failure = candidate.clean() ? null
+        Failure failure = candidate.clean()
+                ? null
                 : new Failure(clock.instant(), "validate", actor, candidate.errors(), candidate.failedScenarios());
-        return new Outcome(false, false, candidate.rules() == null ? null : candidate.rules().version(), null,
+        return new Outcome(
+                false,
+                false,
+                candidate.rules() == null ? null : candidate.rules().version(),
+                null,
                 failure);
     }
 
@@ -130,8 +140,12 @@ public class RuleDeployments {
         return new Candidate(rules, List.of(), check.failures(rules, tests));
     }
 
-    private Outcome put(SortedMap<String, byte[]> files, Map<String, byte[]> scenarios, String source,
-                        String actor, boolean writeFolder) {
+    private Outcome put(
+            SortedMap<String, byte[]> files,
+            Map<String, byte[]> scenarios,
+            String source,
+            String actor,
+            boolean writeFolder) {
         RuleSet current = engine.rules();
         if (current.version().equals(RuleSetBuilder.version(files))) {
             lastFailure = null;
@@ -154,8 +168,15 @@ public class RuleDeployments {
         long id = versions.record(next, source, actor);
         lastFailure = null;
         meters.counter("fieldhub.rules.reloads", "outcome", "deployed").increment();
-        LOG.info("Rules version {} in force ({} rules from {} files; built in {} ms, swapped in {} ms; by {} via {})",
-                next.version(), next.ruleCount(), files.size(), next.buildMillis(), swapMillis, actor, source);
+        LOG.info(
+                "Rules version {} in force ({} rules from {} files; built in {} ms, swapped in {} ms; by {} via {})",
+                next.version(),
+                next.ruleCount(),
+                files.size(),
+                next.buildMillis(),
+                swapMillis,
+                actor,
+                source);
         return new Outcome(true, true, next.version(), id, null);
     }
 
@@ -163,9 +184,16 @@ public class RuleDeployments {
         Failure failure = new Failure(clock.instant(), source, actor, errors, scenarios);
         lastFailure = failure;
         meters.counter("fieldhub.rules.reloads", "outcome", "failed").increment();
-        LOG.error("Rules from {} by {} NOT deployed; version {} stays in force. Fix and save again:\n  {}", source,
-                actor, engine.rules().version(), String.join("\n  ",
-                        errors.isEmpty() ? scenarios : errors.stream().map(BuildError::toString).toList()));
+        LOG.error(
+                "Rules from {} by {} NOT deployed; version {} stays in force. Fix and save again:\n  {}",
+                source,
+                actor,
+                engine.rules().version(),
+                String.join(
+                        "\n  ",
+                        errors.isEmpty()
+                                ? scenarios
+                                : errors.stream().map(BuildError::toString).toList()));
         return new Outcome(false, false, engine.rules().version(), null, failure);
     }
 }

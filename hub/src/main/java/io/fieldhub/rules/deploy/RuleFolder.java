@@ -47,7 +47,8 @@ final class RuleFolder {
     /** Resolves a path from an upload, refusing any that would land outside the rules folder. */
     Path resolve(String relative) {
         Path target = dir.resolve(relative).normalize();
-        if (!target.startsWith(dir.normalize()) || !RuleSetBuilder.isRuleFile(target.getFileName().toString())) {
+        if (!target.startsWith(dir.normalize())
+                || !RuleSetBuilder.isRuleFile(target.getFileName().toString())) {
             throw new IllegalArgumentException("'" + relative + "' is not a rule file path inside the rules folder"
                     + " (expected e.g. fieldhub/engine/overheat.drl or thresholds.drl.csv)");
         }

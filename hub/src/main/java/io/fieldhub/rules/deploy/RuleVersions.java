@@ -32,22 +32,30 @@ public class RuleVersions {
     /** Records that {@code rules} went into force; returns the record's id. */
     public long record(RuleSet rules, String source, String actor) {
         Map<String, String> encoded = new TreeMap<>();
-        rules.files().forEach((path, content) -> encoded.put(path, Base64.getEncoder().encodeToString(content)));
+        rules.files()
+                .forEach(
+                        (path, content) -> encoded.put(path, Base64.getEncoder().encodeToString(content)));
         return jdbc.sql("""
                 insert into rule_version (version, files, rule_count, build_ms, source, actor)
                 values (?, ?::jsonb, ?, ?, ?, ?) returning id""")
                 .params(rules.version(), json(encoded), rules.ruleCount(), (int) rules.buildMillis(), source, actor)
-                .query(Long.class).single();
+                .query(Long.class)
+                .single();
     }
 
     /** The content hash of the rule set deployed last, if any. */
     public Optional<String> latestVersion() {
-        return jdbc.sql("select version from rule_version order by id desc limit 1").query(String.class).optional();
+        return jdbc.sql("select version from rule_version order by id desc limit 1")
+                .query(String.class)
+                .optional();
     }
 
     /** Deployed rule sets, newest first, without their files. */
     public List<Map<String, Object>> list(int limit) {
-        return jdbc.sql(SUMMARY + " order by id desc limit ?").param(Rows.limit(limit)).query(Rows::json).list();
+        return jdbc.sql(SUMMARY + " order by id desc limit ?")
+                .param(Rows.limit(limit))
+                .query(Rows::json)
+                .list();
     }
 
     public Optional<Map<String, Object>> summary(long id) {
@@ -56,15 +64,19 @@ public class RuleVersions {
 
     /** The files of a deployed rule set, by path. */
     public Optional<SortedMap<String, byte[]>> files(long id) {
-        return jdbc.sql("select files::text from rule_version where id = ?").param(id).query(String.class)
-                .optional().map(this::decode);
+        return jdbc.sql("select files::text from rule_version where id = ?")
+                .param(id)
+                .query(String.class)
+                .optional()
+                .map(this::decode);
     }
 
     private SortedMap<String, byte[]> decode(String json) {
         try {
-            Map<String, String> encoded = mapper.readValue(json, new TypeReference<Map<String, String>>() { });
+            Map<String, String> encoded = mapper.readValue(json, new TypeReference<Map<String, String>>() {});
             SortedMap<String, byte[]> files = new TreeMap<>();
-            encoded.forEach((path, content) -> files.put(path, Base64.getDecoder().decode(content)));
+            encoded.forEach(
+                    (path, content) -> files.put(path, Base64.getDecoder().decode(content)));
             return files;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("rule_version.files is not valid JSON", e);

@@ -38,11 +38,9 @@ class RulesController {
     }
 
     /** A rule set as uploaded; {@code scenarios} may be empty (the folder's are used), {@code by} names who. */
-    record Upload(Map<String, String> files, Map<String, String> scenarios, String by) {
-    }
+    record Upload(Map<String, String> files, Map<String, String> scenarios, String by) {}
 
-    record Actor(String by) {
-    }
+    record Actor(String by) {}
 
     @GetMapping("/api/rules")
     Map<String, Object> inForce() {
@@ -70,21 +68,21 @@ class RulesController {
 
     @PostMapping("/api/rules/validate")
     ResponseEntity<RuleDeployments.Outcome> validate(@RequestBody Upload upload) {
-        var outcome = deployments.validate(decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"),
-                actor(upload.by()));
+        var outcome = deployments.validate(
+                decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"), actor(upload.by()));
         return ResponseEntity.status(outcome.failure() == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
                 .body(outcome);
     }
 
     @PostMapping("/api/rules/deploy")
     ResponseEntity<RuleDeployments.Outcome> deploy(@RequestBody Upload upload) {
-        return answer(deployments.deploy(decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"),
-                actor(upload.by())));
+        return answer(deployments.deploy(
+                decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"), actor(upload.by())));
     }
 
     @PostMapping("/api/rules/versions/{id}/rollback")
-    ResponseEntity<RuleDeployments.Outcome> rollback(@PathVariable long id,
-                                                     @RequestBody(required = false) Actor actor) {
+    ResponseEntity<RuleDeployments.Outcome> rollback(
+            @PathVariable long id, @RequestBody(required = false) Actor actor) {
         var files = versions.files(id).orElseThrow(() -> noVersion(id));
         return answer(deployments.rollback(files, actor(actor == null ? null : actor.by())));
     }
@@ -112,14 +110,16 @@ class RulesController {
             return Map.of();
         }
         Map<String, byte[]> out = new TreeMap<>();
-        files.forEach((path, content) -> out.put(path, content.startsWith("base64:")
-                ? Base64.getDecoder().decode(content.substring("base64:".length()))
-                : content.getBytes(StandardCharsets.UTF_8)));
+        files.forEach((path, content) -> out.put(
+                path,
+                content.startsWith("base64:")
+                        ? Base64.getDecoder().decode(content.substring("base64:".length()))
+                        : content.getBytes(StandardCharsets.UTF_8)));
         return out;
     }
 
     private static ResponseStatusException noVersion(long id) {
-        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no rule version " + id
-                + "; GET /api/rules/versions lists them");
+        return new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "no rule version " + id + "; GET /api/rules/versions lists them");
     }
 }

@@ -1,7 +1,6 @@
 package io.fieldhub.rules.deploy;
 
 import io.fieldhub.rules.RuleSet;
-import io.fieldhub.rules.scenario.ScenarioResult;
 import io.fieldhub.rules.scenario.ScenarioRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +22,8 @@ public final class ScenarioGate implements RuleCheck {
 
     @Override
     public List<String> failures(RuleSet rules, SortedMap<String, byte[]> scenarios) {
-        return runner.run(rules, scenarios).stream().filter(r -> !r.passed())
+        return runner.run(rules, scenarios).stream()
+                .filter(r -> !r.passed())
                 .map(r -> r.file() + ": \"" + r.scenario() + "\": " + String.join("; ", r.problems()))
                 .toList();
     }

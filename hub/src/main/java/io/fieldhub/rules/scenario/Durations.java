@@ -10,8 +10,7 @@ final class Durations {
     private static final Pattern WHOLE = Pattern.compile("[+-]?(\\d+(ms|s|m|h|d))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Returns the duration, or {@code null} when the text is not one. */
     static Duration parse(String text) {
@@ -26,13 +25,14 @@ final class Durations {
         Matcher m = PART.matcher(t);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
-            sum = sum.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            sum = sum.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
         }
         return t.startsWith("-") ? sum.negated() : sum;
     }

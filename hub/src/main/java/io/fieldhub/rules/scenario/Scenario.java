@@ -18,15 +18,27 @@ record Scenario(String name, Instant start, List<Step> steps, List<Expectation> 
      *
      * @param deviceTime device time relative to hub time ({@code -2m}: taken 2 minutes before it arrived)
      */
-    record Step(Duration at, String device, Map<String, Double> metrics, Map<String, String> tags,
-                Duration deviceTime, String messageId, int line) {
+    record Step(
+            Duration at,
+            String device,
+            Map<String, Double> metrics,
+            Map<String, String> tags,
+            Duration deviceTime,
+            String messageId,
+            int line) {
 
         boolean isReading() {
             return device != null;
         }
 
         TelemetryRecord record(Instant hubTime) {
-            return new TelemetryRecord(messageId, device, hubTime.plus(deviceTime), hubTime, metrics, tags,
+            return new TelemetryRecord(
+                    messageId,
+                    device,
+                    hubTime.plus(deviceTime),
+                    hubTime,
+                    metrics,
+                    tags,
                     "00000000000000000000000000000000");
         }
     }

@@ -23,19 +23,18 @@ final class ScenarioCheck {
         }
     }
 
-    private ScenarioCheck() {
-    }
+    private ScenarioCheck() {}
 
     /** The problems, each naming the file and line of its expectation: empty when exactly the expected (rule, device) pairs fired, as often and as described. */
     static List<String> problems(String file, Scenario scenario, List<Fired> fired, Set<String> ruleNames) {
-        Map<String, List<Fired>> byKey = fired.stream()
-                .collect(Collectors.groupingBy(Fired::key, LinkedHashMap::new, Collectors.toList()));
+        Map<String, List<Fired>> byKey =
+                fired.stream().collect(Collectors.groupingBy(Fired::key, LinkedHashMap::new, Collectors.toList()));
         List<String> problems = new ArrayList<>();
         for (Expectation e : scenario.expectations()) {
             String where = file + ":" + e.line() + ": ";
             if (!ruleNames.contains(e.rule())) {
-                problems.add(where + "there is no rule named '" + e.rule() + "' in the rule set" + suggest(e.rule(),
-                        ruleNames));
+                problems.add(where + "there is no rule named '" + e.rule() + "' in the rule set"
+                        + suggest(e.rule(), ruleNames));
             }
             List<Fired> got = byKey.remove(e.key());
             if (got == null) {
@@ -46,18 +45,23 @@ final class ScenarioCheck {
                 problems.add(where + "expected " + e.key() + " to fire " + times(e.count()) + ", but it fired "
                         + times(got.size()) + " (at " + ats(got) + ")");
             }
-            if (e.severity() != null && got.stream().anyMatch(f -> !e.severity().equals(f.alert().severity()))) {
-                problems.add(where + "expected " + e.key() + " to be " + e.severity() + ", but it was "
-                        + severities(got));
+            if (e.severity() != null
+                    && got.stream().anyMatch(f -> !e.severity().equals(f.alert().severity()))) {
+                problems.add(
+                        where + "expected " + e.key() + " to be " + e.severity() + ", but it was " + severities(got));
             }
             if (e.textContains() != null) {
-                got.stream().filter(f -> !String.valueOf(f.alert().text()).contains(e.textContains())).findFirst()
-                        .ifPresent(f -> problems.add(where + "expected the text of " + e.key() + " to contain \""
-                                + e.textContains() + "\", but it was \"" + f.alert().text() + "\""));
+                got.stream()
+                        .filter(f -> !String.valueOf(f.alert().text()).contains(e.textContains()))
+                        .findFirst()
+                        .ifPresent(f -> problems.add(
+                                where + "expected the text of " + e.key() + " to contain \"" + e.textContains()
+                                        + "\", but it was \"" + f.alert().text() + "\""));
             }
         }
-        byKey.forEach((key, got) -> problems.add(file + ":" + scenario.line() + ": " + key + " fired " + times(got.size()) + " (at " + ats(got)
-                + ", \"" + got.get(0).alert().text() + "\") but was not expected"));
+        byKey.forEach(
+                (key, got) -> problems.add(file + ":" + scenario.line() + ": " + key + " fired " + times(got.size())
+                        + " (at " + ats(got) + ", \"" + got.get(0).alert().text() + "\") but was not expected"));
         if (!problems.isEmpty()) {
             problems.add("expected: " + expected(scenario.expectations()) + "; fired: " + fired(fired));
         }
@@ -68,16 +72,22 @@ final class ScenarioCheck {
         if (expectations.isEmpty()) {
             return "no alert";
         }
-        return expectations.stream().map(e -> e.key() + (e.severity() == null ? "" : " " + e.severity())
-                + (e.count() == null ? "" : " " + times(e.count()))).collect(Collectors.joining(", "));
+        return expectations.stream()
+                .map(e -> e.key()
+                        + (e.severity() == null ? "" : " " + e.severity())
+                        + (e.count() == null ? "" : " " + times(e.count())))
+                .collect(Collectors.joining(", "));
     }
 
     private static String fired(List<Fired> fired) {
         if (fired.isEmpty()) {
             return "no alert";
         }
-        return fired.stream().collect(Collectors.groupingBy(Fired::key, LinkedHashMap::new, Collectors.toList()))
-                .entrySet().stream().map(e -> e.getKey() + " " + severities(e.getValue()) + " "
+        return fired.stream()
+                .collect(Collectors.groupingBy(Fired::key, LinkedHashMap::new, Collectors.toList()))
+                .entrySet()
+                .stream()
+                .map(e -> e.getKey() + " " + severities(e.getValue()) + " "
                         + times(e.getValue().size()) + " at " + ats(e.getValue()))
                 .collect(Collectors.joining(", "));
     }
@@ -96,9 +106,11 @@ final class ScenarioCheck {
 
     /** The closest rule name, for a typo, or nothing when none is close. */
     private static String suggest(String name, Set<String> ruleNames) {
-        return ruleNames.stream().min(Comparator.comparingInt(r -> distance(r.toLowerCase(), name.toLowerCase())))
+        return ruleNames.stream()
+                .min(Comparator.comparingInt(r -> distance(r.toLowerCase(), name.toLowerCase())))
                 .filter(r -> distance(r.toLowerCase(), name.toLowerCase()) <= Math.max(2, name.length() / 4))
-                .map(r -> " (did you mean '" + r + "'?)").orElse("");
+                .map(r -> " (did you mean '" + r + "'?)")
+                .orElse("");
     }
 
     private static int distance(String a, String b) {
@@ -111,8 +123,8 @@ final class ScenarioCheck {
             row[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int above = row[j];
-                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
-                        diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                row[j] = Math.min(
+                        Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
                 diagonal = above;
             }
         }

@@ -38,8 +38,10 @@ final class ScenarioParser {
 
     /** The scenario's name as far as it can be read, for reporting a scenario that cannot be. */
     static String nameOf(YamlNode scenario, int index) {
-        if (scenario.value() instanceof Map<?, ?> map && map.get("name") instanceof YamlNode name
-                && name.value() instanceof String s && !s.isBlank()) {
+        if (scenario.value() instanceof Map<?, ?> map
+                && map.get("name") instanceof YamlNode name
+                && name.value() instanceof String s
+                && !s.isBlank()) {
             return s;
         }
         return "scenario " + (index + 1);
@@ -51,34 +53,39 @@ final class ScenarioParser {
         YamlNode nameNode = required(map, "name", "a scenario", node.line());
         String name = nameNode.text("'name'");
         if (!names.add(name)) {
-            throw new ScenarioFormatException(nameNode.line(), "another scenario in this file is called '" + name
-                    + "'; give each its own name");
+            throw new ScenarioFormatException(
+                    nameNode.line(), "another scenario in this file is called '" + name + "'; give each its own name");
         }
         Instant start = map.containsKey("start") ? instant(map.get("start")) : DEFAULT_START;
         List<Step> steps = new ArrayList<>();
         Duration last = Duration.ZERO;
-        for (YamlNode item : required(map, "readings", "a scenario", node.line()).list("'readings'")) {
+        for (YamlNode item :
+                required(map, "readings", "a scenario", node.line()).list("'readings'")) {
             Step step = step(item, steps.size() + 1);
             if (step.at().compareTo(last) < 0) {
-                throw new ScenarioFormatException(item.line(), "'at: " + Durations.format(step.at())
-                        + "' is before the step above it (" + Durations.format(last)
-                        + "); hub time only moves forward. For a late reading, give it 'ts: -2m' instead");
+                throw new ScenarioFormatException(
+                        item.line(),
+                        "'at: " + Durations.format(step.at())
+                                + "' is before the step above it (" + Durations.format(last)
+                                + "); hub time only moves forward. For a late reading, give it 'ts: -2m' instead");
             }
             last = step.at();
             steps.add(step);
         }
         YamlNode expect = map.get("expect");
         if (expect == null) {
-            throw new ScenarioFormatException(node.line(), "a scenario needs 'expect:', the alerts it expects"
-                    + " (write 'expect: []' for none)");
+            throw new ScenarioFormatException(
+                    node.line(),
+                    "a scenario needs 'expect:', the alerts it expects" + " (write 'expect: []' for none)");
         }
         List<Expectation> expectations = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         for (YamlNode item : expect.list("'expect'")) {
             Expectation e = expectation(item);
             if (!keys.add(e.key())) {
-                throw new ScenarioFormatException(item.line(), e.key() + " is expected twice; use 'count: n' for"
-                        + " a rule that fires several times");
+                throw new ScenarioFormatException(
+                        item.line(),
+                        e.key() + " is expected twice; use 'count: n' for" + " a rule that fires several times");
             }
             expectations.add(e);
         }
@@ -89,14 +96,17 @@ final class ScenarioParser {
         Map<String, YamlNode> map = node.map("a reading", STEP_KEYS);
         Duration at = duration(required(map, "at", "a reading", node.line()), "'at'");
         if (at.isNegative()) {
-            throw new ScenarioFormatException(node.line(), "'at' is hub time after the scenario's start: it cannot"
-                    + " be negative (for a late reading, give it 'ts: -2m')");
+            throw new ScenarioFormatException(
+                    node.line(),
+                    "'at' is hub time after the scenario's start: it cannot"
+                            + " be negative (for a late reading, give it 'ts: -2m')");
         }
         if (!map.containsKey("device")) {
             for (String key : List.of("metrics", "tags", "ts", "id")) {
                 if (map.containsKey(key)) {
-                    throw new ScenarioFormatException(map.get(key).line(), "'" + key + "' needs a 'device'"
-                            + " (a step without a device only moves the clock)");
+                    throw new ScenarioFormatException(
+                            map.get(key).line(),
+                            "'" + key + "' needs a 'device'" + " (a step without a device only moves the clock)");
                 }
             }
             return new Step(at, null, Map.of(), Map.of(), Duration.ZERO, null, node.line());
@@ -125,21 +135,25 @@ final class ScenarioParser {
     private static Expectation expectation(YamlNode node) throws ScenarioFormatException {
         Map<String, YamlNode> map = node.map("an expected alert", EXPECT_KEYS);
         String rule = required(map, "rule", "an expected alert", node.line()).text("'rule'");
-        String device = required(map, "device", "an expected alert", node.line()).text("'device'");
+        String device =
+                required(map, "device", "an expected alert", node.line()).text("'device'");
         String severity = null;
         if (map.containsKey("severity")) {
             severity = map.get("severity").text("'severity'");
             if (!SEVERITIES.contains(severity)) {
-                throw new ScenarioFormatException(map.get("severity").line(), "'severity' is one of "
-                        + String.join(", ", SEVERITIES) + ", not '" + severity + "'");
+                throw new ScenarioFormatException(
+                        map.get("severity").line(),
+                        "'severity' is one of " + String.join(", ", SEVERITIES) + ", not '" + severity + "'");
             }
         }
         Integer count = null;
         if (map.containsKey("count")) {
             YamlNode c = map.get("count");
             if (!(c.value() instanceof Integer n) || n < 1) {
-                throw new ScenarioFormatException(c.line(), "'count' is how many times the rule fires: a whole"
-                        + " number of 1 or more (expect nothing of a rule by leaving it out)");
+                throw new ScenarioFormatException(
+                        c.line(),
+                        "'count' is how many times the rule fires: a whole"
+                                + " number of 1 or more (expect nothing of a rule by leaving it out)");
             }
             count = n;
         }
@@ -159,8 +173,9 @@ final class ScenarioParser {
     private static Duration duration(YamlNode node, String what) throws ScenarioFormatException {
         Duration d = node.value() == null ? null : Durations.parse(node.value().toString());
         if (d == null) {
-            throw new ScenarioFormatException(node.line(), what + " must be a duration such as 0s, 90s, 5m or"
-                    + " 1h30m, not '" + node.value() + "'");
+            throw new ScenarioFormatException(
+                    node.line(),
+                    what + " must be a duration such as 0s, 90s, 5m or" + " 1h30m, not '" + node.value() + "'");
         }
         return d;
     }
@@ -169,8 +184,9 @@ final class ScenarioParser {
         try {
             return Instant.parse(node.text("'start'"));
         } catch (DateTimeParseException e) {
-            throw new ScenarioFormatException(node.line(), "'start' must be a UTC time such as"
-                    + " 2026-01-01T08:00:00Z, not '" + node.value() + "'");
+            throw new ScenarioFormatException(
+                    node.line(),
+                    "'start' must be a UTC time such as" + " 2026-01-01T08:00:00Z, not '" + node.value() + "'");
         }
     }
 }

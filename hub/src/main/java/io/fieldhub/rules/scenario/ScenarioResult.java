@@ -19,8 +19,8 @@ public record ScenarioResult(String file, String scenario, boolean passed, List<
 
     /** One paragraph for a test report or an API answer: file, scenario and every problem on its own line. */
     public String describe() {
-        StringBuilder out = new StringBuilder(file).append(" › ").append(scenario)
-                .append(passed ? ": passed" : ": FAILED");
+        StringBuilder out =
+                new StringBuilder(file).append(" › ").append(scenario).append(passed ? ": passed" : ": FAILED");
         problems.forEach(p -> out.append("\n  - ").append(p));
         return out.toString();
     }

@@ -59,7 +59,8 @@ public final class ScenarioRunner {
             return files;
         }
         try (Stream<Path> paths = Files.walk(tests)) {
-            for (Path p : paths.filter(p -> Files.isRegularFile(p) && isScenarioFile(p.getFileName().toString()))
+            for (Path p : paths.filter(p -> Files.isRegularFile(p)
+                            && isScenarioFile(p.getFileName().toString()))
                     .toList()) {
                 files.put(rulesDir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
             }
@@ -106,8 +107,11 @@ public final class ScenarioRunner {
                         engine.evaluate(step.record(hubTime)).forEach(a -> fired.add(new Fired(a, step.at())));
                     }
                 } catch (RuntimeException e) {
-                    return new ScenarioResult(file, scenario.name(), false, List.of(file + ":" + step.line()
-                            + ": the rules failed on this step: " + rootMessage(e)));
+                    return new ScenarioResult(
+                            file,
+                            scenario.name(),
+                            false,
+                            List.of(file + ":" + step.line() + ": the rules failed on this step: " + rootMessage(e)));
                 }
             }
         } finally {
@@ -131,7 +135,10 @@ public final class ScenarioRunner {
 
     /** The names of the rules in the set: what an expectation's {@code rule} must be one of. */
     static Set<String> ruleNames(RuleSet rules) {
-        return rules.kieBase().getKiePackages().stream().map(KiePackage::getRules).flatMap(c -> c.stream())
-                .map(Rule::getName).collect(Collectors.toSet());
+        return rules.kieBase().getKiePackages().stream()
+                .map(KiePackage::getRules)
+                .flatMap(c -> c.stream())
+                .map(Rule::getName)
+                .collect(Collectors.toSet());
     }
 }

@@ -82,7 +82,10 @@ record YamlNode(Object value, int line) {
 
     /** The YAML parser's message shows the line and a caret under the column; say the position in words instead. */
     private static String oneLine(String message) {
-        return SNIPPET.matcher(message).replaceAll(" (line $1, column $2)").replaceAll("\\s+", " ").strip();
+        return SNIPPET.matcher(message)
+                .replaceAll(" (line $1, column $2)")
+                .replaceAll("\\s+", " ")
+                .strip();
     }
 
     private static int lineOf(JsonParser p) {
@@ -94,8 +97,9 @@ record YamlNode(Object value, int line) {
         Map<String, YamlNode> map = map(what + " (" + String.join(", ", allowed) + ")");
         for (var e : map.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw new ScenarioFormatException(e.getValue().line(), "unknown key '" + e.getKey() + "' in " + what
-                        + "; the keys are " + String.join(", ", allowed));
+                throw new ScenarioFormatException(
+                        e.getValue().line(),
+                        "unknown key '" + e.getKey() + "' in " + what + "; the keys are " + String.join(", ", allowed));
             }
         }
         return map;
@@ -121,7 +125,10 @@ record YamlNode(Object value, int line) {
 
     /** This scalar as text (a number or true/false as written), after checking it is one and not empty. */
     String text(String what) throws ScenarioFormatException {
-        if (value == null || value instanceof Map || value instanceof List || value.toString().isBlank()) {
+        if (value == null
+                || value instanceof Map
+                || value instanceof List
+                || value.toString().isBlank()) {
             throw new ScenarioFormatException(line, what + " must be a single value");
         }
         return value.toString();

@@ -22,7 +22,8 @@ class CaseComposerTest {
     void aRaisedAlertOpensACaseWithEverythingAnEngineerNeeds() {
         Map<String, String> fields = composer.fields(transition("RAISED", "OPEN", "CRITICAL"));
 
-        assertThat(fields).containsOnlyKeys("Subject", "Description", "Priority", "Status")
+        assertThat(fields)
+                .containsOnlyKeys("Subject", "Description", "Priority", "Status")
                 .containsEntry("Subject", "[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot")
                 .containsEntry("Priority", "High")
                 .containsEntry("Status", "New");
@@ -43,7 +44,8 @@ class CaseComposerTest {
 
     @Test
     void aClearedAlertClosesItsCase() {
-        assertThat(composer.fields(transition("CLEARED", "CLEARED", "CRITICAL"))).containsEntry("Status", "Closed");
+        assertThat(composer.fields(transition("CLEARED", "CLEARED", "CRITICAL")))
+                .containsEntry("Status", "Closed");
     }
 
     @Test
@@ -63,35 +65,62 @@ class CaseComposerTest {
     void aSeverityWithoutAPriorityLeavesTheOrgsDefaultAndOriginIsSentWhenSet() {
         var withOrigin = new CaseComposer(settings("", "Web"));
 
-        assertThat(withOrigin.fields(transition("RAISED", "OPEN", "DEBUG"))).doesNotContainKey("Priority")
+        assertThat(withOrigin.fields(transition("RAISED", "OPEN", "DEBUG")))
+                .doesNotContainKey("Priority")
                 .containsEntry("Origin", "Web");
     }
 
     @Test
     void theExternalIdIsTheAlertIdAfterAnOptionalPrefix() {
-        assertThat(composer.externalId(transition("RAISED", "OPEN", "CRITICAL"))).isEqualTo("42");
+        assertThat(composer.externalId(transition("RAISED", "OPEN", "CRITICAL")))
+                .isEqualTo("42");
         assertThat(new CaseComposer(settings("plant-1-", null)).externalId(transition("RAISED", "OPEN", "CRITICAL")))
                 .isEqualTo("plant-1-42");
     }
 
     @Test
     void aDigestBelongsToNoAlertSoItCannotBecomeACase() {
-        var digest = new Outgoing(9, "crm", "crm", "Case", "DIGEST", 1, null, null, null, null, 0, null, null, null,
-                null, null, null, null, null, null, null, 0, null, List.of());
+        var digest = new Outgoing(
+                9, "crm", "crm", "Case", "DIGEST", 1, null, null, null, null, 0, null, null, null, null, null, null,
+                null, null, null, null, 0, null, List.of());
 
-        assertThatThrownBy(() -> composer.externalId(digest)).isInstanceOf(PermanentFailure.class)
+        assertThatThrownBy(() -> composer.externalId(digest))
+                .isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("notification 9 is a DIGEST");
     }
 
     @Test
     void theSubjectIsCutToSalesforcesLimit() {
         var n = transition("RAISED", "OPEN", "CRITICAL");
-        var longText = new Outgoing(n.id(), n.channel(), n.recipient(), n.address(), n.kind(), n.attempt(),
-                n.transitionId(), n.transition(), n.transitionAt(), n.actor(), n.tier(), n.alertId(), n.ruleId(),
-                n.deviceId(), n.severity(), n.state(), n.metric(), n.value(), n.threshold(), n.ts(), "x".repeat(400),
-                n.count(), n.alertUrl(), List.of());
+        var longText = new Outgoing(
+                n.id(),
+                n.channel(),
+                n.recipient(),
+                n.address(),
+                n.kind(),
+                n.attempt(),
+                n.transitionId(),
+                n.transition(),
+                n.transitionAt(),
+                n.actor(),
+                n.tier(),
+                n.alertId(),
+                n.ruleId(),
+                n.deviceId(),
+                n.severity(),
+                n.state(),
+                n.metric(),
+                n.value(),
+                n.threshold(),
+                n.ts(),
+                "x".repeat(400),
+                n.count(),
+                n.alertUrl(),
+                List.of());
 
-        assertThat(composer.fields(longText).get("Subject")).hasSize(CaseComposer.SUBJECT_MAX).endsWith("…");
+        assertThat(composer.fields(longText).get("Subject"))
+                .hasSize(CaseComposer.SUBJECT_MAX)
+                .endsWith("…");
     }
 
     @Test
@@ -102,17 +131,56 @@ class CaseComposerTest {
     }
 
     static Outgoing transition(String transition, String state, String severity) {
-        return new Outgoing(7, "crm", "crm", "Case", "TRANSITION", 1, 11L, transition,
-                Instant.parse("2026-11-26T10:00:01Z"), "rules", 2, 42L, "Engine overheat", "engine-7", severity, state,
-                "temperature", 95.5, 90.0, TS, "Engine engine-7 is running hot", 3, "http://hub.example/api/alerts/42",
+        return new Outgoing(
+                7,
+                "crm",
+                "crm",
+                "Case",
+                "TRANSITION",
+                1,
+                11L,
+                transition,
+                Instant.parse("2026-11-26T10:00:01Z"),
+                "rules",
+                2,
+                42L,
+                "Engine overheat",
+                "engine-7",
+                severity,
+                state,
+                "temperature",
+                95.5,
+                90.0,
+                TS,
+                "Engine engine-7 is running hot",
+                3,
+                "http://hub.example/api/alerts/42",
                 List.of());
     }
 
     static CrmProperties settings(String prefix, String origin) {
-        return new CrmProperties(true, "https://login.salesforce.com", null, "62.0",
-                CrmProperties.Auth.CLIENT_CREDENTIALS, "id", "secret", null, null, null, null, null,
-                "FieldHub_Alert_Id__c", prefix, "New", "Closed",
-                Map.of("CRITICAL", "High", "WARNING", "Medium", "INFO", "Low"), origin, Duration.ofSeconds(30), 20,
-                Duration.ofSeconds(1), null);
+        return new CrmProperties(
+                true,
+                "https://login.salesforce.com",
+                null,
+                "62.0",
+                CrmProperties.Auth.CLIENT_CREDENTIALS,
+                "id",
+                "secret",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "FieldHub_Alert_Id__c",
+                prefix,
+                "New",
+                "Closed",
+                Map.of("CRITICAL", "High", "WARNING", "Medium", "INFO", "Low"),
+                origin,
+                Duration.ofSeconds(30),
+                20,
+                Duration.ofSeconds(1),
+                null);
     }
 }

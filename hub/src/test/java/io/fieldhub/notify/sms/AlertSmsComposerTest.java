@@ -22,8 +22,8 @@ class AlertSmsComposerTest {
     @Test
     void aRaisedAlertIsOneLineWithValueThresholdTimeAndAlertId() {
         Map<String, Object> headers = new HashMap<>();
-        String text = composer.compose(alert("RAISED", "engine-42", "temperature", 95.5, 90.0, "+4915112345678"),
-                headers);
+        String text =
+                composer.compose(alert("RAISED", "engine-42", "temperature", 95.5, 90.0, "+4915112345678"), headers);
 
         assertThat(text).isEqualTo("CRITICAL engine-42 temperature 95.5>90 at 10:00Z #123");
         assertThat(headers).containsEntry("CamelSmppDestAddr", "4915112345678");
@@ -42,7 +42,9 @@ class AlertSmsComposerTest {
         String device = "Kühlpumpe-[Halle~7]-ê€-" + "x".repeat(200);
         String text = AlertSmsComposer.line(alert("ESCALATED", device, "temperature", 95.5, 90.0, "+4915112345678"));
 
-        assertThat(text).hasSize(160).startsWith("ESCALATED T2 CRITICAL Kühlpumpe-(Halle-7)-eEUR-xxx")
+        assertThat(text)
+                .hasSize(160)
+                .startsWith("ESCALATED T2 CRITICAL Kühlpumpe-(Halle-7)-eEUR-xxx")
                 .endsWith("... at 10:05Z #123");
         assertThat(Gsm7.plain(text)).as("only default-alphabet characters").isEqualTo(text);
     }
@@ -55,24 +57,53 @@ class AlertSmsComposerTest {
         }
         String text = AlertSmsComposer.digest(held);
 
-        assertThat(text).startsWith("FieldHub: 20 held for you: CRITICAL engine-0 temperature 95>90 at 10:00Z #123; ")
-                .matches(".*; \\+\\d+ more").hasSizeLessThanOrEqualTo(3 * 153);
-        assertThat(AlertSmsComposer.digest(held.subList(0, 2))).isEqualTo("FieldHub: 2 held for you:"
-                + " CRITICAL engine-0 temperature 95>90 at 10:00Z #123; CRITICAL engine-1 temperature 96>90 at 10:00Z #123");
+        assertThat(text)
+                .startsWith("FieldHub: 20 held for you: CRITICAL engine-0 temperature 95>90 at 10:00Z #123; ")
+                .matches(".*; \\+\\d+ more")
+                .hasSizeLessThanOrEqualTo(3 * 153);
+        assertThat(AlertSmsComposer.digest(held.subList(0, 2)))
+                .isEqualTo(
+                        "FieldHub: 2 held for you:"
+                                + " CRITICAL engine-0 temperature 95>90 at 10:00Z #123; CRITICAL engine-1 temperature 96>90 at 10:00Z #123");
     }
 
     @Test
     void aNumberThatIsNotE164IsRefusedForGood() {
         for (String number : List.of("015112345678", "+49 151 12345678", "+0151123456", "+1234567", "", "Case")) {
-            assertThatThrownBy(() -> composer.compose(alert("RAISED", "engine-42", "temperature", 95.5, 90.0, number),
-                    new HashMap<>())).as(number).isInstanceOf(PermanentFailure.class).hasMessageContaining("E.164");
+            assertThatThrownBy(() -> composer.compose(
+                            alert("RAISED", "engine-42", "temperature", 95.5, 90.0, number), new HashMap<>()))
+                    .as(number)
+                    .isInstanceOf(PermanentFailure.class)
+                    .hasMessageContaining("E.164");
         }
     }
 
-    private static Outgoing alert(String transition, String device, String metric, Double value, Double threshold,
-                                  String address) {
-        return new Outgoing(1, "sms", "maria", address, "TRANSITION", 1, 7L, transition,
-                Instant.parse("2026-11-26T10:05:00Z"), "escalation", 2, 123L, "Engine overheat", device, "CRITICAL",
-                "OPEN", metric, value, threshold, TS, "hot", 3, "http://localhost:8080/api/alerts/123", List.of());
+    private static Outgoing alert(
+            String transition, String device, String metric, Double value, Double threshold, String address) {
+        return new Outgoing(
+                1,
+                "sms",
+                "maria",
+                address,
+                "TRANSITION",
+                1,
+                7L,
+                transition,
+                Instant.parse("2026-11-26T10:05:00Z"),
+                "escalation",
+                2,
+                123L,
+                "Engine overheat",
+                device,
+                "CRITICAL",
+                "OPEN",
+                metric,
+                value,
+                threshold,
+                TS,
+                "hot",
+                3,
+                "http://localhost:8080/api/alerts/123",
+                List.of());
     }
 }

@@ -12,6 +12,7 @@ final class SettingsCheck {
 
     /** The hub accepts device ids of 1-128 of these characters; message ids are built from the same. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
     private static final int DEFAULT_MAX_CONNECTIONS = 8;
 
     private final SimulateCommand options;
@@ -25,10 +26,12 @@ final class SettingsCheck {
         require(o.devices >= 1, "--devices must be at least 1");
         boolean authenticated = o.credentials != null || o.groupKey != null;
         require(o.credentials == null || o.groupKey == null, "give --credentials or --group-key, not both");
-        int connections = o.connections != null ? o.connections
+        int connections = o.connections != null
+                ? o.connections
                 : authenticated ? o.devices : Math.min(o.devices, DEFAULT_MAX_CONNECTIONS);
         require(connections >= 1 && connections <= o.devices, "--connections must be between 1 and --devices");
-        require(!authenticated || connections == o.devices,
+        require(
+                !authenticated || connections == o.devices,
                 "with credentials every device connects as itself: --connections must equal --devices");
         require(o.rate >= 0 && Double.isFinite(o.rate), "--rate must be 0 (as fast as possible) or more");
         require(o.maxInflight >= 1, "--max-inflight must be at least 1");
@@ -43,8 +46,22 @@ final class SettingsCheck {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(o.spec.commandLine(), "--url: " + e.getMessage());
         }
-        return new SimulationSettings(o.url, o.devices, connections, o.rate, o.maxInflight, o.duration, o.count,
-                o.format, o.hotShare, o.devicePrefix, runId, o.qos, o.seedOrRandom(), o.drainTimeout, secrets());
+        return new SimulationSettings(
+                o.url,
+                o.devices,
+                connections,
+                o.rate,
+                o.maxInflight,
+                o.duration,
+                o.count,
+                o.format,
+                o.hotShare,
+                o.devicePrefix,
+                runId,
+                o.qos,
+                o.seedOrRandom(),
+                o.drainTimeout,
+                secrets());
     }
 
     private DeviceSecrets secrets() {
@@ -54,8 +71,10 @@ final class SettingsCheck {
             }
             return options.groupKey == null ? null : DeviceSecrets.derivedFrom(options.groupKey);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ParameterException(options.spec.commandLine(), (options.credentials != null
-                    ? "--credentials " + options.credentials : "--group-key") + ": " + e.getMessage());
+            throw new ParameterException(
+                    options.spec.commandLine(),
+                    (options.credentials != null ? "--credentials " + options.credentials : "--group-key") + ": "
+                            + e.getMessage());
         }
     }
 

@@ -20,72 +20,116 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./simulate}: simulated engines publishing telemetry to FieldHub over MQTT 5. */
-@Command(name = "simulate", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Simulated engines that publish telemetry to FieldHub over MQTT 5, each to its own topic "
-                + "devices/{deviceId}/telemetry. Progress goes to stderr every second, a summary to stdout at the "
-                + "end. The exit code is 0 only if every message was acknowledged without error.", ""},
-        footer = {"", "Examples:",
-                "  Demo, against a hub started with ./mvnw -pl hub -am spring-boot:run:",
-                "    ./simulate --devices 100 --rate 50",
-                "  Load, as fast as the broker acknowledges, summary for a script:",
-                "    ./simulate --rate 0 --devices 800 --count 200000 --json-summary run.json"})
+@Command(
+        name = "simulate",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Simulated engines that publish telemetry to FieldHub over MQTT 5, each to its own topic "
+                    + "devices/{deviceId}/telemetry. Progress goes to stderr every second, a summary to stdout at the "
+                    + "end. The exit code is 0 only if every message was acknowledged without error.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  Demo, against a hub started with ./mvnw -pl hub -am spring-boot:run:",
+            "    ./simulate --devices 100 --rate 50",
+            "  Load, as fast as the broker acknowledges, summary for a script:",
+            "    ./simulate --rate 0 --devices 800 --count 200000 --json-summary run.json"
+        })
 public final class SimulateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--url", defaultValue = "tcp://localhost:1883", paramLabel = "URL",
+    @Option(
+            names = "--url",
+            defaultValue = "tcp://localhost:1883",
+            paramLabel = "URL",
             description = "Broker, by default ${DEFAULT-VALUE} (scheme ssl for TLS).")
     String url;
 
     @Option(names = "--devices", defaultValue = "10", paramLabel = "N", description = "Devices (default: 10).")
     int devices;
 
-    @Option(names = "--credentials", paramLabel = "FILE",
+    @Option(
+            names = "--credentials",
+            paramLabel = "FILE",
             description = "deviceId,secret lines (e.g. the hub's data/demo-fleet.csv): each device connects as itself.")
     Path credentials;
 
-    @Option(names = "--group-key", paramLabel = "KEY",
+    @Option(
+            names = "--group-key",
+            paramLabel = "KEY",
             description = "An enrollment group's key: each device connects with the key derived from it for its id.")
     String groupKey;
 
-    @Option(names = "--connections", paramLabel = "C",
+    @Option(
+            names = "--connections",
+            paramLabel = "C",
             description = "MQTT connections the devices are spread over (default: min(devices, 8)).")
     Integer connections;
 
-    @Option(names = "--rate", defaultValue = "10", paramLabel = "R",
+    @Option(
+            names = "--rate",
+            defaultValue = "10",
+            paramLabel = "R",
             description = "Messages per second over all devices; 0 = as fast as acknowledged (default: 10).")
     double rate;
 
-    @Option(names = "--max-inflight", defaultValue = "1000", paramLabel = "N",
+    @Option(
+            names = "--max-inflight",
+            defaultValue = "1000",
+            paramLabel = "N",
             description = "Publishes awaiting acknowledgement, over all connections (default: 1000). Each "
                     + "connection also keeps at most 32 awaiting acknowledgement.")
     int maxInflight;
 
-    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "TIME",
+    @Option(
+            names = "--duration",
+            converter = DurationConverter.class,
+            paramLabel = "TIME",
             description = "Stop after this long, e.g. 30s, 5m (default: until Ctrl-C).")
     Duration duration;
 
-    @Option(names = "--count", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--count",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "Stop after this many messages in all (default: until Ctrl-C).")
     long count;
 
-    @Option(names = "--format", defaultValue = "json", paramLabel = "json|frame",
+    @Option(
+            names = "--format",
+            defaultValue = "json",
+            paramLabel = "json|frame",
             description = "JSON, or the binary engine-v1 frame (default: json).")
     PayloadFormat format;
 
-    @Option(names = "--hot-share", defaultValue = "0.01", paramLabel = "SHARE",
+    @Option(
+            names = "--hot-share",
+            defaultValue = "0.01",
+            paramLabel = "SHARE",
             description = "Share of readings above 90 degrees, which raise alerts (default: 0.01).")
     double hotShare;
 
-    @Option(names = "--device-prefix", defaultValue = "engine", paramLabel = "PREFIX",
+    @Option(
+            names = "--device-prefix",
+            defaultValue = "engine",
+            paramLabel = "PREFIX",
             description = "Device ids are PREFIX-1 .. PREFIX-N (default: engine).")
     String devicePrefix;
 
-    @Option(names = "--run-id", paramLabel = "ID",
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
             description = "Prefix of every messageId, <run-id>-<deviceId>-<seq> (default: a random short id).")
     String runId;
 
@@ -98,8 +142,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json-summary", paramLabel = "FILE", description = "Also write the summary as JSON.")
     Path jsonSummary;
 
-    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
-            paramLabel = "TIME", description = "At the end, wait this long for outstanding acks (default: 30s).")
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            paramLabel = "TIME",
+            description = "At the end, wait this long for outstanding acks (default: 30s).")
     Duration drainTimeout;
 
     /** The command line, as {@link io.fieldhub.simulator.Main} and in-process callers run it. */
@@ -152,9 +200,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
     String runIdOrRandom() {
         // Six base-36 characters: short enough to read in a messageId, unlikely to repeat between runs.
-        return runId != null ? runId
-                : Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36
-                * 36 * 36), 36);
+        return runId != null
+                ? runId
+                : Long.toString(
+                        ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36),
+                        36);
     }
 
     long seedOrRandom() {

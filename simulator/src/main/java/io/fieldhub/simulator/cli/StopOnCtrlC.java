@@ -16,18 +16,20 @@ final class StopOnCtrlC implements AutoCloseable {
     private volatile int exitCode = 130;
 
     StopOnCtrlC(Runnable stop, Duration drainTimeout) {
-        this.hook = new Thread(() -> {
-            stop.run();
-            try {
-                finished.await(drainTimeout.toSeconds() + 15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.out.flush();
-            System.err.flush();
-            // System.exit would block during shutdown; halt is the only way to set the status from a hook.
-            Runtime.getRuntime().halt(exitCode);
-        }, "simulator-ctrl-c");
+        this.hook = new Thread(
+                () -> {
+                    stop.run();
+                    try {
+                        finished.await(drainTimeout.toSeconds() + 15, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    System.out.flush();
+                    System.err.flush();
+                    // System.exit would block during shutdown; halt is the only way to set the status from a hook.
+                    Runtime.getRuntime().halt(exitCode);
+                },
+                "simulator-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -6,8 +6,7 @@ final class Terminal {
     /** Set by {@code ./simulate}, which can ask the shell ({@code [ -t 2 ]}); Java cannot test stderr alone. */
     static final String PROPERTY = "fieldhub.simulator.terminal";
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     static boolean isStderrTerminal() {
         String told = System.getProperty(PROPERTY);

@@ -18,8 +18,9 @@ public record BrokerAddress(String host, int port, boolean tls) {
         boolean tls = switch (scheme) {
             case "tcp", "mqtt" -> false;
             case "ssl", "tls", "mqtts" -> true;
-            default -> throw new IllegalArgumentException("'" + url
-                    + "' has no supported scheme: use tcp://host:port, or ssl://host:port for TLS");
+            default ->
+                throw new IllegalArgumentException(
+                        "'" + url + "' has no supported scheme: use tcp://host:port, or ssl://host:port for TLS");
         };
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("'" + url + "' names no host, e.g. tcp://localhost:1883");

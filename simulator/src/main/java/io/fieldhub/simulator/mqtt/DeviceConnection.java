@@ -41,10 +41,18 @@ public final class DeviceConnection implements Outbox {
     private int next;
 
     /** {@code password}: the device's secret, sent with the client id as username; null for none. */
-    public DeviceConnection(BrokerAddress broker, String clientId, String password, List<Device> devices,
-                            ReadingGenerator readings, Shared shared) {
-        Mqtt5ClientBuilder builder = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost(broker.host()).serverPort(broker.port())
+    public DeviceConnection(
+            BrokerAddress broker,
+            String clientId,
+            String password,
+            List<Device> devices,
+            ReadingGenerator readings,
+            Shared shared) {
+        Mqtt5ClientBuilder builder = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost(broker.host())
+                .serverPort(broker.port())
                 .addDisconnectedListener(context -> {
                     // Our own disconnect at the end is USER; a refused connect surfaces through connect().
                     if (context.getSource() != MqttDisconnectSource.USER) {
@@ -52,7 +60,9 @@ public final class DeviceConnection implements Outbox {
                     }
                 });
         if (password != null) {
-            builder = builder.simpleAuth().username(clientId).password(password.getBytes(StandardCharsets.UTF_8))
+            builder = builder.simpleAuth()
+                    .username(clientId)
+                    .password(password.getBytes(StandardCharsets.UTF_8))
                     .applySimpleAuth();
         }
         this.client = (broker.tls() ? builder.sslWithDefaultConfig() : builder).buildAsync();
@@ -68,9 +78,13 @@ public final class DeviceConnection implements Outbox {
      *
      * @param onLost told when a connection breaks (broker stopped, network gone); the simulator does not reconnect
      */
-    public record Shared(String runId, MqttQos qos, PayloadEncoder encoder, RunStats stats, InflightLimit inflight,
-                         Consumer<Throwable> onLost) {
-    }
+    public record Shared(
+            String runId,
+            MqttQos qos,
+            PayloadEncoder encoder,
+            RunStats stats,
+            InflightLimit inflight,
+            Consumer<Throwable> onLost) {}
 
     public CompletableFuture<?> connect() {
         return client.connectWith().cleanStart(true).sessionExpiryInterval(0).send();

@@ -41,7 +41,9 @@ public final class DeviceSecrets {
         for (String line : lines) {
             int comma = line.indexOf(',');
             if (comma > 0 && !line.startsWith("deviceId,")) {
-                secrets.put(line.substring(0, comma).trim(), line.substring(comma + 1).trim());
+                secrets.put(
+                        line.substring(0, comma).trim(),
+                        line.substring(comma + 1).trim());
             }
         }
         return new DeviceSecrets(secrets::get);

@@ -17,8 +17,7 @@ import java.util.concurrent.CompletionException;
  */
 final class PublishOutcome {
 
-    private PublishOutcome() {
-    }
+    private PublishOutcome() {}
 
     static String error(Mqtt5PublishResult result, Throwable failure) {
         if (failure != null) {
@@ -37,8 +36,8 @@ final class PublishOutcome {
     }
 
     private static String describe(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Mqtt5MessageException rejected) {
             Mqtt5Message message = rejected.getMqttMessage();
             if (message instanceof Mqtt5PubAck pubAck) {

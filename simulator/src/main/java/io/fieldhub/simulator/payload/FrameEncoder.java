@@ -20,7 +20,8 @@ public final class FrameEncoder implements PayloadEncoder {
 
     @Override
     public byte[] encode(Reading reading, String site) {
-        return ByteBuffer.allocate(LENGTH).order(ByteOrder.BIG_ENDIAN)
+        return ByteBuffer.allocate(LENGTH)
+                .order(ByteOrder.BIG_ENDIAN)
                 .putLong(reading.ts())
                 .putShort((short) reading.temperatureTenths())
                 .putShort((short) reading.rpm())

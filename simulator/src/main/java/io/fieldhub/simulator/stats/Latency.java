@@ -10,8 +10,11 @@ public record Latency(double p50, double p95, double p99, double max) {
         if (micros.getTotalCount() == 0) {
             return new Latency(0, 0, 0, 0);
         }
-        return new Latency(millis(micros.getValueAtPercentile(50)), millis(micros.getValueAtPercentile(95)),
-                millis(micros.getValueAtPercentile(99)), millis(micros.getMaxValue()));
+        return new Latency(
+                millis(micros.getValueAtPercentile(50)),
+                millis(micros.getValueAtPercentile(95)),
+                millis(micros.getValueAtPercentile(99)),
+                millis(micros.getMaxValue()));
     }
 
     private static double millis(long micros) {

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** One line of live progress; rates count acknowledged messages, the ones the broker has taken over. */
 public final class ProgressLine {
 
-    private ProgressLine() {
-    }
+    private ProgressLine() {}
 
     /**
      * @param previous counts one interval ago
@@ -17,8 +16,15 @@ public final class ProgressLine {
     public static String format(Counts previous, Counts now, double interval, double elapsed) {
         double current = interval > 0 ? (now.acked() - previous.acked()) / interval : 0;
         double average = elapsed > 0 ? now.acked() / elapsed : 0;
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%6.0fs  sent %d  acked %d  rate %.0f/s (avg %.0f/s)  errors %d  in flight %d",
-                elapsed, now.sent(), now.acked(), current, average, now.errors(), now.inFlight());
+                elapsed,
+                now.sent(),
+                now.acked(),
+                current,
+                average,
+                now.errors(),
+                now.inFlight());
     }
 }

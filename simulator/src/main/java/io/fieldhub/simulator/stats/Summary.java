@@ -11,10 +11,24 @@ import java.util.Map;
  * @param elapsedSeconds from the first send until the outstanding acknowledgements were settled
  * @param connectSeconds how long opening every connection took (each device authenticates, when it has credentials)
  */
-public record Summary(String runId, String url, int devices, int connections, String format, int qos,
-                      double targetRate, long sent, long acked, long errors, Map<String, Long> errorsByReason,
-                      long hot, long startedAt, long endedAt, double elapsedSeconds, Latency latency,
-                      double connectSeconds) {
+public record Summary(
+        String runId,
+        String url,
+        int devices,
+        int connections,
+        String format,
+        int qos,
+        double targetRate,
+        long sent,
+        long acked,
+        long errors,
+        Map<String, Long> errorsByReason,
+        long hot,
+        long startedAt,
+        long endedAt,
+        double elapsedSeconds,
+        Latency latency,
+        double connectSeconds) {
 
     public double ackedRate() {
         return elapsedSeconds > 0 ? acked / elapsedSeconds : 0;

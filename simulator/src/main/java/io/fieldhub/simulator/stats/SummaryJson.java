@@ -11,8 +11,7 @@ public final class SummaryJson {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private SummaryJson() {
-    }
+    private SummaryJson() {}
 
     public static String format(Summary s) {
         Latency l = s.latency();

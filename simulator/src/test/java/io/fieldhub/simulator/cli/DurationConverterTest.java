@@ -23,7 +23,8 @@ class DurationConverterTest {
 
     @Test
     void refusesWhatIsNoPositiveDuration() {
-        assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert("soon"))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("30s, 5m or 1h");
         assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class);
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fieldhub.simulator.SimulationSettings;
 import io.fieldhub.simulator.payload.PayloadFormat;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
-import org.junit.jupiter.api.Test;
 
 class SettingsCheckTest {
 
@@ -40,12 +40,40 @@ class SettingsCheckTest {
 
     @Test
     void readsEveryOption() {
-        SimulationSettings s = parse("--url", "ssl://hub:8883", "--devices", "800", "--connections", "4", "--rate",
-                "0", "--count", "200000", "--duration", "5m", "--format", "frame", "--hot-share", "0.5",
-                "--device-prefix", "pump", "--run-id", "bench-1", "--qos", "0", "--seed", "7");
+        SimulationSettings s = parse(
+                "--url",
+                "ssl://hub:8883",
+                "--devices",
+                "800",
+                "--connections",
+                "4",
+                "--rate",
+                "0",
+                "--count",
+                "200000",
+                "--duration",
+                "5m",
+                "--format",
+                "frame",
+                "--hot-share",
+                "0.5",
+                "--device-prefix",
+                "pump",
+                "--run-id",
+                "bench-1",
+                "--qos",
+                "0",
+                "--seed",
+                "7");
 
-        assertThat(s).extracting(SimulationSettings::url, SimulationSettings::connections, SimulationSettings::count,
-                        SimulationSettings::format, SimulationSettings::devicePrefix, SimulationSettings::runId,
+        assertThat(s)
+                .extracting(
+                        SimulationSettings::url,
+                        SimulationSettings::connections,
+                        SimulationSettings::count,
+                        SimulationSettings::format,
+                        SimulationSettings::devicePrefix,
+                        SimulationSettings::runId,
                         SimulationSettings::seed)
                 .containsExactly("ssl://hub:8883", 4, 200_000L, PayloadFormat.FRAME, "pump", "bench-1", 7L);
     }
@@ -53,10 +81,13 @@ class SettingsCheckTest {
     @Test
     void refusesMoreConnectionsThanDevicesAndIdsTheHubWouldReject() {
         assertThatThrownBy(() -> parse("--devices", "2", "--connections", "3"))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("--connections");
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--connections");
         assertThatThrownBy(() -> parse("--device-prefix", "engine/1"))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("--device-prefix");
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--device-prefix");
         assertThatThrownBy(() -> parse("--url", "http://localhost:8080"))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("tcp://host:port");
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("tcp://host:port");
     }
 }

@@ -70,8 +70,7 @@ class FloodScheduleTest {
     void stopsAtTheCountAndGivesBackTheSlotItDidNotUse() {
         InflightLimit inflight = new InflightLimit(1000);
         WindowedOutbox outbox = new WindowedOutbox(32);
-        FloodSchedule schedule = new FloodSchedule(inflight, new RunBudget(10, null, clock, clock.nanoTime()),
-                outbox);
+        FloodSchedule schedule = new FloodSchedule(inflight, new RunBudget(10, null, clock, clock.nanoTime()), outbox);
 
         assertThat(schedule.tick(clock.nanoTime())).isEqualTo(10);
         assertThat(inflight.inFlight()).isEqualTo(10);

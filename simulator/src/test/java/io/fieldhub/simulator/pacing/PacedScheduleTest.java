@@ -81,8 +81,11 @@ class PacedScheduleTest {
                 return ready.get();
             }
         };
-        PacedSchedule schedule = new PacedSchedule(new TokenBucket(200, clock.nanoTime()), new InflightLimit(1000),
-                new RunBudget(0, null, clock, clock.nanoTime()), busyOutbox);
+        PacedSchedule schedule = new PacedSchedule(
+                new TokenBucket(200, clock.nanoTime()),
+                new InflightLimit(1000),
+                new RunBudget(0, null, clock, clock.nanoTime()),
+                busyOutbox);
 
         assertThat(runFor(Duration.ofMillis(500), schedule)).isZero();
         ready.set(true);
@@ -92,8 +95,9 @@ class PacedScheduleTest {
 
     @Test
     void stopsAtTheCount() {
-        long total = runFor(Duration.ofSeconds(2), schedule(200, new InflightLimit(1000),
-                new RunBudget(150, null, clock, clock.nanoTime())));
+        long total = runFor(
+                Duration.ofSeconds(2),
+                schedule(200, new InflightLimit(1000), new RunBudget(150, null, clock, clock.nanoTime())));
 
         assertThat(total).isEqualTo(150);
     }

@@ -14,19 +14,31 @@ class FrameEncoderTest {
     void writesTheEngineV1LayoutBigEndianFieldByField() {
         byte[] frame = encoder.encode(new Reading(0x0102030405060708L, 815, 1200, 325), "plant-1");
 
-        assertThat(frame).containsExactly(
-                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, // ts, int64 epoch millis
-                0x03, 0x2F,                                     // temperature 81.5 as 815 tenths, int16
-                0x04, (byte) 0xB0,                              // rpm 1200, uint16
-                0x01, 0x45);                                    // oilPressure 3.25 as 325 hundredths, uint16
+        assertThat(frame)
+                .containsExactly(
+                        0x01,
+                        0x02,
+                        0x03,
+                        0x04,
+                        0x05,
+                        0x06,
+                        0x07,
+                        0x08, // ts, int64 epoch millis
+                        0x03,
+                        0x2F, // temperature 81.5 as 815 tenths, int16
+                        0x04,
+                        (byte) 0xB0, // rpm 1200, uint16
+                        0x01,
+                        0x45); // oilPressure 3.25 as 325 hundredths, uint16
     }
 
     @Test
     void writesUnsignedFieldsAboveShortMaxAndNegativeTemperatures() {
         byte[] frame = encoder.encode(new Reading(0, -125, 65000, 40000), "plant-1");
 
-        assertThat(frame).hasSize(FrameEncoder.LENGTH).endsWith(
-                (byte) 0xFF, (byte) 0x83, (byte) 0xFD, (byte) 0xE8, (byte) 0x9C, 0x40);
+        assertThat(frame)
+                .hasSize(FrameEncoder.LENGTH)
+                .endsWith((byte) 0xFF, (byte) 0x83, (byte) 0xFD, (byte) 0xE8, (byte) 0x9C, 0x40);
     }
 
     @Test

@@ -13,8 +13,12 @@ import java.util.Map;
 final class HubCodecs {
 
     /** As declared in config/application.yaml under hub.codecs.frames. */
-    static final FrameLayout ENGINE_V1 = new FrameLayout("engine-v1", "application/vnd.fieldhub.engine-v1",
-            "big-endian", Map.of("type", "engine"), List.of(
+    static final FrameLayout ENGINE_V1 = new FrameLayout(
+            "engine-v1",
+            "application/vnd.fieldhub.engine-v1",
+            "big-endian",
+            Map.of("type", "engine"),
+            List.of(
                     new FrameLayout.Field("ts", "epoch-millis", null),
                     new FrameLayout.Field("temperature", "int16", 0.1),
                     new FrameLayout.Field("rpm", "uint16", null),
@@ -22,11 +26,10 @@ final class HubCodecs {
 
     private static final Codecs CODECS = new Codecs(new ObjectMapper(), List.of(ENGINE_V1));
 
-    private HubCodecs() {
-    }
+    private HubCodecs() {}
 
     static TelemetryRecord decode(PayloadEncoder encoder, byte[] payload) {
-        return CODECS.decode(new RawTelemetry("engine-7", payload, encoder.contentType(), "m-1", false, "trace-1",
-                Instant.now()));
+        return CODECS.decode(
+                new RawTelemetry("engine-7", payload, encoder.contentType(), "m-1", false, "trace-1", Instant.now()));
     }
 }

@@ -17,8 +17,9 @@ class JsonEncoderTest {
     void writesTsMetricsAndSiteTag() {
         byte[] json = encoder.encode(new Reading(1764151200123L, 815, 1200, 325), "plant-3");
 
-        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"ts\":1764151200123,\"metrics\":"
-                + "{\"temperature\":81.5,\"rpm\":1200,\"oilPressure\":3.25},\"tags\":{\"site\":\"plant-3\"}}");
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .isEqualTo("{\"ts\":1764151200123,\"metrics\":"
+                        + "{\"temperature\":81.5,\"rpm\":1200,\"oilPressure\":3.25},\"tags\":{\"site\":\"plant-3\"}}");
     }
 
     @Test
@@ -27,8 +28,7 @@ class JsonEncoderTest {
 
         assertThat(node.fieldNames()).toIterable().containsExactly("ts", "metrics", "tags");
         assertThat(node.get("ts").isIntegralNumber()).isTrue();
-        assertThat(node.get("metrics").fieldNames()).toIterable()
-                .containsExactly("temperature", "rpm", "oilPressure");
+        assertThat(node.get("metrics").fieldNames()).toIterable().containsExactly("temperature", "rpm", "oilPressure");
         assertThat(node.get("metrics").get("temperature").doubleValue()).isEqualTo(60.0);
         assertThat(node.get("metrics").get("oilPressure").doubleValue()).isEqualTo(2.07);
         assertThat(node.get("tags").get("site").textValue()).isEqualTo("plant-1");

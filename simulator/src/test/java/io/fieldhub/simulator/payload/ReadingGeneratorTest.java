@@ -20,9 +20,11 @@ class ReadingGeneratorTest {
         long hot = readings.stream().filter(Reading::hot).count();
 
         assertThat(hot).isBetween(160L, 240L);
-        assertThat(readings).filteredOn(Reading::hot)
+        assertThat(readings)
+                .filteredOn(Reading::hot)
                 .allSatisfy(r -> assertThat(r.temperatureTenths()).isBetween(905, 999));
-        assertThat(readings).filteredOn(r -> !r.hot())
+        assertThat(readings)
+                .filteredOn(r -> !r.hot())
                 .allSatisfy(r -> assertThat(r.temperatureTenths()).isBetween(600, 850));
     }
 

@@ -13,7 +13,8 @@ class ProgressLineTest {
 
         String line = ProgressLine.format(before, now, 2.0, 20.0);
 
-        assertThat(line).contains("sent 1000", "acked 980", "rate 50/s (avg 49/s)", "errors 2", "in flight 18")
+        assertThat(line)
+                .contains("sent 1000", "acked 980", "rate 50/s (avg 49/s)", "errors 2", "in flight 18")
                 .startsWith("    20s");
     }
 }

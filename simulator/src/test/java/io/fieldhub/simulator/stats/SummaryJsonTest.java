@@ -11,8 +11,24 @@ class SummaryJsonTest {
 
     private static Summary summary(long acked, Map<String, Long> errors) {
         long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
-        return new Summary("ab12cd", "tcp://localhost:1883", 100, 8, "json", 1, 50, 1000, acked, errorCount, errors,
-                11, 1764151200000L, 1764151220000L, 20.0, new Latency(0.5, 1.25, 3.0, 12.5), 0.4);
+        return new Summary(
+                "ab12cd",
+                "tcp://localhost:1883",
+                100,
+                8,
+                "json",
+                1,
+                50,
+                1000,
+                acked,
+                errorCount,
+                errors,
+                11,
+                1764151200000L,
+                1764151220000L,
+                20.0,
+                new Latency(0.5, 1.25, 3.0, 12.5),
+                0.4);
     }
 
     @Test
@@ -28,7 +44,9 @@ class SummaryJsonTest {
         assertThat(json.get("hot").longValue()).isEqualTo(11);
         assertThat(json.get("elapsedSeconds").doubleValue()).isEqualTo(20.0);
         assertThat(json.get("ackedRate").doubleValue()).isEqualTo(50.0);
-        assertThat(json.get("connectRate").doubleValue()).as("8 connections in 0.4 s").isEqualTo(20.0);
+        assertThat(json.get("connectRate").doubleValue())
+                .as("8 connections in 0.4 s")
+                .isEqualTo(20.0);
         assertThat(json.get("targetRate").doubleValue()).isEqualTo(50.0);
         assertThat(json.get("startedAt").longValue()).isEqualTo(1764151200000L);
         assertThat(json.get("latencyMs").get("p99").doubleValue()).isEqualTo(3.0);
@@ -45,5 +63,4 @@ class SummaryJsonTest {
         assertThat(withErrors.clean()).isFalse();
         assertThat(SummaryText.format(withErrors)).contains("QUOTA_EXCEEDED").contains("errors           10");
     }
-
 }

@@ -22,8 +22,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class ArchiveCount {
 
     /** A run's archived records; {@code duplicates} repeat a pair, {@code missing} were acked but not archived. */
-    record Figures(long records, long distinct, long duplicates, long missing) {
-    }
+    record Figures(long records, long distinct, long duplicates, long missing) {}
 
     private final S3Client s3;
     private final String bucket;
@@ -52,8 +51,8 @@ final class ArchiveCount {
     }
 
     private void read(String key) throws IOException {
-        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                s3.getObject(b -> b.bucket(bucket).key(key))), StandardCharsets.UTF_8))) {
+        try (var in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(s3.getObject(b -> b.bucket(bucket).key(key))), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode record = json.readTree(line);
                 String messageId = record.path("messageId").asText();

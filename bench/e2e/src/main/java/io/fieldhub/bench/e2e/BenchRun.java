@@ -50,25 +50,31 @@ public final class BenchRun {
         int connections = Integer.getInteger("connections", 1000);
         int seconds = Integer.getInteger("seconds", 20);
         long ceilingCount = Long.getLong("ceilingCount", 200_000L);
-        var simulator = new SimulatorRun(home.resolve("simulator/target/fieldhub-simulator.jar"), work, devices,
-                connections);
-        List<Integer> rates = Arrays.stream(System.getProperty("rates", RATES)
-                .split(",")).map(String::trim).map(Integer::valueOf).toList();
+        var simulator =
+                new SimulatorRun(home.resolve("simulator/target/fieldhub-simulator.jar"), work, devices, connections);
+        List<Integer> rates = Arrays.stream(System.getProperty("rates", RATES).split(","))
+                .map(String::trim)
+                .map(Integer::valueOf)
+                .toList();
 
         System.out.println("1/4 ceiling: simulator -> embedded broker -> the hub's intake, answering at once");
         var ceiling = BrokerCeiling.measure(simulator, work, HubUnderTest.freePort(), ceilingCount, rates, seconds);
 
         System.out.println("2/4 broker alone, subscriber: simulator -> embedded broker -> counting subscriber");
         var reference = SubscriberReference.measure(simulator, work, HubUnderTest.freePort(), ceilingCount);
-        System.out.printf("    published %.0f msg/s, delivered %.0f msg/s%n", reference.publishRate(),
-                reference.deliveredRate());
+        System.out.printf(
+                "    published %.0f msg/s, delivered %.0f msg/s%n", reference.publishRate(), reference.deliveredRate());
 
         System.out.println("3/4 hub ramp: " + rates + " msg/s, " + seconds + " s each");
         var mail = new GreenMail(new ServerSetup(HubUnderTest.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         List<RampStep.Result> steps = new ArrayList<>();
-        try (var hub = new HubUnderTest(home.resolve("hub/target/fieldhub-exec.jar"), hubData,
-                work.resolve("hub.log"), mail.getSmtp().getPort(), System.getProperty("heap", "1g"))) {
+        try (var hub = new HubUnderTest(
+                home.resolve("hub/target/fieldhub-exec.jar"),
+                hubData,
+                work.resolve("hub.log"),
+                mail.getSmtp().getPort(),
+                System.getProperty("heap", "1g"))) {
             var step = new RampStep(hub, simulator);
             // the JIT compiles Camel, Drools, Jackson and HiveMQ for the first minute: keep that out of the figures
             int warmUp = Integer.getInteger("warmUpSeconds", 60);
@@ -87,10 +93,19 @@ public final class BenchRun {
         }
 
         System.out.println("4/4 report");
-        Map<String, Object> settings = new TreeMap<>(Map.of("devices", devices, "connections", connections,
-                "maxInflight", connections * SimulatorRun.BROKER_RECEIVE_MAXIMUM, "secondsPerStep", seconds,
-                "hubHeap", System.getProperty("heap", "1g"),
-                "hubJvmOpts", String.join(" ", HubUnderTest.jvmOptions())));
+        Map<String, Object> settings = new TreeMap<>(Map.of(
+                "devices",
+                devices,
+                "connections",
+                connections,
+                "maxInflight",
+                connections * SimulatorRun.BROKER_RECEIVE_MAXIMUM,
+                "secondsPerStep",
+                seconds,
+                "hubHeap",
+                System.getProperty("heap", "1g"),
+                "hubJvmOpts",
+                String.join(" ", HubUnderTest.jvmOptions())));
         var report = new Report(ceiling, reference, steps, settings);
         Path tables = report.writeMarkdown(results);
         Path json = report.writeJson(results);
@@ -98,5 +113,4 @@ public final class BenchRun {
                 + "; logs in " + work);
         return steps.stream().allMatch(RampStep.Result::countsHold);
     }
-
 }

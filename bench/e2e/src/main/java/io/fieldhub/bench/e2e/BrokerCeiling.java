@@ -29,48 +29,63 @@ final class BrokerCeiling {
      * @param ackedRate the flood's acknowledged rate: the ceiling
      * @param paced the ceiling at each of the ramp's rates, up to the first it could not keep up with
      */
-    record Result(long sent, long acked, double ackedRate, List<Paced> paced) {
-    }
+    record Result(long sent, long acked, double ackedRate, List<Paced> paced) {}
 
     /** One rate: acked rate and publish-to-PUBACK p50, p95, p99 as the simulator saw them. */
-    record Paced(int offered, double ackedRate, double[] pubackMs, boolean keptUp) {
-    }
+    record Paced(int offered, double ackedRate, double[] pubackMs, boolean keptUp) {}
 
     static Result measure(SimulatorRun simulator, Path dir, int port, long count, List<Integer> rates, int seconds)
             throws Exception {
         var intake = new BrokerIntake(STORE_TIMEOUT, new SimpleMeterRegistry());
         try (var camel = new DefaultCamelContext();
-             var broker = new EmbeddedBroker(dir.resolve("ceiling-broker"), "127.0.0.1", port, true,
-                     BrokerExtension.of((auth, allow) -> allow.authenticateSuccessfully(), intake))) {
+                var broker = new EmbeddedBroker(
+                        dir.resolve("ceiling-broker"),
+                        "127.0.0.1",
+                        port,
+                        true,
+                        BrokerExtension.of((auth, allow) -> allow.authenticateSuccessfully(), intake))) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(BrokerIntake.ENDPOINT).routeId("ceiling-answer-at-once").stop();
+                    from(BrokerIntake.ENDPOINT)
+                            .routeId("ceiling-answer-at-once")
+                            .stop();
                 }
             });
             camel.start();
             intake.connect(camel);
             broker.start();
             JsonNode flood = simulator.run("ceiling", broker.url(), "--rate", "0", "--count", "" + count);
-            System.out.printf("    flood: acked %.0f msg/s%n", flood.path("ackedRate").asDouble());
+            System.out.printf(
+                    "    flood: acked %.0f msg/s%n", flood.path("ackedRate").asDouble());
             List<Paced> paced = new ArrayList<>();
             for (int rate : rates) {
-                JsonNode summary = simulator.run("ceiling-r" + rate, broker.url(), "--rate", "" + rate,
-                        "--duration", seconds + "s");
+                JsonNode summary = simulator.run(
+                        "ceiling-r" + rate, broker.url(), "--rate", "" + rate, "--duration", seconds + "s");
                 JsonNode latency = summary.path("latencyMs");
                 double ackedRate = summary.path("ackedRate").asDouble();
-                Paced step = new Paced(rate, ackedRate, new double[] {latency.path("p50").asDouble(),
-                        latency.path("p95").asDouble(), latency.path("p99").asDouble()},
+                Paced step = new Paced(
+                        rate,
+                        ackedRate,
+                        new double[] {
+                            latency.path("p50").asDouble(),
+                            latency.path("p95").asDouble(),
+                            latency.path("p99").asDouble()
+                        },
                         ackedRate >= RampStep.KEPT_UP * rate);
                 paced.add(step);
-                System.out.printf("    ceiling at %d msg/s: acked %.0f/s, PUBACK p50/p99 %.0f / %.0f ms%s%n", rate,
-                        ackedRate, step.pubackMs()[0], step.pubackMs()[2], step.keptUp() ? "" : ", FELL BEHIND");
+                System.out.printf(
+                        "    ceiling at %d msg/s: acked %.0f/s, PUBACK p50/p99 %.0f / %.0f ms%s%n",
+                        rate, ackedRate, step.pubackMs()[0], step.pubackMs()[2], step.keptUp() ? "" : ", FELL BEHIND");
                 if (!step.keptUp()) {
                     break;
                 }
             }
-            return new Result(flood.path("sent").asLong(), flood.path("acked").asLong(),
-                    flood.path("ackedRate").asDouble(), paced);
+            return new Result(
+                    flood.path("sent").asLong(),
+                    flood.path("acked").asLong(),
+                    flood.path("ackedRate").asDouble(),
+                    paced);
         }
     }
 }

@@ -20,8 +20,7 @@ final class ChildProcesses {
 
     private static final long GRACE_SECONDS = 60;
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     static void stopOnExit(Path postgresData) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(postgresData), "bench-stop-children"));
@@ -33,8 +32,9 @@ final class ChildProcesses {
      */
     static void stopAll(Path postgresData) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-        for (List<ProcessHandle> children = alive(ProcessHandle.current().children()); !children.isEmpty();
-             children = alive(ProcessHandle.current().children())) {
+        for (List<ProcessHandle> children = alive(ProcessHandle.current().children());
+                !children.isEmpty();
+                children = alive(ProcessHandle.current().children())) {
             children.forEach(System.nanoTime() > deadline ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
             awaitExit(children, 1);
         }
@@ -53,7 +53,8 @@ final class ChildProcesses {
 
     private static boolean awaitExit(List<ProcessHandle> processes, long seconds) {
         try {
-            CompletableFuture.allOf(processes.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(
+                            processes.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                     .get(seconds, TimeUnit.SECONDS);
             return true;
         } catch (TimeoutException e) {
@@ -74,8 +75,10 @@ final class ChildProcesses {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -49,13 +49,25 @@ final class HubUnderTest implements AutoCloseable {
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
         command.addAll(jvmOptions());
-        command.addAll(List.of("-jar", jar.toString(),
-                "--hub.data-dir=" + dataDir, "--hub.mqtt.port=" + mqttPort, "--hub.database.port=" + postgresPort,
-                "--hub.s3.port=" + s3Port, "--server.port=" + httpPort, "--hub.mail.host=127.0.0.1",
-                "--hub.mqtt.tls.port=" + freePort(), "--hub.devices.demo-fleet=false",
-                "--hub.mail.port=" + smtpPort, "--hub.mail.poll-interval=50", "--logging.level.root=WARN",
+        command.addAll(List.of(
+                "-jar",
+                jar.toString(),
+                "--hub.data-dir=" + dataDir,
+                "--hub.mqtt.port=" + mqttPort,
+                "--hub.database.port=" + postgresPort,
+                "--hub.s3.port=" + s3Port,
+                "--server.port=" + httpPort,
+                "--hub.mail.host=127.0.0.1",
+                "--hub.mqtt.tls.port=" + freePort(),
+                "--hub.devices.demo-fleet=false",
+                "--hub.mail.port=" + smtpPort,
+                "--hub.mail.poll-interval=50",
+                "--logging.level.root=WARN",
                 "--hub.notify.routing-file=bench/notifications.yaml"));
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         jdbc = new JdbcTemplate(new DriverManagerDataSource(
                 "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
         s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret");
@@ -66,11 +78,13 @@ final class HubUnderTest implements AutoCloseable {
     private void enrollTheFleet() throws IOException {
         String group = "{\"id\":\"bench\",\"type\":\"engine\",\"groupKey\":\"" + GROUP_KEY + "\"}";
         try {
-            int status = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
-                                    + "/api/enrollment-groups"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(group))
-                            .build(), HttpResponse.BodyHandlers.discarding())
+            int status = http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://localhost:" + httpPort + "/api/enrollment-groups"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(group))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .statusCode();
             if (status != 201) {
                 throw new IOException("the benchmark's enrollment group was not made: HTTP " + status);
@@ -87,7 +101,8 @@ final class HubUnderTest implements AutoCloseable {
      */
     static List<String> jvmOptions() {
         List<String> extra = Arrays.stream(System.getProperty("hubJvmOpts", "").split("\\s+"))
-                .filter(o -> !o.isBlank()).toList();
+                .filter(o -> !o.isBlank())
+                .toList();
         List<String> options = new ArrayList<>();
         if (extra.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
             options.add(DEFAULT_JVM_OPTIONS);
@@ -110,25 +125,38 @@ final class HubUnderTest implements AutoCloseable {
 
     /** CPU seconds the hub process (and its threads) has used, from /proc. */
     double cpuSeconds() throws IOException {
-        String[] stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).split("\\) ")[1].split(" ");
+        String[] stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"))
+                .split("\\) ")[1]
+                .split(" ");
         return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
     }
 
     long rssMb() throws IOException {
         return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
-                .findFirst().orElse(-1);
+                .filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                .findFirst()
+                .orElse(-1);
     }
 
     long heapUsedMb() throws IOException, InterruptedException {
         var body = get("/actuator/metrics/jvm.memory.used?tag=area:heap");
-        return (long) (new ObjectMapper().readTree(body).path("measurements").get(0).path("value").asDouble()
-                / 1024 / 1024);
+        return (long) (new ObjectMapper()
+                        .readTree(body)
+                        .path("measurements")
+                        .get(0)
+                        .path("value")
+                        .asDouble()
+                / 1024
+                / 1024);
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private void awaitHealthy(Path log) {
@@ -139,7 +167,11 @@ final class HubUnderTest implements AutoCloseable {
             }
             try {
                 // the overall status: a component's (the database's) is UP long before Camel has started
-                if (new ObjectMapper().readTree(get("/actuator/health")).path("status").asText().equals("UP")) {
+                if (new ObjectMapper()
+                        .readTree(get("/actuator/health"))
+                        .path("status")
+                        .asText()
+                        .equals("UP")) {
                     return;
                 }
             } catch (IOException | InterruptedException e) {

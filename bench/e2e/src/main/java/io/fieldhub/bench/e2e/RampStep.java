@@ -18,14 +18,34 @@ final class RampStep {
      * alert to its email accepted by SMTP, {@code emailAfterStoredMs} the part of it after that reading was stored
      * (rules, fan-out, the email outbox and SMTP). Later hot readings of an open alert update it and send no email.
      */
-    record Result(int offered, long sent, long acked, double ackedRate, long rows, ArchiveCount.Figures archive,
-                  long raised, long emailed, double storedRate, double drainSeconds, double[] sqlLatencyMs,
-                  double[] toHubMs, double[] inHubMs, double[] emailLatencyMs, double[] emailAfterStoredMs,
-                  double coresUsed, long heapMb, long rssMb, boolean keptUp) {
+    record Result(
+            int offered,
+            long sent,
+            long acked,
+            double ackedRate,
+            long rows,
+            ArchiveCount.Figures archive,
+            long raised,
+            long emailed,
+            double storedRate,
+            double drainSeconds,
+            double[] sqlLatencyMs,
+            double[] toHubMs,
+            double[] inHubMs,
+            double[] emailLatencyMs,
+            double[] emailAfterStoredMs,
+            double coresUsed,
+            long heapMb,
+            long rssMb,
+            boolean keptUp) {
 
         boolean countsHold() {
-            return sent == acked && acked == rows && archive.records() == acked && archive.duplicates() == 0
-                    && archive.missing() == 0 && raised == emailed;
+            return sent == acked
+                    && acked == rows
+                    && archive.records() == acked
+                    && archive.duplicates() == 0
+                    && archive.missing() == 0
+                    && raised == emailed;
         }
     }
 
@@ -68,8 +88,13 @@ final class RampStep {
         long heap = hub.heapUsedMb();
         long rss = hub.rssMb();
         awaitUpTo(60, () -> count("select count(*) " + RAISED_BY_RUN + " and n.sent_at is null", like) == 0);
-        awaitUpTo(60, () -> count("select count(*) from telemetry t, archive_watermark w where w.stream ="
-                + " 'telemetry' and t.message_id like ? and t.id > w.last_id", like) == 0);
+        awaitUpTo(
+                60,
+                () -> count(
+                                "select count(*) from telemetry t, archive_watermark w where w.stream ="
+                                        + " 'telemetry' and t.message_id like ? and t.id > w.last_id",
+                                like)
+                        == 0);
 
         Map<String, Object> rows = hub.jdbc().queryForMap("""
                 select count(*) as n,
@@ -93,14 +118,30 @@ final class RampStep {
                 """ + RAISED_BY_RUN, like);
         long n = ((Number) rows.get("n")).longValue();
         double span = rows.get("span") == null ? 0 : ((Number) rows.get("span")).doubleValue();
-        System.out.printf("    %d devices connected and authenticated at %.0f connections/s%n",
+        System.out.printf(
+                "    %d devices connected and authenticated at %.0f connections/s%n",
                 summary.path("connections").asInt(), summary.path("connectRate").asDouble());
         boolean keptUp = summary.path("ackedRate").asDouble() >= KEPT_UP * rate && drainSeconds <= 10;
-        return new Result(rate, summary.path("sent").asLong(), acked, summary.path("ackedRate").asDouble(), n,
-                archive.take(runId, acked), ((Number) alerts.get("n")).longValue(),
-                ((Number) alerts.get("e")).longValue(), span > 0 ? n / span : 0, drainSeconds,
-                percentiles(rows.get("p")), percentiles(rows.get("broker")), percentiles(rows.get("hub")),
-                percentiles(alerts.get("p")), percentiles(alerts.get("after")), cores, heap, rss, keptUp);
+        return new Result(
+                rate,
+                summary.path("sent").asLong(),
+                acked,
+                summary.path("ackedRate").asDouble(),
+                n,
+                archive.take(runId, acked),
+                ((Number) alerts.get("n")).longValue(),
+                ((Number) alerts.get("e")).longValue(),
+                span > 0 ? n / span : 0,
+                drainSeconds,
+                percentiles(rows.get("p")),
+                percentiles(rows.get("broker")),
+                percentiles(rows.get("hub")),
+                percentiles(alerts.get("p")),
+                percentiles(alerts.get("after")),
+                cores,
+                heap,
+                rss,
+                keptUp);
     }
 
     private long count(String sql, String like) {

@@ -34,8 +34,11 @@ final class Report {
     private final Map<String, Object> settings;
     private final Instant when = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    Report(BrokerCeiling.Result ceiling, SubscriberReference.Result reference, List<RampStep.Result> steps,
-           Map<String, Object> settings) {
+    Report(
+            BrokerCeiling.Result ceiling,
+            SubscriberReference.Result reference,
+            List<RampStep.Result> steps,
+            Map<String, Object> settings) {
         this.ceiling = ceiling;
         this.reference = reference;
         this.steps = steps;
@@ -43,30 +46,66 @@ final class Report {
     }
 
     static String line(RampStep.Result r) {
-        return String.format(Locale.ROOT, "offered %6d/s  acked %8.0f/s  stored %8.0f/s  drain %5.1f s  "
+        return String.format(
+                Locale.ROOT,
+                "offered %6d/s  acked %8.0f/s  stored %8.0f/s  drain %5.1f s  "
                         + "SQL p50/p95/p99 %s ms (to hub %s, in hub %s)  new-alert email p50/p99 %s ms (after "
                         + "stored %s)  cores %.2f  heap %d MB  RSS %d MB  sent=%d acked=%d rows=%d archived=%d "
                         + "(duplicates %d, missing %d) alerts raised=%d emailed=%d  %s",
-                r.offered(), r.ackedRate(), r.storedRate(), r.drainSeconds(), ms(r.sqlLatencyMs(), 0, 1, 2),
-                ms(r.toHubMs(), 0, 1, 2), ms(r.inHubMs(), 0, 1, 2), ms(r.emailLatencyMs(), 0, 2),
-                ms(r.emailAfterStoredMs(), 0, 2), r.coresUsed(), r.heapMb(), r.rssMb(), r.sent(), r.acked(),
-                r.rows(), r.archive().records(), r.archive().duplicates(), r.archive().missing(), r.raised(),
-                r.emailed(), r.keptUp() ? "kept up" : "FELL BEHIND");
+                r.offered(),
+                r.ackedRate(),
+                r.storedRate(),
+                r.drainSeconds(),
+                ms(r.sqlLatencyMs(), 0, 1, 2),
+                ms(r.toHubMs(), 0, 1, 2),
+                ms(r.inHubMs(), 0, 1, 2),
+                ms(r.emailLatencyMs(), 0, 2),
+                ms(r.emailAfterStoredMs(), 0, 2),
+                r.coresUsed(),
+                r.heapMb(),
+                r.rssMb(),
+                r.sent(),
+                r.acked(),
+                r.rows(),
+                r.archive().records(),
+                r.archive().duplicates(),
+                r.archive().missing(),
+                r.raised(),
+                r.emailed(),
+                r.keptUp() ? "kept up" : "FELL BEHIND");
     }
 
     Path writeMarkdown(Path dir) throws IOException {
         var md = new StringBuilder();
-        md.append("# End-to-end run ").append(when).append("\n\n").append(METHOD).append('\n');
-        md.append("Machine: ").append(machine()).append(". Settings: ").append(settings).append(".\n\n");
-        md.append(String.format(Locale.ROOT, "Ceiling (flood): **%.0f msg/s** acked (%d sent). Broker alone, "
+        md.append("# End-to-end run ")
+                .append(when)
+                .append("\n\n")
+                .append(METHOD)
+                .append('\n');
+        md.append("Machine: ")
+                .append(machine())
+                .append(". Settings: ")
+                .append(settings)
+                .append(".\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Ceiling (flood): **%.0f msg/s** acked (%d sent). Broker alone, "
                         + "subscriber: published %.0f msg/s, delivered %.0f msg/s (%d sent).%n%n",
-                ceiling.ackedRate(), ceiling.sent(), reference.publishRate(), reference.deliveredRate(),
+                ceiling.ackedRate(),
+                ceiling.sent(),
+                reference.publishRate(),
+                reference.deliveredRate(),
                 reference.sent()));
         md.append("The ceiling at the ramp's rates:\n\n| offered msg/s | acked msg/s | PUBACK p50 / p95 / p99 ms "
                 + "| kept up |\n|---|---|---|---|\n");
         for (BrokerCeiling.Paced p : ceiling.paced()) {
-            md.append(String.format(Locale.ROOT, "| %d | %.0f | %s | %s |%n", p.offered(), p.ackedRate(),
-                    ms(p.pubackMs(), 0, 1, 2), p.keptUp() ? "yes" : "no"));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.0f | %s | %s |%n",
+                    p.offered(),
+                    p.ackedRate(),
+                    ms(p.pubackMs(), 0, 1, 2),
+                    p.keptUp() ? "yes" : "no"));
         }
         md.append("\nThe hub:\n\n| offered msg/s | acked msg/s | stored msg/s | drain s | SQL p50 / p95 / p99 ms "
                 + "| of which device → hub | of which in hub | new-alert email p50 / p99 ms | of which after stored "
@@ -74,17 +113,40 @@ final class Report {
                 + "| archive duplicates / missing | kept up |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RampStep.Result r : steps) {
-            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f | %s | %s | %s | %s | %s | %d / %d "
-                            + "| %.2f | %d | %d | %d / %d / %d / %d | %d / %d | %s |%n", r.offered(),
-                    r.ackedRate(), r.storedRate(), r.drainSeconds(), ms(r.sqlLatencyMs(), 0, 1, 2),
-                    ms(r.toHubMs(), 0, 1, 2), ms(r.inHubMs(), 0, 1, 2), ms(r.emailLatencyMs(), 0, 2),
-                    ms(r.emailAfterStoredMs(), 0, 2), r.raised(), r.emailed(), r.coresUsed(), r.heapMb(),
-                    r.rssMb(), r.sent(), r.acked(), r.rows(), r.archive().records(), r.archive().duplicates(),
-                    r.archive().missing(), r.keptUp() ? "yes" : "no"));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.0f | %.0f | %.1f | %s | %s | %s | %s | %s | %d / %d "
+                            + "| %.2f | %d | %d | %d / %d / %d / %d | %d / %d | %s |%n",
+                    r.offered(),
+                    r.ackedRate(),
+                    r.storedRate(),
+                    r.drainSeconds(),
+                    ms(r.sqlLatencyMs(), 0, 1, 2),
+                    ms(r.toHubMs(), 0, 1, 2),
+                    ms(r.inHubMs(), 0, 1, 2),
+                    ms(r.emailLatencyMs(), 0, 2),
+                    ms(r.emailAfterStoredMs(), 0, 2),
+                    r.raised(),
+                    r.emailed(),
+                    r.coresUsed(),
+                    r.heapMb(),
+                    r.rssMb(),
+                    r.sent(),
+                    r.acked(),
+                    r.rows(),
+                    r.archive().records(),
+                    r.archive().duplicates(),
+                    r.archive().missing(),
+                    r.keptUp() ? "yes" : "no"));
         }
-        steps.stream().filter(RampStep.Result::keptUp).max(Comparator.comparingDouble(RampStep.Result::storedRate))
-                .ifPresent(best -> md.append(String.format(Locale.ROOT, "%nSustained end to end: **%.0f msg/s**, "
-                        + "%.2f of the ceiling.%n", best.storedRate(), best.storedRate() / ceiling.ackedRate())));
+        steps.stream()
+                .filter(RampStep.Result::keptUp)
+                .max(Comparator.comparingDouble(RampStep.Result::storedRate))
+                .ifPresent(best -> md.append(String.format(
+                        Locale.ROOT,
+                        "%nSustained end to end: **%.0f msg/s**, " + "%.2f of the ceiling.%n",
+                        best.storedRate(),
+                        best.storedRate() / ceiling.ackedRate())));
         Path file = dir.resolve(name() + ".md");
         Files.writeString(file, md);
         return file;
@@ -109,8 +171,13 @@ final class Report {
 
     private static String machine() {
         var os = ManagementFactory.getOperatingSystemMXBean();
-        return String.format(Locale.ROOT, "%d cores, %s %s, Java %s", os.getAvailableProcessors(), os.getName(),
-                os.getVersion(), System.getProperty("java.version"));
+        return String.format(
+                Locale.ROOT,
+                "%d cores, %s %s, Java %s",
+                os.getAvailableProcessors(),
+                os.getName(),
+                os.getVersion(),
+                System.getProperty("java.version"));
     }
 
     private static String ms(double[] values, int... which) {

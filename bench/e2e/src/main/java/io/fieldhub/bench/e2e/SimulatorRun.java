@@ -29,15 +29,31 @@ final class SimulatorRun {
         this.jar = jar;
         this.workDir = workDir;
         // every device proves who it is, with the key the benchmark's enrollment group derives for it
-        this.fleet = List.of("--devices", "" + devices, "--connections", "" + connections,
-                "--max-inflight", "" + connections * BROKER_RECEIVE_MAXIMUM, "--group-key", HubUnderTest.GROUP_KEY);
+        this.fleet = List.of(
+                "--devices",
+                "" + devices,
+                "--connections",
+                "" + connections,
+                "--max-inflight",
+                "" + connections * BROKER_RECEIVE_MAXIMUM,
+                "--group-key",
+                HubUnderTest.GROUP_KEY);
     }
 
     /** One run against the broker at {@code url}; {@code pace} is --rate with --duration or --count. */
     JsonNode run(String runId, String url, String... pace) throws IOException, InterruptedException {
         Path summary = workDir.resolve("simulator-" + runId + ".json");
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString(),
-                "--run-id", runId, "--json-summary", summary.toString(), "--url", url));
+        List<String> command = new ArrayList<>(List.of(
+                "java",
+                "-Xmx512m",
+                "-jar",
+                jar.toString(),
+                "--run-id",
+                runId,
+                "--json-summary",
+                summary.toString(),
+                "--url",
+                url));
         command.addAll(fleet);
         command.addAll(List.of(pace));
         Process process = new ProcessBuilder(command)

@@ -24,8 +24,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 final class SubscriberReference {
 
     /** {@code publishRate}: acknowledged to the simulator; {@code deliveredRate}: received by the subscriber. */
-    record Result(long sent, long received, double publishRate, double deliveredRate) {
-    }
+    record Result(long sent, long received, double publishRate, double deliveredRate) {}
 
     static Result measure(SimulatorRun simulator, Path dir, int port, long count) throws Exception {
         try (var broker = new EmbeddedBroker(dir.resolve("subscriber-broker"), "127.0.0.1", port, true)) {
@@ -42,8 +41,11 @@ final class SubscriberReference {
                 JsonNode summary = simulator.run("reference", broker.url(), "--rate", "0", "--count", "" + count);
                 counter.awaitCount(summary.path("acked").asLong());
                 double seconds = (counter.last.get() - counter.first.get()) / 1e9;
-                return new Result(summary.path("sent").asLong(), counter.received.get(),
-                        summary.path("ackedRate").asDouble(), counter.received.get() / Math.max(seconds, 1e-3));
+                return new Result(
+                        summary.path("sent").asLong(),
+                        counter.received.get(),
+                        summary.path("ackedRate").asDouble(),
+                        counter.received.get() / Math.max(seconds, 1e-3));
             } finally {
                 subscriber.disconnect();
                 subscriber.close();
@@ -74,23 +76,18 @@ final class SubscriberReference {
         }
 
         @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
+        public void disconnected(MqttDisconnectResponse response) {}
 
         @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
+        public void mqttErrorOccurred(MqttException exception) {}
 
         @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
+        public void deliveryComplete(IMqttToken token) {}
 
         @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
+        public void connectComplete(boolean reconnect, String serverURI) {}
 
         @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

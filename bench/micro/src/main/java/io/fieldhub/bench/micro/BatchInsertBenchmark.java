@@ -77,8 +77,11 @@ public class BatchInsertBenchmark {
         dataDir = Files.createTempDirectory("fieldhub-bench-postgres");
         postgres = new EmbeddedPostgresServer(dataDir, 0);
         postgres.start();
-        Flyway.configure().dataSource(postgres.jdbcUrl(), postgres.user(), postgres.password())
-                .locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(postgres.jdbcUrl(), postgres.user(), postgres.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(postgres.jdbcUrl());
         dataSource.setUsername(postgres.user());
@@ -86,9 +89,13 @@ public class BatchInsertBenchmark {
         var jdbc = new JdbcTemplate(dataSource);
         var tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         var meters = new SimpleMeterRegistry();
-        var lifecycle = new AlertLifecycle(jdbc, tx,
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3), Clock.systemUTC(),
-                meters, () -> { });
+        var lifecycle = new AlertLifecycle(
+                jdbc,
+                tx,
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                Clock.systemUTC(),
+                meters,
+                () -> {});
         // The linger is long so that every batch is exactly batchSize messages: the benchmark sends that many.
         store = new WarmStore(jdbc, tx, new ObjectMapper(), lifecycle, batchSize, Duration.ofSeconds(10), meters);
         camel = new DefaultCamelContext();
@@ -132,8 +139,13 @@ public class BatchInsertBenchmark {
     /** A typical reading: a fresh message id (as ingest assigns), 3 metrics, one of 100 engines. */
     private static TelemetryRecord reading(int i) {
         Instant now = Instant.now();
-        return new TelemetryRecord(UUID.randomUUID().toString(), "engine-" + (i % 100), now, now,
-                Map.of("temperature", 72.5, "rpm", 1200.0, "oilPressure", 3.25), Map.of("type", "engine"),
+        return new TelemetryRecord(
+                UUID.randomUUID().toString(),
+                "engine-" + (i % 100),
+                now,
+                now,
+                Map.of("temperature", 72.5, "rpm", 1200.0, "oilPressure", 3.25),
+                Map.of("type", "engine"),
                 "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

@@ -26,8 +26,12 @@ import org.openjdk.jmh.annotations.State;
 public class CodecBenchmark {
 
     /** The engine-v1 layout as config/application.yaml ships it. */
-    static final FrameLayout ENGINE_V1 = new FrameLayout("engine-v1", "application/vnd.fieldhub.engine-v1",
-            "big-endian", Map.of("type", "engine"), List.of(
+    static final FrameLayout ENGINE_V1 = new FrameLayout(
+            "engine-v1",
+            "application/vnd.fieldhub.engine-v1",
+            "big-endian",
+            Map.of("type", "engine"),
+            List.of(
                     new Field("ts", "epoch-millis", null),
                     new Field("temperature", "int16", 0.1),
                     new Field("rpm", "uint16", null),
@@ -39,9 +43,14 @@ public class CodecBenchmark {
 
     private final Codecs codecs = new Codecs(new ObjectMapper(), List.of(ENGINE_V1));
     private final RawTelemetry json = raw(JSON.getBytes(StandardCharsets.UTF_8), "application/json");
-    private final RawTelemetry frame = raw(ByteBuffer.allocate(ENGINE_V1.size())
-            .putLong(System.currentTimeMillis()).putShort((short) 961).putShort((short) 2400).putShort((short) 325)
-            .array(), ENGINE_V1.contentType());
+    private final RawTelemetry frame = raw(
+            ByteBuffer.allocate(ENGINE_V1.size())
+                    .putLong(System.currentTimeMillis())
+                    .putShort((short) 961)
+                    .putShort((short) 2400)
+                    .putShort((short) 325)
+                    .array(),
+            ENGINE_V1.contentType());
 
     @Benchmark
     public TelemetryRecord json() {
@@ -54,7 +63,7 @@ public class CodecBenchmark {
     }
 
     private static RawTelemetry raw(byte[] payload, String contentType) {
-        return new RawTelemetry("engine-42", payload, contentType, "ingest-1", true,
-                "4bf92f3577b34da6a3ce929d0e0e4736", Instant.now());
+        return new RawTelemetry(
+                "engine-42", payload, contentType, "ingest-1", true, "4bf92f3577b34da6a3ce929d0e0e4736", Instant.now());
     }
 }

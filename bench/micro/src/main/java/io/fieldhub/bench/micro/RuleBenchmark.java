@@ -63,7 +63,8 @@ public class RuleBenchmark {
     @Setup(Level.Trial)
     public void buildRules() {
         builder = new RuleSetBuilder(Duration.ofMinutes(15));
-        files = RuleSetBuilder.readFolder(Path.of(System.getProperty("fieldhub.home", ".")).resolve("rules"));
+        files = RuleSetBuilder.readFolder(
+                Path.of(System.getProperty("fieldhub.home", ".")).resolve("rules"));
         RuleSet rules = builder.build(files);
         engine = new RuleEngine(rules, 1, Duration.ofSeconds(30), clock, new SimpleMeterRegistry());
         deviceIds = new String[devices];
@@ -114,9 +115,14 @@ public class RuleBenchmark {
 
     private TelemetryRecord reading(String device, double temperature) {
         Instant now = clock.instant();
-        return new TelemetryRecord("m-" + sequence, device, now, now,
+        return new TelemetryRecord(
+                "m-" + sequence,
+                device,
+                now,
+                now,
                 Map.of("temperature", temperature, "rpm", 1500.0 + sequence % 300, "oilPressure", 3.2),
-                Map.of("type", "engine", "site", "plant-1"), "4bf92f3577b34da6a3ce929d0e0e4736");
+                Map.of("type", "engine", "site", "plant-1"),
+                "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 
     /** Device time for the benchmark: moves only when a reading is made, so windows fill as in real traffic. */
