@@ -72,7 +72,7 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                     hub.mqtt().bindAddress(),
                     hub.mqtt().port(),
                     true,
-                    BrokerExtension.of(authenticator, intake));
+                    BrokerExtension.of(authenticator, sessions, intake));
             tasks.server(
                     BROKER,
                     "MQTT broker",

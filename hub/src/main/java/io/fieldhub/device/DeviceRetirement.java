@@ -28,11 +28,21 @@ public class DeviceRetirement {
             return;
         }
         rules.forget(change.deviceId());
-        int cleared = alerts.closeDevice(change.deviceId(), "registry", change.reason());
-        LOG.info(
-                "Device {} {}: rule state dropped, {} live alerts cleared",
-                change.deviceId(),
-                change.reason(),
-                cleared);
+        try {
+            int cleared = alerts.closeDevice(change.deviceId(), "registry", change.reason());
+            LOG.info(
+                    "Device {} {}: rule state dropped, {} live alerts cleared",
+                    change.deviceId(),
+                    change.reason(),
+                    cleared);
+        } catch (RuntimeException e) {
+            // the registry change is made; its alerts stay live until acknowledged or cleared by the rules
+            LOG.warn(
+                    "Device {} {}: its live alerts could not be cleared ({}). Fix: acknowledge them through"
+                            + " POST /api/alerts/ID/ack once PostgreSQL answers",
+                    change.deviceId(),
+                    change.reason(),
+                    e.getMessage());
+        }
     }
 }

@@ -19,6 +19,12 @@ public final class BrokerExtension {
 
     /** {@code intake} may be null: telemetry then reaches the hub through its own MQTT subscription. */
     public static EmbeddedExtension of(SimpleAuthenticator authenticator, BrokerIntake intake) {
+        return of(authenticator, null, intake);
+    }
+
+    /** With {@code sessions}, which closes the connections of revoked credentials and retired devices. */
+    public static EmbeddedExtension of(
+            SimpleAuthenticator authenticator, DeviceSessions sessions, BrokerIntake intake) {
         return EmbeddedExtension.builder()
                 .withId("fieldhub")
                 .withName("FieldHub devices and intake")
@@ -28,6 +34,9 @@ public final class BrokerExtension {
                     @Override
                     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
                         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+                        if (sessions != null) {
+                            sessions.attach(Services.clientService());
+                        }
                         if (intake != null) {
                             Services.initializerRegistry()
                                     .setClientInitializer(

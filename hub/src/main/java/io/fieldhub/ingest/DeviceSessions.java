@@ -1,7 +1,7 @@
 package io.fieldhub.ingest;
 
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
-import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.fieldhub.device.DeviceChanged;
 import io.fieldhub.device.credential.CredentialRevoked;
 import java.util.Map;
@@ -21,6 +21,15 @@ public class DeviceSessions {
     private static final long NO_CREDENTIAL = -1;
 
     private final Map<String, Long> credentialByDevice = new ConcurrentHashMap<>();
+    /**
+     * The broker's client service, taken when its extension starts: HiveMQ's {@code Services} is static, and names
+     * the newest broker of the JVM, which need not be this one (tests run several).
+     */
+    private volatile ClientService clients;
+
+    void attach(ClientService clients) {
+        this.clients = clients;
+    }
 
     void connected(String deviceId, Long credentialId) {
         credentialByDevice.put(deviceId, credentialId == null ? NO_CREDENTIAL : credentialId);
@@ -45,12 +54,26 @@ public class DeviceSessions {
 
     private void disconnect(String deviceId, String why) {
         credentialByDevice.remove(deviceId);
-        Services.clientService()
-                .disconnectClient(deviceId, false, DisconnectReasonCode.NOT_AUTHORIZED, why)
-                .thenAccept(wasConnected -> {
-                    if (wasConnected) {
-                        LOG.info("MQTT: disconnected device {}: {}", deviceId, why);
-                    }
-                });
+        ClientService service = clients;
+        if (service == null) {
+            return;
+        }
+        try {
+            service.disconnectClient(deviceId, false, DisconnectReasonCode.NOT_AUTHORIZED, why)
+                    .whenComplete((wasConnected, failure) -> {
+                        if (failure != null) {
+                            LOG.warn(
+                                    "MQTT: could not disconnect device {} ({}): {}",
+                                    deviceId,
+                                    why,
+                                    failure.getMessage());
+                        } else if (wasConnected) {
+                            LOG.info("MQTT: disconnected device {}: {}", deviceId, why);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // the change is made; a broker that cannot be asked right now has no session to close either
+            LOG.warn("MQTT: could not disconnect device {} ({}): {}", deviceId, why, e.getMessage());
+        }
     }
 }

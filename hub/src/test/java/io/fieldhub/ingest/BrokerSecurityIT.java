@@ -109,7 +109,7 @@ class BrokerSecurityIT {
                         "127.0.0.1",
                         TestSocketUtils.findAvailableTcpPort(),
                         false,
-                        BrokerExtension.of(authenticator, intake))
+                        BrokerExtension.of(authenticator, sessions, intake))
                 .withTls(new BrokerTls(
                         "127.0.0.1",
                         TestSocketUtils.findAvailableTcpPort(),
