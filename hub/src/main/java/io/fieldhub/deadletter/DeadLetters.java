@@ -23,6 +23,12 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
  */
 public class DeadLetters {
 
+    /**
+     * Set on an exchange once its dead letter is written: what a device's answer (PUBACK 0x99 or 0x83) goes by, rather
+     * than an exception a redelivery may have outlived.
+     */
+    public static final String RECORDED = "fieldhub.deadLetterRecorded";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final JdbcTemplate jdbc;
@@ -65,6 +71,7 @@ public class DeadLetters {
                     return ps;
                 },
                 key);
+        exchange.setProperty(RECORDED, true);
         meters.counter("fieldhub.deadletters", "route", String.valueOf(routeId)).increment();
         LOG.warn(
                 "dead letter {} from device {} message {} (route {}): {}",

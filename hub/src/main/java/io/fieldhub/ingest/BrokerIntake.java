@@ -7,6 +7,7 @@ import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInbound
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -185,7 +186,11 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
         Timer answered = sendAgain;
         try {
             Exception failed = exchange.getException();
-            Throwable handled = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+            // what was caught counts only if it ended as a dead letter: a redelivery that then stored the message
+            // (an outage waited out) may leave its exception behind
+            boolean deadLettered = exchange.getProperty(DeadLetters.RECORDED, false, Boolean.class);
+            Throwable handled =
+                    deadLettered ? exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class) : null;
             InvalidTelemetryException invalid = ObjectHelper.getException(InvalidTelemetryException.class, handled);
             if (failed != null) {
                 output.preventPublishDelivery(

@@ -1,5 +1,6 @@
 package io.fieldhub.routes;
 
+import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.process.TelemetryDecoder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ public class RecordingDeadLetters {
 
     public Map<String, Object> record(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.setProperty(DeadLetters.RECORDED, true);
         String reason = cause == null ? "unknown" : cause.getMessage();
         String deviceId = exchange.getMessage().getHeader("deviceId", String.class);
         String messageId = exchange.getMessage().getHeader("messageId", String.class);
