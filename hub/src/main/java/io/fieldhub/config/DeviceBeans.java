@@ -52,8 +52,8 @@ class DeviceBeans {
     }
 
     @Bean
-    EnrollmentGroups enrollmentGroups(JdbcClient jdbc, DeviceRegistry registry, ObjectMapper mapper) {
-        return new EnrollmentGroups(jdbc, registry, mapper);
+    EnrollmentGroups enrollmentGroups(JdbcClient jdbc, DeviceRegistry registry) {
+        return new EnrollmentGroups(jdbc, registry);
     }
 
     @Bean

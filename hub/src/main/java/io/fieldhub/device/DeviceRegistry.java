@@ -91,15 +91,6 @@ public class DeviceRegistry {
                 .list();
     }
 
-    /** Whether {@code id} is registered and enabled. */
-    public boolean isLive(String id) {
-        return jdbc.sql("select enabled from device where id = ?")
-                .param(id)
-                .query(Boolean.class)
-                .optional()
-                .orElse(false);
-    }
-
     /** Records when devices last sent a message (batched by {@link LastSeen}). */
     public void seen(Map<String, Instant> lastSeen) {
         if (lastSeen.isEmpty()) {
@@ -127,23 +118,26 @@ public class DeviceRegistry {
                 instant(rs.getTimestamp("last_seen")));
     }
 
-    String json(Map<String, String> tags) {
+    /** Tags as the {@code jsonb} columns of the device tables hold them (none: an empty object). */
+    public String json(Map<String, String> tags) {
         try {
-            return mapper.writeValueAsString(tags);
+            return mapper.writeValueAsString(tags == null ? Map.of() : tags);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("tags cannot be written as JSON", e);
         }
     }
 
-    private Map<String, String> tags(String json) {
+    /** A {@code tags} column read back. */
+    public Map<String, String> tags(String json) {
         try {
             return mapper.readValue(json, TAGS);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("device tags in the database are not a JSON object: " + json, e);
+            throw new IllegalStateException("tags in the database are not a JSON object: " + json, e);
         }
     }
 
-    private static Instant instant(Timestamp t) {
+    /** A nullable {@code timestamptz} column as an instant. */
+    public static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
 }

@@ -118,7 +118,7 @@ class DeviceRegistryIT {
                 .containsExactly(
                         new DeviceChanged("engine-1", false, "disabled by alice"),
                         new DeviceChanged("engine-2", false, "deleted by bob"));
-        assertThat(registry.isLive("engine-1")).isFalse();
+        assertThat(registry.find("engine-1").orElseThrow().enabled()).isFalse();
         assertThat(registry.find("engine-2")).isEmpty();
     }
 

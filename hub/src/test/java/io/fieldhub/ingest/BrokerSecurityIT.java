@@ -93,7 +93,7 @@ class BrokerSecurityIT {
         var encoder = new BCryptPasswordEncoder(4);
         registry = new DeviceRegistry(jdbc, mapper, events);
         credentials = new DeviceCredentials(jdbc, encoder, events);
-        groups = new EnrollmentGroups(jdbc, registry, mapper);
+        groups = new EnrollmentGroups(jdbc, registry);
         var devices = new DeviceAuthenticator(jdbc, encoder, groups, registry, false, new SimpleMeterRegistry());
         var hubClient = new BrokerAuthenticator.HubClient(HUB_CLIENT, "fieldhub-hub", "hub-secret");
         authenticator = new BrokerAuthenticator(sessions, hubClient, 2);

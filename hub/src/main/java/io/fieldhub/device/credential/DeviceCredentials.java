@@ -1,9 +1,9 @@
 package io.fieldhub.device.credential;
 
+import io.fieldhub.device.DeviceRegistry;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -44,7 +44,8 @@ public class DeviceCredentials {
         return jdbc.sql("insert into device_credential (device_id, kind, secret_hash, created_by)"
                         + " values (?, 'SECRET', ?, ?) returning id, created_at")
                 .params(deviceId, encoder.encode(secret), actor)
-                .query((rs, row) -> new NewSecret(rs.getLong(1), deviceId, secret, instant(rs.getTimestamp(2))))
+                .query((rs, row) ->
+                        new NewSecret(rs.getLong(1), deviceId, secret, DeviceRegistry.instant(rs.getTimestamp(2))))
                 .single();
     }
 
@@ -85,13 +86,9 @@ public class DeviceCredentials {
                 rs.getString("kind"),
                 rs.getString("x509_sha256"),
                 rs.getString("x509_subject"),
-                instant(rs.getTimestamp("created_at")),
+                DeviceRegistry.instant(rs.getTimestamp("created_at")),
                 rs.getString("created_by"),
-                instant(rs.getTimestamp("revoked_at")),
+                DeviceRegistry.instant(rs.getTimestamp("revoked_at")),
                 rs.getString("revoked_by"));
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }

@@ -1,16 +1,11 @@
 package io.fieldhub.device.enroll;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.device.Device;
 import io.fieldhub.device.DeviceRegistry;
 import io.fieldhub.device.DeviceSpec;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +24,15 @@ public class EnrollmentGroups {
     public record Created(EnrollmentGroup group, String groupKey) {}
 
     private static final String COLUMNS = "id, type, site, tags::text, enabled, created_at, updated_at, updated_by";
-    private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {};
     private static final int KEY_BYTES = 64;
 
     private final JdbcClient jdbc;
     private final DeviceRegistry registry;
-    private final ObjectMapper mapper;
     private final SecureRandom random = new SecureRandom();
 
-    public EnrollmentGroups(JdbcClient jdbc, DeviceRegistry registry, ObjectMapper mapper) {
+    public EnrollmentGroups(JdbcClient jdbc, DeviceRegistry registry) {
         this.jdbc = jdbc;
         this.registry = registry;
-        this.mapper = mapper;
     }
 
     public Created create(Spec spec, String actor) {
@@ -52,7 +44,7 @@ public class EnrollmentGroups {
                         key,
                         spec.type(),
                         spec.site(),
-                        json(spec.tags()),
+                        registry.json(spec.tags()),
                         spec.enabled() == null || spec.enabled(),
                         actor)
                 .query(this::group)
@@ -80,7 +72,7 @@ public class EnrollmentGroups {
                 .params(
                         spec.type(),
                         spec.site(),
-                        json(spec.tags()),
+                        registry.json(spec.tags()),
                         spec.enabled() == null || spec.enabled(),
                         actor,
                         spec.id())
@@ -134,30 +126,10 @@ public class EnrollmentGroups {
                 rs.getString("id"),
                 rs.getString("type"),
                 rs.getString("site"),
-                tags(rs.getString("tags")),
+                registry.tags(rs.getString("tags")),
                 rs.getBoolean("enabled"),
-                instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("updated_at")),
+                DeviceRegistry.instant(rs.getTimestamp("created_at")),
+                DeviceRegistry.instant(rs.getTimestamp("updated_at")),
                 rs.getString("updated_by"));
-    }
-
-    private String json(Map<String, String> tags) {
-        try {
-            return mapper.writeValueAsString(tags == null ? Map.of() : tags);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private Map<String, String> tags(String json) {
-        try {
-            return mapper.readValue(json, TAGS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("enrollment group tags are not a JSON object: " + json, e);
-        }
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }
