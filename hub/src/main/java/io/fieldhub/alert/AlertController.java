@@ -1,5 +1,7 @@
 package io.fieldhub.alert;
 
+import io.fieldhub.api.Actors;
+import io.fieldhub.security.Roles;
 import io.fieldhub.store.Rows;
 import java.security.Principal;
 import java.sql.ResultSet;
@@ -16,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -44,8 +47,10 @@ class AlertController {
                    escalated_at as "escalatedAt", cleared_at as "clearedAt"
             from alert""";
 
-    /** The operator's optional word on an acknowledgement. */
-    record AckRequest(String by, String note) {}
+    /** The operator's optional word on an acknowledgement; it goes out in email, SMS and the CRM case. */
+    record AckRequest(String note) {}
+
+    static final int MAX_NOTE_LENGTH = 500;
 
     /** A query parameter the API cannot use; the message names it. */
     static class BadFilter extends RuntimeException {
@@ -63,6 +68,7 @@ class AlertController {
     }
 
     @GetMapping("/api/alerts")
+    @PreAuthorize(Roles.CAN_READ)
     List<Map<String, Object>> alerts(
             @RequestParam(required = false) String state,
             @RequestParam(required = false) String deviceId,
@@ -95,6 +101,7 @@ class AlertController {
     }
 
     @GetMapping("/api/alerts/{id}")
+    @PreAuthorize(Roles.CAN_READ)
     ResponseEntity<?> alert(@PathVariable long id) {
         return jdbc.sql(SELECT + " where id = ?")
                 .param(id)
@@ -105,6 +112,7 @@ class AlertController {
     }
 
     @GetMapping("/api/alerts/{id}/history")
+    @PreAuthorize(Roles.CAN_READ)
     ResponseEntity<?> history(@PathVariable long id) {
         if (jdbc.sql("select count(*) from alert where id = ?")
                         .param(id)
@@ -118,18 +126,19 @@ class AlertController {
                         from alert_transition where alert_id = ? order by id""").param(id).query(Rows::json).list());
     }
 
-    /**
-     * Acknowledges an open alert. The actor is the authenticated user when there is one, else the body's
-     * {@code by}, else {@code anonymous}.
-     */
+    /** Acknowledges an open alert on behalf of the signed-in user, with an optional short note. */
     @PostMapping("/api/alerts/{id}/ack")
+    @PreAuthorize(Roles.CAN_OPERATE)
     ResponseEntity<?> acknowledge(
             @PathVariable long id, @RequestBody(required = false) AckRequest body, Principal principal) {
-        String by = body == null || body.by() == null || body.by().isBlank()
-                ? "anonymous"
-                : body.by().strip();
-        String actor = principal != null ? principal.getName() : by;
-        return switch (lifecycle.acknowledge(id, actor, body == null ? null : body.note())) {
+        String note = body == null || body.note() == null || body.note().isBlank()
+                ? null
+                : body.note().strip();
+        if (note != null && note.length() > MAX_NOTE_LENGTH) {
+            throw new BadFilter(
+                    "the note is " + note.length() + " characters; at most " + MAX_NOTE_LENGTH + " are allowed");
+        }
+        return switch (lifecycle.acknowledge(id, Actors.of(principal), note)) {
             case ACKNOWLEDGED -> alert(id);
             case NO_SUCH_ALERT -> noSuchAlert(id);
             case ALREADY_ACKNOWLEDGED -> conflict("alert " + id + " is already acknowledged");
@@ -145,7 +154,7 @@ class AlertController {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, String>> badBody(HttpMessageNotReadableException e) {
         return ResponseEntity.badRequest()
-                .body(Map.of("error", "the body must be JSON like {\"by\": \"name\", \"note\": \"text\"}, or empty"));
+                .body(Map.of("error", "the body must be JSON like {\"note\": \"text\"}, or empty"));
     }
 
     private static Map<String, Object> row(ResultSet rs, int rowNum) throws SQLException {

@@ -2,12 +2,16 @@ package io.fieldhub.api;
 
 import java.security.Principal;
 
-/** Who made a change through the API: the authenticated user, never a field of the request. */
+/** Who made a change through the API: the signed-in user, never a field of the request. */
 public final class Actors {
 
     private Actors() {}
 
     public static String of(Principal principal) {
-        return principal == null ? "anonymous" : principal.getName();
+        if (principal == null) {
+            // the security filters let no change through without a user; this only guards a missing wiring
+            throw new IllegalStateException("a change reached the API without a signed-in user");
+        }
+        return principal.getName();
     }
 }

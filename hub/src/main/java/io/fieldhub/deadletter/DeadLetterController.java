@@ -1,9 +1,11 @@
 package io.fieldhub.deadletter;
 
+import io.fieldhub.security.Roles;
 import io.fieldhub.store.Rows;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,6 +21,7 @@ class DeadLetterController {
     }
 
     @GetMapping("/api/dead-letters")
+    @PreAuthorize(Roles.CAN_READ)
     List<Map<String, Object>> deadLetters(
             @RequestParam(required = false) String deviceId, @RequestParam(defaultValue = "100") int limit) {
         return jdbc.sql("""

@@ -2,6 +2,7 @@ package io.fieldhub.device;
 
 import io.fieldhub.api.Actors;
 import io.fieldhub.api.ApiException;
+import io.fieldhub.security.Roles;
 import io.fieldhub.store.Rows;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,6 +47,7 @@ class DeviceController {
     }
 
     @PostMapping
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     ResponseEntity<Device> create(@RequestBody DeviceSpec spec, Principal user) {
         refuseIfInvalid(spec);
         Device created = registry.create(spec, Actors.of(user), null);
@@ -53,6 +56,7 @@ class DeviceController {
     }
 
     @GetMapping
+    @PreAuthorize(Roles.CAN_READ)
     Page list(
             @RequestParam(required = false) String type,
             @RequestParam(required = false) String site,
@@ -78,11 +82,13 @@ class DeviceController {
     }
 
     @GetMapping("/{id}")
+    @PreAuthorize(Roles.CAN_READ)
     Device get(@PathVariable String id) {
         return registry.find(id).orElseThrow(() -> ApiException.notFound("device " + id));
     }
 
     @PutMapping("/{id}")
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     Device update(@PathVariable String id, @RequestBody DeviceSpec spec, Principal user) {
         if (spec.id() != null && !spec.id().equals(id)) {
             throw ApiException.badRequest(
@@ -94,6 +100,7 @@ class DeviceController {
     }
 
     @DeleteMapping("/{id}")
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     ResponseEntity<Void> delete(@PathVariable String id, Principal user) {
         if (!registry.delete(id, Actors.of(user))) {
             throw ApiException.notFound("device " + id);
@@ -102,6 +109,7 @@ class DeviceController {
     }
 
     @PostMapping("/import")
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     DeviceImport.Result importDevices(
             InputStream body,
             @RequestHeader(value = "Content-Type", defaultValue = "application/json") String contentType,

@@ -1,9 +1,11 @@
 package io.fieldhub.notify;
 
+import io.fieldhub.security.Roles;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,6 +26,7 @@ class NotificationController {
     }
 
     @GetMapping("/api/alerts/{id}/notifications")
+    @PreAuthorize(Roles.CAN_READ)
     ResponseEntity<?> notifications(@PathVariable long id) {
         if (jdbc.sql("select count(*) from alert where id = ?")
                         .param(id)

@@ -1,10 +1,12 @@
 package io.fieldhub.store;
 
+import io.fieldhub.security.Roles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -21,6 +23,7 @@ class TelemetryController {
     }
 
     @GetMapping("/api/devices/{deviceId}/telemetry")
+    @PreAuthorize(Roles.CAN_READ)
     List<Map<String, Object>> telemetry(
             @PathVariable String deviceId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,

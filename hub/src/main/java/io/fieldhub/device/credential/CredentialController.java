@@ -3,11 +3,13 @@ package io.fieldhub.device.credential;
 import io.fieldhub.api.Actors;
 import io.fieldhub.api.ApiException;
 import io.fieldhub.device.DeviceRegistry;
+import io.fieldhub.security.Roles;
 import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,6 +42,7 @@ class CredentialController {
     }
 
     @PostMapping
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     ResponseEntity<Object> create(
             @PathVariable String deviceId, @RequestBody(required = false) NewCredential body, Principal user) {
         requireDevice(deviceId);
@@ -71,12 +74,14 @@ class CredentialController {
     }
 
     @GetMapping
+    @PreAuthorize(Roles.CAN_READ)
     List<Credential> list(@PathVariable String deviceId) {
         requireDevice(deviceId);
         return credentials.list(deviceId);
     }
 
     @DeleteMapping("/{credentialId}")
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     ResponseEntity<Void> revoke(@PathVariable String deviceId, @PathVariable long credentialId, Principal user) {
         if (!credentials.revoke(deviceId, credentialId, Actors.of(user))) {
             throw ApiException.notFound("a valid credential " + credentialId + " of device " + deviceId);

@@ -3,11 +3,13 @@ package io.fieldhub.device.enroll;
 import io.fieldhub.api.Actors;
 import io.fieldhub.api.ApiException;
 import io.fieldhub.device.Device;
+import io.fieldhub.security.Roles;
 import java.security.Principal;
 import java.util.Base64;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,6 +36,7 @@ class EnrollmentController {
     }
 
     @PostMapping
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     ResponseEntity<EnrollmentGroups.Created> create(@RequestBody EnrollmentGroups.Spec spec, Principal user) {
         refuseIfInvalid(spec);
         if (spec.groupKey() != null) {
@@ -43,16 +46,19 @@ class EnrollmentController {
     }
 
     @GetMapping
+    @PreAuthorize(Roles.CAN_READ)
     List<EnrollmentGroup> list() {
         return groups.list();
     }
 
     @GetMapping("/{id}")
+    @PreAuthorize(Roles.CAN_READ)
     EnrollmentGroup get(@PathVariable String id) {
         return groups.find(id).orElseThrow(() -> ApiException.notFound("enrollment group " + id));
     }
 
     @PutMapping("/{id}")
+    @PreAuthorize(Roles.CAN_ADMINISTER_DEVICES)
     EnrollmentGroup update(@PathVariable String id, @RequestBody EnrollmentGroups.Spec spec, Principal user) {
         var named = new EnrollmentGroups.Spec(id, spec.type(), spec.site(), spec.tags(), spec.enabled(), null);
         refuseIfInvalid(named);

@@ -1,8 +1,11 @@
 package io.fieldhub.rules.deploy;
 
+import io.fieldhub.api.Actors;
 import io.fieldhub.rules.RuleEngine;
 import io.fieldhub.rules.RuleSet;
+import io.fieldhub.security.Roles;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,8 +25,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code /api/rules}: the rule set in force, its history, and deploy, validate and rollback. An upload is JSON:
- * {@code {"files": {"fieldhub/engine/overheat.drl": "package ..."}, "scenarios": {"tests/engine.yaml": "..."},
- * "by": "alice"}}; binary files (.drl.xlsx) are given as {@code "base64:..."}.
+ * {@code {"files": {"fieldhub/engine/overheat.drl": "package ..."}, "scenarios": {"tests/engine.yaml": "..."}}};
+ * binary files (.drl.xlsx) are given as {@code "base64:..."}. The author is the signed-in user.
  */
 @RestController
 class RulesController {
@@ -37,12 +41,11 @@ class RulesController {
         this.versions = versions;
     }
 
-    /** A rule set as uploaded; {@code scenarios} may be empty (the folder's are used), {@code by} names who. */
-    record Upload(Map<String, String> files, Map<String, String> scenarios, String by) {}
-
-    record Actor(String by) {}
+    /** A rule set as uploaded; {@code scenarios} may be empty (the folder's are used). */
+    record Upload(Map<String, String> files, Map<String, String> scenarios) {}
 
     @GetMapping("/api/rules")
+    @PreAuthorize(Roles.CAN_READ)
     Map<String, Object> inForce() {
         RuleSet rules = engine.rules();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -55,11 +58,13 @@ class RulesController {
     }
 
     @GetMapping("/api/rules/versions")
+    @PreAuthorize(Roles.CAN_READ)
     List<Map<String, Object>> history(@RequestParam(defaultValue = "50") int limit) {
         return versions.list(limit);
     }
 
     @GetMapping("/api/rules/versions/{id}")
+    @PreAuthorize(Roles.CAN_READ)
     Map<String, Object> version(@PathVariable long id) {
         Map<String, Object> body = new LinkedHashMap<>(versions.summary(id).orElseThrow(() -> noVersion(id)));
         body.put("files", versions.files(id).orElseThrow().keySet());
@@ -67,24 +72,26 @@ class RulesController {
     }
 
     @PostMapping("/api/rules/validate")
-    ResponseEntity<RuleDeployments.Outcome> validate(@RequestBody Upload upload) {
+    @PreAuthorize(Roles.CAN_AUTHOR_RULES)
+    ResponseEntity<RuleDeployments.Outcome> validate(@RequestBody Upload upload, Principal user) {
         var outcome = deployments.validate(
-                decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"), actor(upload.by()));
+                decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"), Actors.of(user));
         return ResponseEntity.status(outcome.failure() == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
                 .body(outcome);
     }
 
     @PostMapping("/api/rules/deploy")
-    ResponseEntity<RuleDeployments.Outcome> deploy(@RequestBody Upload upload) {
+    @PreAuthorize(Roles.CAN_AUTHOR_RULES)
+    ResponseEntity<RuleDeployments.Outcome> deploy(@RequestBody Upload upload, Principal user) {
         return answer(deployments.deploy(
-                decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"), actor(upload.by())));
+                decode(upload.files(), "files"), decode(upload.scenarios(), "scenarios"), Actors.of(user)));
     }
 
     @PostMapping("/api/rules/versions/{id}/rollback")
-    ResponseEntity<RuleDeployments.Outcome> rollback(
-            @PathVariable long id, @RequestBody(required = false) Actor actor) {
+    @PreAuthorize(Roles.CAN_AUTHOR_RULES)
+    ResponseEntity<RuleDeployments.Outcome> rollback(@PathVariable long id, Principal user) {
         var files = versions.files(id).orElseThrow(() -> noVersion(id));
-        return answer(deployments.rollback(files, actor(actor == null ? null : actor.by())));
+        return answer(deployments.rollback(files, Actors.of(user)));
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
@@ -95,11 +102,6 @@ class RulesController {
     private static ResponseEntity<RuleDeployments.Outcome> answer(RuleDeployments.Outcome outcome) {
         return ResponseEntity.status(outcome.deployed() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
                 .body(outcome);
-    }
-
-    // Spring Security's principal takes over here once the API is behind Keycloak.
-    private static String actor(String by) {
-        return by == null || by.isBlank() ? "anonymous" : by;
     }
 
     private static Map<String, byte[]> decode(Map<String, String> files, String field) {
