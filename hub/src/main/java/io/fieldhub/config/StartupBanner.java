@@ -2,6 +2,7 @@ package io.fieldhub.config;
 
 import io.fieldhub.notify.sms.SmsProperties;
 import io.fieldhub.rules.RuleEngine;
+import io.fieldhub.security.SecuritySettings;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +22,21 @@ class StartupBanner {
     private final CamelContext camel;
     private final RuleEngine rules;
     private final SmsProperties sms;
+    private final SecuritySettings security;
 
-    StartupBanner(HubProperties hub, Environment env, CamelContext camel, RuleEngine rules, SmsProperties sms) {
+    StartupBanner(
+            HubProperties hub,
+            Environment env,
+            CamelContext camel,
+            RuleEngine rules,
+            SmsProperties sms,
+            SecuritySettings security) {
         this.hub = hub;
         this.env = env;
         this.camel = camel;
         this.rules = rules;
         this.sms = sms;
+        this.security = security;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -42,6 +51,7 @@ class StartupBanner {
                 ==================== FieldHub is ready ====================
                  MQTT 5     %s  (%s)  publish to devices/{deviceId}/telemetry
                  HTTP       %s  (POST /api/devices/{deviceId}/telemetry, GET /api/alerts, /actuator/health)
+                 Sign-in    %s
                  PostgreSQL %s  user %s password %s  (%s)
                  S3         %s  bucket %s  access key %s  secret key %s  (%s)
                  Email      %s
@@ -54,6 +64,7 @@ class StartupBanner {
                 hub.mqtt().brokerUrl(),
                 embedded(hub.mqtt().embedded()),
                 http,
+                signIn(),
                 env.getProperty("spring.datasource.url"),
                 env.getProperty("spring.datasource.username"),
                 secret("spring.datasource.password"),
@@ -93,6 +104,18 @@ class StartupBanner {
                         .getRouteStatus(r.getRouteId())
                         .isStarted())
                 .count();
+    }
+
+    /** How people sign in to the API; never a password. */
+    private String signIn() {
+        String local = "local users (HTTP Basic; admin's password is in "
+                + hub.dataPath().resolve("admin-password") + ")";
+        String keycloak = "Keycloak tokens from " + security.keycloak().url() + " realm "
+                + security.keycloak().realm();
+        if (security.localUsers() && security.keycloak().enabled()) {
+            return keycloak + ", or " + local;
+        }
+        return security.keycloak().enabled() ? keycloak : local;
     }
 
     /** Names the setting that holds a password, so that tools can connect; its value never reaches the console. */

@@ -224,17 +224,18 @@ class AlertLifecycleIT {
         long id = alertId("engine-1");
 
         api.perform(post("/api/alerts/" + id + "/ack")
+                        .principal(() -> "maria")
                         .contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"by\": \"maria\", \"note\": \"on my way\"}"))
+                        .content("{\"by\": \"mallory\", \"note\": \"on my way\"}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.id").value(id))
                 .andExpect(jsonPath("$.state").value("ACKNOWLEDGED"))
                 .andExpect(jsonPath("$.acknowledgedBy").value("maria"))
                 .andExpect(jsonPath("$.acknowledgedAt").isNotEmpty());
-        api.perform(post("/api/alerts/" + id + "/ack"))
+        api.perform(post("/api/alerts/" + id + "/ack").principal(() -> "maria"))
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.error").value("alert " + id + " is already acknowledged"));
-        api.perform(post("/api/alerts/" + (id + 1000) + "/ack"))
+        api.perform(post("/api/alerts/" + (id + 1000) + "/ack").principal(() -> "maria"))
                 .andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.error").value("no alert " + (id + 1000)));
 
@@ -242,7 +243,7 @@ class AlertLifecycleIT {
         store(hot("m-2", "engine-1", 96.0, T0.plusSeconds(10)));
         assertThat(states()).containsExactly("engine-1 ACKNOWLEDGED");
         store(cool("m-3", "engine-1", T0.plusSeconds(100)));
-        api.perform(post("/api/alerts/" + id + "/ack"))
+        api.perform(post("/api/alerts/" + id + "/ack").principal(() -> "maria"))
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.error")
                         .value("alert " + id + " is cleared; only an open alert can be acknowledged"));
@@ -257,14 +258,17 @@ class AlertLifecycleIT {
     }
 
     @Test
-    void withoutAUserOrANameTheActorIsAnonymous() throws Exception {
+    void aNoteTooLongIsRefusedAndTheAlertStaysOpen() throws Exception {
         store(hot("m-1", "engine-1", 95.0, T0));
         long id = alertId("engine-1");
 
-        api.perform(post("/api/alerts/" + id + "/ack"))
-                .andExpect(status().isOk())
-                .andExpect(jsonPath("$.acknowledgedBy").value("anonymous"));
-        assertThat(history()).containsExactly("RAISED by rules", "ACKNOWLEDGED by anonymous");
+        api.perform(post("/api/alerts/" + id + "/ack")
+                        .principal(() -> "maria")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"note\": \"" + "x".repeat(501) + "\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("the note is 501 characters; at most 500 are allowed"));
+        assertThat(history()).containsExactly("RAISED by rules");
     }
 
     @Test

@@ -137,7 +137,7 @@ class CrashIT {
                         return false;
                     }
                 });
-        TestFleet.enroll("http://localhost:" + httpPort);
+        TestFleet.enroll("http://localhost:" + httpPort, RunningHub.adminAuthorization(dataDir.resolve("data")));
         return process;
     }
 }

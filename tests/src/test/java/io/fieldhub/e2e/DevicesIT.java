@@ -104,7 +104,7 @@ class DevicesIT {
         String prefix = Device.uniqueId("pump");
         String csv = "id,type,tags.line\n" + prefix + "-1,pump,1\n" + prefix + " 2,pump,1\n" + prefix + "-3,,2\n";
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/import")))
+                hub.api("/api/devices/import")
                         .header("Content-Type", "text/csv")
                         .POST(HttpRequest.BodyPublishers.ofString(csv))
                         .build(),
@@ -140,7 +140,7 @@ class DevicesIT {
     }
 
     private HttpResponse<String> api(String method, String path, String json) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(hub.httpUrl(path)))
+        var request = hub.api(path)
                 .header("Content-Type", "application/json")
                 .method(
                         method,

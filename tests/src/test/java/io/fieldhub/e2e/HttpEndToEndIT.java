@@ -33,8 +33,7 @@ class HttpEndToEndIT {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(hub.api(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -95,27 +94,34 @@ class HttpEndToEndIT {
                 .path("id")
                 .asLong();
 
-        HttpResponse<String> ack = ack(alertId, "{\"by\":\"maria\",\"note\":\"checking the coolant\"}");
+        var viewer = hub.newUser("viewer");
+        assertThat(ack(alertId, "", viewer).statusCode()).isEqualTo(403);
+        var maria = hub.newUser("operator");
+        // the acknowledger is the signed-in user, whatever the body says
+        HttpResponse<String> ack = ack(alertId, "{\"by\":\"mallory\",\"note\":\"checking the coolant\"}", maria);
         assertThat(ack.statusCode()).isEqualTo(200);
         assertThat(new ObjectMapper().readTree(ack.body()).path("state").asText())
                 .isEqualTo("ACKNOWLEDGED");
-        HttpResponse<String> again = ack(alertId, "");
+        HttpResponse<String> again = ack(alertId, "", maria);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("already acknowledged");
-        assertThat(ack(alertId + 1_000_000, "").statusCode()).isEqualTo(404);
+        assertThat(ack(alertId + 1_000_000, "", maria).statusCode()).isEqualTo(404);
+        assertThat(ack(alertId, "{\"note\":\"" + "x".repeat(501) + "\"}", maria).statusCode())
+                .isEqualTo(400);
 
         var history = new ObjectMapper()
                 .readTree(get("/api/alerts/" + alertId + "/history").body());
         assertThat(history)
                 .extracting(t ->
                         t.path("transition").asText() + " by " + t.path("actor").asText())
-                .containsExactly("RAISED by rules", "ACKNOWLEDGED by maria");
+                .containsExactly("RAISED by rules", "ACKNOWLEDGED by " + maria.name());
         assertThat(get("/api/alerts?state=SOMETIMES").statusCode()).isEqualTo(400);
     }
 
-    HttpResponse<String> ack(long alertId, String body) throws Exception {
+    HttpResponse<String> ack(long alertId, String body, RunningHub.ApiUser user) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/alerts/" + alertId + "/ack")))
+                        .header("Authorization", user.authorization())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),

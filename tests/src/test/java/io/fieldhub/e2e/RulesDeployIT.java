@@ -69,7 +69,8 @@ class RulesDeployIT {
 
         Map<String, String> broken = new TreeMap<>(shipped);
         broken.put("acme/pump-dry.drl", PUMP_DRY.replace("< 0.5 )", "< ))"));
-        HttpResponse<String> refused = post("/api/rules/validate", Map.of("files", broken, "by", "alice"));
+        var alice = hub.newUser("rule-author");
+        HttpResponse<String> refused = post("/api/rules/validate", Map.of("files", broken), alice);
         assertThat(refused.statusCode()).isEqualTo(422);
         JsonNode error = JSON.readTree(refused.body()).at("/failure/errors/0");
         assertThat(error.get("file").asText()).isEqualTo("acme/pump-dry.drl");
@@ -78,12 +79,17 @@ class RulesDeployIT {
 
         Map<String, String> withPump = new TreeMap<>(shipped);
         withPump.put("acme/pump-dry.drl", PUMP_DRY);
-        HttpResponse<String> deployed = post("/api/rules/deploy", Map.of("files", withPump, "by", "alice"));
+        var viewer = hub.newUser("viewer");
+        assertThat(post("/api/rules/deploy", Map.of("files", withPump), viewer).statusCode())
+                .isEqualTo(403);
+        assertThat(home.resolve("rules/acme/pump-dry.drl")).doesNotExist();
+        // the author is the signed-in user, whatever the body says
+        HttpResponse<String> deployed = post("/api/rules/deploy", Map.of("files", withPump, "by", "mallory"), alice);
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
         assertThat(home.resolve("rules/acme/pump-dry.drl")).hasContent(PUMP_DRY);
         JsonNode latest = get("/api/rules/versions").get(0);
         assertThat(latest.get("source").asText()).isEqualTo("api");
-        assertThat(latest.get("actor").asText()).isEqualTo("alice");
+        assertThat(latest.get("actor").asText()).isEqualTo(alice.name());
 
         String pump = Device.uniqueId("pump");
         try (var device = new Device(hub, pump)) {
@@ -97,12 +103,12 @@ class RulesDeployIT {
                 .singleElement()
                 .satisfies(a -> assertThat(a.get("rule_id")).isEqualTo("Pump dry"));
 
-        HttpResponse<String> rolledBack =
-                post("/api/rules/versions/" + firstVersionId + "/rollback", Map.of("by", "bob"));
+        var bob = hub.newUser("rule-author");
+        HttpResponse<String> rolledBack = post("/api/rules/versions/" + firstVersionId + "/rollback", Map.of(), bob);
         assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
         assertThat(get("/api/rules").get("version")).isEqualTo(before.get("version"));
         assertThat(home.resolve("rules/acme/pump-dry.drl")).doesNotExist();
-        assertThat(get("/api/rules/versions").get(0).get("actor").asText()).isEqualTo("bob");
+        assertThat(get("/api/rules/versions").get(0).get("actor").asText()).isEqualTo(bob.name());
     }
 
     @Test
@@ -194,15 +200,16 @@ class RulesDeployIT {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        var response = http.send(
-                HttpRequest.newBuilder(URI.create(hub.httpUrl(path))).build(), HttpResponse.BodyHandlers.ofString());
+        var response = http.send(hub.api(path).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
-    private HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
+    private HttpResponse<String> post(String path, Object body, RunningHub.ApiUser user)
+            throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create(hub.httpUrl(path)))
+                        .header("Authorization", user.authorization())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                         .build(),

@@ -7,9 +7,14 @@ import io.fieldhub.embedded.S3Clients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,6 +34,8 @@ final class RunningHub implements AutoCloseable {
     static final String MAIL_TO = "operations@fieldhub.test";
 
     static final Path ROUTING = resource("/e2e-notifications.yaml");
+    /** The one browser origin the test hubs let call their API from another site. */
+    static final String CONSOLE_ORIGIN = "https://console.fieldhub.test";
 
     private static RunningHub shared;
 
@@ -97,6 +104,7 @@ final class RunningHub implements AutoCloseable {
                 "--hub.mail.poll-interval=100",
                 "--hub.archive.max-age=1s",
                 "--hub.archive.check-interval=200",
+                "--hub.security.cors-origins=" + CONSOLE_ORIGIN,
                 "--logging.level.root=WARN"));
         args.addAll(extraArgs);
         // a later --key=value replaces an earlier one (Spring would join repeated keys into a list)
@@ -105,7 +113,7 @@ final class RunningHub implements AutoCloseable {
         context = new SpringApplicationBuilder(FieldHubApplication.class)
                 .run(byKey.values().toArray(String[]::new));
         try {
-            TestFleet.enroll(httpUrl(""));
+            TestFleet.enroll(httpUrl(""), adminAuthorization(dataDir));
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("the test devices' enrollment group could not be made", e);
         }
@@ -133,6 +141,53 @@ final class RunningHub implements AutoCloseable {
 
     String httpUrl(String path) {
         return "http://localhost:" + httpPort + path;
+    }
+
+    /** A request to the API as the first start's admin (HTTP Basic, the password the hub put in its data dir). */
+    HttpRequest.Builder api(String path) {
+        return HttpRequest.newBuilder(URI.create(httpUrl(path))).header("Authorization", adminAuthorization(dataDir));
+    }
+
+    /** A signed-in person: a local user's name and the Authorization header that proves it. */
+    record ApiUser(String name, String authorization) {}
+
+    /** Makes a local user with one role (through the API, as admin), with a name no other test uses. */
+    ApiUser newUser(String role) {
+        String name = role + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try {
+            HttpResponse<String> made = HttpClient.newHttpClient()
+                    .send(
+                            api("/api/users")
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"username\":\"" + name + "\",\"roles\":[\"" + role + "\"]}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (made.statusCode() != 201) {
+                throw new IllegalStateException("could not make user " + name + ": " + made.body());
+            }
+            String password = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(made.body())
+                    .path("password")
+                    .asText();
+            return new ApiUser(name, basic(name, password));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not make user " + name, e);
+        }
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String adminAuthorization(Path dataDir) {
+        try {
+            String password =
+                    Files.readString(dataDir.resolve("admin-password")).strip();
+            return basic("admin", password);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the hub has not written its admin password yet", e);
+        }
     }
 
     JdbcTemplate jdbc() {

@@ -23,12 +23,13 @@ final class TestFleet {
     private TestFleet() {}
 
     /** Creates the test group on a hub through its API (a group that exists already answers 409: fine). */
-    static void enroll(String hubHttpBase) throws IOException, InterruptedException {
+    static void enroll(String hubHttpBase, String authorization) throws IOException, InterruptedException {
         String body = "{\"id\":\"" + GROUP + "\",\"type\":\"test\",\"groupKey\":\"" + GROUP_KEY + "\"}";
         int status = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(hubHttpBase + "/api/enrollment-groups"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", authorization)
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())

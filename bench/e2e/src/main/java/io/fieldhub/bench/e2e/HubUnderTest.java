@@ -8,10 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,11 +44,13 @@ final class HubUnderTest implements AutoCloseable {
     final int postgresPort = freePort();
     final int s3Port = freePort();
     private final Process process;
+    private final Path dataDir;
     private final HttpClient http = HttpClient.newHttpClient();
     private final S3Client s3;
     private final JdbcTemplate jdbc;
 
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
+        this.dataDir = dataDir;
         List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
         command.addAll(jvmOptions());
         command.addAll(List.of(
@@ -82,6 +86,7 @@ final class HubUnderTest implements AutoCloseable {
                             HttpRequest.newBuilder(
                                             URI.create("http://localhost:" + httpPort + "/api/enrollment-groups"))
                                     .header("Content-Type", "application/json")
+                                    .header("Authorization", admin())
                                     .POST(HttpRequest.BodyPublishers.ofString(group))
                                     .build(),
                             HttpResponse.BodyHandlers.discarding())
@@ -93,6 +98,12 @@ final class HubUnderTest implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while enrolling the fleet", e);
         }
+    }
+
+    /** HTTP Basic as the admin the hub made on its first start (password in its data directory). */
+    private String admin() throws IOException {
+        String password = Files.readString(dataDir.resolve("admin-password")).strip();
+        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
