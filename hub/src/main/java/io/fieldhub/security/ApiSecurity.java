@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.config.HubProperties;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.springframework.security.access.expression.method.DefaultMethodSecuri
 import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -82,7 +84,8 @@ class ApiSecurity {
 
     @Bean
     @Order(2)
-    SecurityFilterChain api(HttpSecurity http, SecuritySettings settings, LocalUsers users, ObjectMapper json)
+    SecurityFilterChain api(
+            HttpSecurity http, SecuritySettings settings, LocalUsers users, PasswordEncoder hashes, ObjectMapper json)
             throws Exception {
         AuthenticationEntryPoint signIn = signIn(settings, json);
         stateless(http)
@@ -103,7 +106,10 @@ class ApiSecurity {
                 .exceptionHandling(
                         errors -> errors.authenticationEntryPoint(signIn).accessDeniedHandler(denied(json)));
         if (settings.localUsers()) {
-            http.userDetailsService(users).httpBasic(basic -> basic.authenticationEntryPoint(signIn));
+            // a password checked once against its bcrypt hash is remembered for a while: Basic sends it every call
+            DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
+            passwords.setPasswordEncoder(new RememberedPasswords(hashes, Duration.ofMinutes(10)));
+            http.authenticationProvider(passwords).httpBasic(basic -> basic.authenticationEntryPoint(signIn));
         }
         if (settings.keycloak().enabled()) {
             http.oauth2ResourceServer(oauth -> oauth.authenticationEntryPoint(signIn)

@@ -52,7 +52,8 @@ class LocalUsersIT {
 
         new FirstAdmin(users, file, true).createOnFirstStart();
 
-        assertThat(encoder.matches("kept-from-before", users.loadUserByUsername("admin").getPassword()))
+        assertThat(encoder.matches(
+                        "kept-from-before", users.loadUserByUsername("admin").getPassword()))
                 .isTrue();
     }
 
