@@ -1,11 +1,9 @@
 package io.fieldhub.device;
 
 import io.fieldhub.device.credential.DeviceCredentials;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.fieldhub.security.PrivateFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -49,20 +47,10 @@ public class DemoFleet {
                     .append(credentials.newSecret(spec.id(), "demo fleet").secret())
                     .append('\n');
         }
-        write(csv.toString());
+        PrivateFile.create(file, csv.toString(), "the demo fleet's secrets");
         LOG.info(
                 "Demo fleet: devices {} registered; their secrets are in {} (readable by this user only)",
                 DEVICES.stream().map(DeviceSpec::id).toList(),
                 file);
-    }
-
-    private void write(String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the demo fleet's secrets to " + file, e);
-        }
     }
 }

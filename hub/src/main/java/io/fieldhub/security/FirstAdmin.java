@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,10 @@ public class FirstAdmin {
         if (Files.exists(file)) {
             users.create(USERNAME, List.of(Roles.ADMIN), read().strip(), "first start");
         } else {
-            write(users.create(USERNAME, List.of(Roles.ADMIN), "first start").password());
+            PrivateFile.create(
+                    file,
+                    users.create(USERNAME, List.of(Roles.ADMIN), "first start").password() + "\n",
+                    "the admin password");
         }
         LOG.info("API user {} (role admin) made; its password is in {} (readable by this user only)", USERNAME, file);
     }
@@ -47,16 +49,6 @@ public class FirstAdmin {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the admin password from " + file, e);
-        }
-    }
-
-    private void write(String password) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, password + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the admin password to " + file, e);
         }
     }
 }
