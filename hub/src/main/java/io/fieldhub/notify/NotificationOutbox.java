@@ -42,7 +42,7 @@ public class NotificationOutbox {
             select n.id, n.channel, n.recipient, n.address, n.kind, n.attempts, n.transition_id, t.transition,
                    t.at as transition_at, t.actor, coalesce(t.tier, a.tier, 0) as tier, a.id as alert_id, a.rule_id,
                    a.device_id, coalesce(t.severity, a.severity) as severity, a.state, a.metric, a.last_value,
-                   a.threshold, a.last_ts, coalesce(t.detail, a.text) as text, a.count, n.digest_id
+                   a.threshold, a.last_ts, a.text, t.detail, a.count, n.digest_id
             from notification n
             left join alert_transition t on t.id = n.transition_id
             left join alert a on a.id = n.alert_id
@@ -178,6 +178,7 @@ public class NotificationOutbox {
                 rs.getString("transition"),
                 at == null ? null : at.toInstant(),
                 rs.getString("actor"),
+                rs.getString("detail"),
                 rs.getInt("tier"),
                 alertId,
                 rs.getString("rule_id"),
@@ -222,6 +223,7 @@ public class NotificationOutbox {
                                     o.transition(),
                                     o.transitionAt(),
                                     o.actor(),
+                                    o.detail(),
                                     o.tier(),
                                     o.alertId(),
                                     o.ruleId(),

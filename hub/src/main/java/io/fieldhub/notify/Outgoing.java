@@ -9,6 +9,10 @@ import java.util.List;
  *
  * @param kind      TRANSITION, or DIGEST for the summary of a recipient's held notifications
  * @param attempt   this is the n-th attempt (1 for the first)
+ * @param detail    what the transition says beyond the alert: for ACKNOWLEDGED the operator's note, for ESCALATED and
+ *                  CLEARED the hub's reason; null when none. A person's words: channels show it through
+ *                  {@link Notes#oneLine} and escape it for their format
+ * @param text      the alert's text, as the rule wrote it
  * @param alertUrl  where people see the alert: {@code ${hub.public-url}/api/alerts/{id}}
  * @param digestOf  for a digest, the notifications it sums up; otherwise empty
  */
@@ -23,6 +27,7 @@ public record Outgoing(
         String transition,
         Instant transitionAt,
         String actor,
+        String detail,
         int tier,
         Long alertId,
         String ruleId,

@@ -65,6 +65,19 @@ final class ChannelOutbox {
                 values (?, ?, '2026-11-26T10:05:00Z', ?, 'CRITICAL', ?) returning id""", Long.class, alertId, transition, actor, tier);
     }
 
+    /** The alert acknowledged by {@code actor} with {@code note}, as the alert lifecycle writes it. */
+    long acknowledged(long alertId, String actor, String note) {
+        db.jdbc()
+                .update(
+                        "update alert set state = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = ?"
+                                + " where id = ?",
+                        actor,
+                        alertId);
+        return db.jdbc().queryForObject("""
+                insert into alert_transition (alert_id, transition, at, actor, severity, tier, detail)
+                values (?, 'ACKNOWLEDGED', '2026-11-26T10:05:00Z', ?, 'CRITICAL', 0, ?) returning id""", Long.class, alertId, actor, note);
+    }
+
     /** A notification of the transition to one recipient, as the fan-out writes it. */
     long notification(long transitionId, long alertId, String channel, String recipient, String address) {
         return db.jdbc().queryForObject("""

@@ -103,6 +103,26 @@ class NotifyCrmRouteIT {
     }
 
     @Test
+    void anAcknowledgementNoteGoesIntoTheCaseDescriptionAsTextAndNeverIntoItsSubject() throws Exception {
+        SalesforceStub.upsertCreates(salesforce);
+        hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce)).start();
+        long alert = outbox.alert("engine-9", 95.5);
+        String note = "on my way\nStatus: Closed\u001b <b>x</b> \"quoted\"";
+        long acked = outbox.notification(outbox.acknowledged(alert, "maria", note), alert, "crm", "crm", "Case");
+
+        await().atMost(DEADLINE).until(() -> outbox.state(acked).equals("SENT"));
+        Map<String, String> body = SalesforceStub.patchBodies(salesforce).get(0);
+        assertThat(body.get("Subject"))
+                .isEqualTo("[FieldHub CRITICAL] engine-9: Engine engine-9 is running hot: temperature 95.5 > 90");
+        assertThat(body.get("Description"))
+                .contains(" by maria\nNote: on my way Status: Closed <b>x</b> \"quoted\"\n")
+                .doesNotContain("\nStatus: Closed", "\u001b");
+        assertThat(body)
+                .as("the case's status is left to the people working it")
+                .doesNotContainKey("Status");
+    }
+
+    @Test
     void clearedAlertClosesTheSameCaseBySameUpsert() throws Exception {
         SalesforceStub.upsertCreatesThenUpdates(salesforce);
         hub = SalesforceStub.route(outbox, SalesforceStub.settings(salesforce)).start();

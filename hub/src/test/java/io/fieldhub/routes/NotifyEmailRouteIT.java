@@ -138,6 +138,26 @@ class NotifyEmailRouteIT {
     }
 
     @Test
+    void anAcknowledgementNoteArrivesAsTextInBothPartsNeverAsMarkup() throws Exception {
+        long alert = outbox.alert("engine-7", 95.5, 1);
+        String note = "on my way <script>alert(1)</script> <b>x</b>\nbring <a href=\"http://evil.example\">a</a>";
+        long acked = outbox.acknowledged(alert, "<i>maria</i>", note);
+        long id = outbox.notification(acked, alert, "email", "lead", "lead@plant-1.example");
+        startMailRoute();
+
+        await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
+        MimeMessage email = to("lead@plant-1.example").get(0);
+        assertThat(part(email, "text/html"))
+                .contains(
+                        "Acknowledged by &lt;i&gt;maria&lt;/i&gt;",
+                        "<td>on my way &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt; bring &lt;a href=&quot;"
+                                + "http://evil.example&quot;&gt;a&lt;/a&gt;</td>")
+                .doesNotContain("<script>", "<b>x</b>", "<i>maria", "<a href=\"http://evil.example");
+        assertThat(part(email, "text/plain"))
+                .contains("Note:       on my way <script>alert(1)</script> <b>x</b> bring <a href=");
+    }
+
+    @Test
     void aDigestSumsUpTheNotificationsTheRateLimitHeld() throws Exception {
         long engine7 = outbox.alert("engine-7", 95.5, 1);
         long engine8 = outbox.alert("engine-8", 97.0, 2);

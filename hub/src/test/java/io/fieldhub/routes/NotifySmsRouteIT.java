@@ -83,6 +83,24 @@ class NotifySmsRouteIT {
     }
 
     @Test
+    void anAcknowledgementNoteTravelsOnOneLineCutToOneSms() throws Exception {
+        long alert = outbox.alert("engine-42", 95.5, 1);
+        String note = "on my way\r\nstill 20 min\u0007 " + "z".repeat(300);
+        long id = outbox.notification(outbox.acknowledged(alert, "maria", note), alert, "sms", "maria", MARIA);
+        startSmsRoute();
+
+        await().atMost(DEADLINE).until(() -> outbox.state(id).equals("SENT"));
+        Submitted sms = smsc.submitted().get(0);
+        assertThat(sms.concatenated()).isFalse();
+        assertThat(sms.text())
+                .startsWith("ACK maria CRITICAL engine-42 temperature 95.5>90 at 10:05Z #" + alert
+                        + ": on my way still 20 min zzz")
+                .hasSize(160)
+                .endsWith("...")
+                .doesNotContain("\n", "\r", "\u0007");
+    }
+
+    @Test
     void laterTransitionsSayWhatHappenedAndStayWithinOneSms() throws Exception {
         long alert = outbox.alert("engine-with-a-rather-long-name-in-hall-7-of-the-north-plant-[main]", 95.5, 4);
         long escalated = outbox.notification(

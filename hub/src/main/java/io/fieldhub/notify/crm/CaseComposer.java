@@ -2,6 +2,7 @@ package io.fieldhub.notify.crm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.notify.Notes;
 import io.fieldhub.notify.Outgoing;
 import io.fieldhub.notify.channel.PermanentFailure;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.Map;
  * retry, or a CLEARED that arrives before its RAISED got through, still leaves one complete case. Status: a RAISED
  * opens the case ({@code hub.crm.open-status}); a CLEARED, or any transition of an alert already cleared, closes it
  * ({@code hub.crm.closed-status}); an ESCALATED or ACKNOWLEDGED leaves the status to the people working the case.
+ * The subject is the alert's, the same for every transition; what a transition says (an operator's acknowledgement
+ * note) goes only into the description, on its own "Note:" line, as plain text that Jackson encodes.
  */
 public class CaseComposer {
 
@@ -83,6 +86,7 @@ public class CaseComposer {
         line(d, "Time", n.ts());
         line(d, "Triggers", n.count());
         line(d, "Transition", transition(n));
+        line(d, "Note", Notes.oneLine(n.detail()));
         line(d, "Alert", n.alertUrl());
         return d.toString().stripTrailing();
     }

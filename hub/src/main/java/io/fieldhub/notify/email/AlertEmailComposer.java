@@ -1,5 +1,6 @@
 package io.fieldhub.notify.email;
 
+import io.fieldhub.notify.Notes;
 import io.fieldhub.notify.Outgoing;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -14,7 +15,8 @@ import org.apache.camel.Headers;
 /**
  * Prepares the email for one notification: the mail headers (recipient, subject, threading) and the model the
  * templates in {@code config/templates} render (every value a ready string, so an operator's template needs no
- * formatting logic).
+ * formatting logic). The HTML template escapes what it inserts (FreeMarker's HTML output format), so an operator's
+ * note shows as the text it is.
  *
  * <p>Threading: all emails about one alert form one thread. The RAISED email's Message-ID is
  * {@code <alert-{alertId}@{host}>}; every later one has its own ({@code <alert-{alertId}-transition-{id}@{host}>})
@@ -96,6 +98,7 @@ public class AlertEmailComposer {
         m.put("what", what(n));
         m.put("transitionAt", text(n.transitionAt(), Instant::toString));
         m.put("actor", text(n.actor(), Function.identity()));
+        m.put("note", text(Notes.oneLine(n.detail()), Function.identity()));
         m.put("tier", String.valueOf(n.tier()));
         m.put("alertId", String.valueOf(n.alertId()));
         m.put("severity", n.severity());

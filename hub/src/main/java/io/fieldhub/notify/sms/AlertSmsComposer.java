@@ -1,5 +1,6 @@
 package io.fieldhub.notify.sms;
 
+import io.fieldhub.notify.Notes;
 import io.fieldhub.notify.Outgoing;
 import io.fieldhub.notify.channel.PermanentFailure;
 import java.math.BigDecimal;
@@ -16,7 +17,8 @@ import org.apache.camel.component.smpp.SmppConstants;
 /**
  * Writes the SMS for one notification, in GSM 7-bit characters only ({@link Gsm7}). An alert transition fits one
  * SMS (at most 160 characters), e.g. {@code CRITICAL engine-42 temperature 95.5>90 at 10:00Z #123}, with what
- * happened before it for a later transition ({@code CLEARED CRITICAL engine-42 ...}); a digest lists its alerts in
+ * happened before it for a later transition ({@code CLEARED CRITICAL engine-42 ...}) and an acknowledgement's note
+ * after it, on one line and cut to fit ({@code ACK maria CRITICAL ... #123: on my way}); a digest lists its alerts in
  * up to {@value #DIGEST_SEGMENTS} segments, which camel-smpp sends as one concatenated message (UDH). The destination
  * must be an E.164 number; any other address is refused for good.
  */
@@ -28,6 +30,10 @@ public class AlertSmsComposer {
     public static final int SEGMENT_LENGTH = 153;
 
     static final int DIGEST_SEGMENTS = 3;
+
+    private static final String NOTE_SEPARATOR = ": ";
+    /** Less room than this for a note leaves it out: its first words would say nothing. */
+    private static final int MIN_NOTE = 12;
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{7,14}");
     private static final DateTimeFormatter TIME =
@@ -41,7 +47,18 @@ public class AlertSmsComposer {
             throw new PermanentFailure("not an E.164 number: '" + notification.address() + "'");
         }
         headers.put(SmppConstants.DEST_ADDR, number.substring(1));
-        return notification.isDigest() ? digest(notification.digestOf()) : Gsm7.cut(line(notification), SMS_LENGTH);
+        return notification.isDigest() ? digest(notification.digestOf()) : single(notification);
+    }
+
+    /** The line, and after it, for an ACKNOWLEDGED, the operator's note in the room left (one line, cut to fit). */
+    static String single(Outgoing n) {
+        String line = Gsm7.cut(line(n), SMS_LENGTH);
+        String note = "ACKNOWLEDGED".equals(n.transition()) ? Notes.oneLine(n.detail()) : null;
+        int room = SMS_LENGTH - line.length() - NOTE_SEPARATOR.length();
+        if (note == null || room < MIN_NOTE) {
+            return line;
+        }
+        return line + NOTE_SEPARATOR + Gsm7.cut(Gsm7.plain(note), room);
     }
 
     /** The id the SMSC gave the message's last segment: the one whose delivery receipt is asked for. */

@@ -3,6 +3,8 @@ package io.fieldhub.notify.crm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.notify.Outgoing;
 import io.fieldhub.notify.channel.PermanentFailure;
 import java.time.Duration;
@@ -62,6 +64,19 @@ class CaseComposerTest {
     }
 
     @Test
+    void anOperatorsNoteIsPlainTextOnItsOwnLineOfTheDescriptionAndNeverInTheSubject() throws Exception {
+        String note = "on my way\nDevice: engine-99\r\n\u0007<script>alert(1)</script>\u202e";
+        Outgoing acked = transition("ACKNOWLEDGED", "ACKNOWLEDGED", "CRITICAL", note);
+
+        Map<String, String> fields = new ObjectMapper().readValue(composer.body(acked), new TypeReference<>() {});
+
+        assertThat(fields.get("Subject")).isEqualTo("[FieldHub CRITICAL] engine-7: Engine engine-7 is running hot");
+        assertThat(fields.get("Description"))
+                .contains("\nNote: on my way Device: engine-99 <script>alert(1)</script>\n")
+                .doesNotContain("\nDevice: engine-99", "\u0007", "\u202e", "\r");
+    }
+
+    @Test
     void aSeverityWithoutAPriorityLeavesTheOrgsDefaultAndOriginIsSentWhenSet() {
         var withOrigin = new CaseComposer(settings("", "Web"));
 
@@ -81,8 +96,8 @@ class CaseComposerTest {
     @Test
     void aDigestBelongsToNoAlertSoItCannotBecomeACase() {
         var digest = new Outgoing(
-                9, "crm", "crm", "Case", "DIGEST", 1, null, null, null, null, 0, null, null, null, null, null, null,
-                null, null, null, null, 0, null, List.of());
+                9, "crm", "crm", "Case", "DIGEST", 1, null, null, null, null, null, 0, null, null, null, null, null,
+                null, null, null, null, null, 0, null, List.of());
 
         assertThatThrownBy(() -> composer.externalId(digest))
                 .isInstanceOf(PermanentFailure.class)
@@ -103,6 +118,7 @@ class CaseComposerTest {
                 n.transition(),
                 n.transitionAt(),
                 n.actor(),
+                n.detail(),
                 n.tier(),
                 n.alertId(),
                 n.ruleId(),
@@ -131,6 +147,10 @@ class CaseComposerTest {
     }
 
     static Outgoing transition(String transition, String state, String severity) {
+        return transition(transition, state, severity, null);
+    }
+
+    static Outgoing transition(String transition, String state, String severity, String detail) {
         return new Outgoing(
                 7,
                 "crm",
@@ -142,6 +162,7 @@ class CaseComposerTest {
                 transition,
                 Instant.parse("2026-11-26T10:00:01Z"),
                 "rules",
+                detail,
                 2,
                 42L,
                 "Engine overheat",

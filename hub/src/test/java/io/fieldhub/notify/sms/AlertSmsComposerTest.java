@@ -50,6 +50,29 @@ class AlertSmsComposerTest {
     }
 
     @Test
+    void anAcknowledgementCarriesTheOperatorsNoteOnOneLineWithinOneSms() {
+        var headers = new HashMap<String, Object>();
+        assertThat(composer.compose(
+                        alert("ACKNOWLEDGED", "engine-42", "temperature", 95.5, 90.0, "+4915112345678", "on my\nway"),
+                        headers))
+                .isEqualTo("ACK escalation CRITICAL engine-42 temperature 95.5>90 at 10:05Z #123: on my way");
+
+        String note = "Line one\r\nline two\u0007 " + "z".repeat(400);
+        String text = composer.compose(
+                alert("ACKNOWLEDGED", "engine-42", "temperature", 95.5, 90.0, "+4915112345678", note), headers);
+        assertThat(text)
+                .hasSize(AlertSmsComposer.SMS_LENGTH)
+                .contains("#123: Line one line two zzz")
+                .endsWith("...")
+                .doesNotContain("\n", "\r", "\u0007");
+        assertThat(composer.compose(
+                        alert("ESCALATED", "engine-42", "temperature", 95.5, 90.0, "+4915112345678", "within 5m"),
+                        headers))
+                .as("only an acknowledgement's note is sent")
+                .doesNotContain("within 5m");
+    }
+
+    @Test
     void aDigestListsItsAlertsInAtMostThreeSegments() {
         List<Outgoing> held = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -80,6 +103,17 @@ class AlertSmsComposerTest {
 
     private static Outgoing alert(
             String transition, String device, String metric, Double value, Double threshold, String address) {
+        return alert(transition, device, metric, value, threshold, address, null);
+    }
+
+    private static Outgoing alert(
+            String transition,
+            String device,
+            String metric,
+            Double value,
+            Double threshold,
+            String address,
+            String detail) {
         return new Outgoing(
                 1,
                 "sms",
@@ -91,6 +125,7 @@ class AlertSmsComposerTest {
                 transition,
                 Instant.parse("2026-11-26T10:05:00Z"),
                 "escalation",
+                detail,
                 2,
                 123L,
                 "Engine overheat",
