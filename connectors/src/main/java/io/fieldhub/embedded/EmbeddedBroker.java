@@ -35,6 +35,12 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     static final int EXTENSION_EXECUTORS = 32;
 
+    /** The largest packet MQTT can describe (its length field's limit), HiveMQ's default. */
+    static final int MQTT_MAX_PACKET_BYTES = 268_435_460;
+
+    /** Room in a PUBLISH beside its payload: fixed header, topic and MQTT 5 properties (user properties included). */
+    public static final int PACKET_OVERHEAD_BYTES = 8 * 1024;
+
     private final Path dataFolder;
     private final Path extensionsFolder;
     private final String bindAddress;
@@ -43,6 +49,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final EmbeddedExtension extension;
     private BrokerTls tls;
     private boolean plain = true;
+    private int maxPacketBytes = MQTT_MAX_PACKET_BYTES;
     private EmbeddedHiveMQ hiveMq;
 
     public EmbeddedBroker(Path home, String bindAddress, int port, boolean persistent) {
@@ -72,6 +79,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Leaves out the plain TCP listener, so that only TLS is spoken; call before {@link #start()}. */
+    /**
+     * Refuses packets larger than {@code payloadBytes} plus {@link #PACKET_OVERHEAD_BYTES}. The broker announces the
+     * limit in its CONNACK (MQTT 5 clients then do not send more) and disconnects a client that sends more anyway
+     * with reason code 0x95 (packet too large), before the packet is read into memory.
+     */
+    public EmbeddedBroker withMaxPayload(int payloadBytes) {
+        this.maxPacketBytes = (int) Math.min(MQTT_MAX_PACKET_BYTES, (long) payloadBytes + PACKET_OVERHEAD_BYTES);
+        return this;
+    }
+
     public EmbeddedBroker withoutPlainListener() {
         if (tls == null) {
             throw new IllegalStateException("an MQTT broker without its plain listener needs a TLS one");
@@ -157,6 +174,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <mode>%s</mode>
                     </persistence>
                     <mqtt>
+                        <packets>
+                            <max-packet-size>%d</max-packet-size>
+                        </packets>
                         <queued-messages>
                             <!-- HiveMQ's default (1000, then discard) silently drops messages it has already
                                  acknowledged to the device whenever the hub falls behind a burst. -->
@@ -169,7 +189,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(listeners(), mode, MAX_QUEUED_MESSAGES);
+                """.formatted(listeners(), mode, maxPacketBytes, MAX_QUEUED_MESSAGES);
         try {
             Files.createDirectories(configFolder);
             Files.createDirectories(dataFolder);

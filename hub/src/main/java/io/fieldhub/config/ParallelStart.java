@@ -85,6 +85,7 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                         if (!hub.mqtt().plain()) {
                             broker.withoutPlainListener();
                         }
+                        broker.withMaxPayload(hub.ingest().maxPayloadBytes());
                         broker.start();
                     },
                     broker::url);
