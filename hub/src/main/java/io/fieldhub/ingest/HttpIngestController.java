@@ -1,6 +1,10 @@
 package io.fieldhub.ingest;
 
 import io.fieldhub.device.auth.DeviceAuthenticator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,46 +20,60 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/devices/{deviceId}/telemetry}, authenticated as that device ({@link HttpDeviceAuth}): hands the
- * request to the {@code ingest-http} route and answers
- * with what the route decided: 202 once stored, 400 with the reason for bad input. When the stores are down it
- * answers 503 after {@code hub.ingest.http-timeout}; the message is still retried, and a client that resends with
- * the same {@code Message-Id} header is never stored twice.
+ * request to the {@code ingest-http} route and answers with what the route decided: 202 once stored, 400 with the
+ * reason for bad input. A body over {@code hub.ingest.max-payload-bytes} gets 413 and is never read whole. When the
+ * stores are down it answers 503 after {@code hub.ingest.http-timeout}; the message is still retried, and a client
+ * that resends with the same {@code Message-Id} header is never stored twice.
  */
 @RestController
 class HttpIngestController {
 
     private final ProducerTemplate producer;
     private final Duration timeout;
+    private final int maxPayloadBytes;
     private final HttpDeviceAuth auth;
+    private final Counter tooLarge;
 
     HttpIngestController(
             ProducerTemplate producer,
             @Value("${hub.ingest.http-timeout}") Duration timeout,
-            DeviceAuthenticator devices) {
+            @Value("${hub.ingest.max-payload-bytes}") int maxPayloadBytes,
+            DeviceAuthenticator devices,
+            MeterRegistry meters) {
         this.producer = producer;
         this.timeout = timeout;
+        this.maxPayloadBytes = maxPayloadBytes;
         this.auth = new HttpDeviceAuth(devices);
+        this.tooLarge = meters.counter("fieldhub.ingest.refused", "reason", "too-large", "source", "http");
     }
 
     @PostMapping("/api/devices/{deviceId}/telemetry")
-    ResponseEntity<?> post(
-            @PathVariable String deviceId,
-            @RequestBody(required = false) byte[] body,
-            @RequestHeader HttpHeaders headers)
-            throws InterruptedException {
+    ResponseEntity<?> post(@PathVariable String deviceId, InputStream request, @RequestHeader HttpHeaders headers)
+            throws InterruptedException, IOException {
         var refused = auth.refusal(deviceId, headers.getFirst(HttpHeaders.AUTHORIZATION));
         if (refused.isPresent()) {
             return refused.get();
         }
+        // read at most one byte past the limit: a larger body is refused before it is held in memory
+        byte[] body = headers.getContentLength() > maxPayloadBytes ? null : request.readNBytes(maxPayloadBytes + 1);
+        if (body == null || body.length > maxPayloadBytes) {
+            tooLarge.increment();
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+                    .body(Map.of(
+                            "error",
+                            "the body is larger than " + maxPayloadBytes + " bytes (hub.ingest.max-payload-bytes);"
+                                    + " send smaller messages",
+                            "deviceId",
+                            deviceId));
+        }
         CompletableFuture<Exchange> sent = producer.asyncSend("direct:ingest-http", exchange -> {
             var in = exchange.getMessage();
-            in.setBody(body == null ? new byte[0] : body);
+            in.setBody(body);
             in.setHeader(TelemetryHeaders.DEVICE_ID, deviceId);
             copy(headers, HttpHeaders.CONTENT_TYPE, in);
             copy(headers, "Message-Id", in);

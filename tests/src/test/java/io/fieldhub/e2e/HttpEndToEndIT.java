@@ -129,6 +129,31 @@ class HttpEndToEndIT {
     }
 
     @Test
+    void aBodyOverTheLimitGets413AndIsNeverStoredWhetherItsLengthIsDeclaredOrNot() throws Exception {
+        String id = Device.uniqueId("engine");
+        byte[] huge = new byte[1024 * 1024];
+
+        HttpResponse<String> declared = post(id, "application/json", huge);
+        HttpResponse<String> chunked = http.send(
+                HttpRequest.newBuilder(URI.create(hub.httpUrl("/api/devices/" + id + "/telemetry")))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", TestFleet.basic(id))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.body()).contains("hub.ingest.max-payload-bytes");
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(post(id, "application/json", "{\"metrics\":{\"t\":1}}".getBytes())
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(1));
+        assertThat(observed.deadLetters(id)).isEmpty();
+    }
+
+    @Test
     void aBadPostGets400WithTheReasonAndADeadLetter() throws Exception {
         String id = Device.uniqueId("engine");
         HttpResponse<String> response = post(id, "application/json", "{\"metrics\":".getBytes());
