@@ -86,8 +86,8 @@ class FlowBeans {
     }
 
     @Bean
-    DeadLetters deadLetters(JdbcTemplate jdbc, MeterRegistry meters) {
-        return new DeadLetters(jdbc, meters);
+    DeadLetters deadLetters(JdbcTemplate jdbc, MeterRegistry meters, HubProperties hub) {
+        return new DeadLetters(jdbc, meters, hub.ingest().deadLetterPayloadBytes());
     }
 
     /**

@@ -107,6 +107,7 @@ public record HubProperties(
     /** Limits applied to every incoming message. */
     public record Ingest(
             @Min(1) int maxPayloadBytes,
+            @Min(0) int deadLetterPayloadBytes,
             @Min(1) int maxMetrics,
             @NotNull Duration maxFutureSkew,
             @NotNull Duration maxAge) {}

@@ -10,7 +10,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/dead-letters?deviceId=&limit=}: rejected messages, newest first, with payload and reason. */
+/**
+ * {@code GET /api/dead-letters?deviceId=&limit=}: rejected messages, newest first, with the reason and the payload
+ * (its first {@code hub.ingest.dead-letter-payload-bytes}, with the size and SHA-256 of the whole).
+ */
 @RestController
 class DeadLetterController {
 
@@ -27,7 +30,9 @@ class DeadLetterController {
         return jdbc.sql("""
                         select id, received_at as "receivedAt", device_id as "deviceId", message_id as "messageId",
                                trace_id as "traceId", source, route_id as "routeId", reason,
-                               content_type as "contentType", payload, payload_encoding as "payloadEncoding"
+                               content_type as "contentType", payload, payload_encoding as "payloadEncoding",
+                               payload_size as "payloadSize", payload_sha256 as "payloadSha256",
+                               payload_truncated as "payloadTruncated"
                         from dead_letter where (cast(? as text) is null or device_id = ?)
                         order by id desc limit ?""")
                 .params(deviceId, deviceId, Rows.limit(limit))

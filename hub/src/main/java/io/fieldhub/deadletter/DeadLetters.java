@@ -5,9 +5,13 @@ import static io.fieldhub.ingest.TelemetryHeaders.*;
 import io.fieldhub.process.TelemetryDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -33,10 +37,13 @@ public class DeadLetters {
 
     private final JdbcTemplate jdbc;
     private final MeterRegistry meters;
+    private final int keptBytes;
 
-    public DeadLetters(JdbcTemplate jdbc, MeterRegistry meters) {
+    /** {@code keptBytes}: how much of a payload is kept; the size and SHA-256 of the whole are kept always. */
+    public DeadLetters(JdbcTemplate jdbc, MeterRegistry meters, int keptBytes) {
         this.jdbc = jdbc;
         this.meters = meters;
+        this.keptBytes = keptBytes;
     }
 
     /** Stores the failed exchange; returns the error body for HTTP callers. */
@@ -45,8 +52,9 @@ public class DeadLetters {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown" : cause.getMessage();
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
-        byte[] payload = rawPayload(exchange);
-        String text = payload == null ? null : utf8(payload);
+        byte[] whole = rawPayload(exchange);
+        byte[] payload = whole == null || whole.length <= keptBytes ? whole : Arrays.copyOf(whole, keptBytes);
+        String text = payload == null ? null : utf8(payload, payload != whole);
         String stored = payload == null
                 ? null
                 : text != null ? text : Base64.getEncoder().encodeToString(payload);
@@ -57,8 +65,9 @@ public class DeadLetters {
                 con -> {
                     var ps = con.prepareStatement("""
                     insert into dead_letter (device_id, message_id, trace_id, source, route_id, reason, content_type,
-                                             payload, payload_encoding)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", new String[] {"id"});
+                                             payload, payload_encoding, payload_size, payload_sha256,
+                                             payload_truncated)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", new String[] {"id"});
                     ps.setString(1, deviceId);
                     ps.setString(2, messageId);
                     ps.setString(3, in.getHeader(TRACE_ID, String.class));
@@ -68,6 +77,9 @@ public class DeadLetters {
                     ps.setString(7, in.getHeader(CONTENT_TYPE, String.class));
                     ps.setString(8, stored);
                     ps.setString(9, text == null && stored != null ? "base64" : "utf8");
+                    ps.setObject(10, whole == null ? null : whole.length);
+                    ps.setString(11, whole == null ? null : sha256(whole));
+                    ps.setBoolean(12, payload != whole);
                     return ps;
                 },
                 key);
@@ -99,17 +111,27 @@ public class DeadLetters {
         return kept != null ? kept : exchange.getMessage().getBody() instanceof byte[] body ? body : null;
     }
 
-    /** The payload as text when it is printable UTF-8; {@code null} for binary (stored as base64 instead). */
-    private static String utf8(byte[] payload) {
+    private static String sha256(byte[] payload) {
         try {
-            String text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .decode(ByteBuffer.wrap(payload))
-                    .toString();
-            boolean printable = text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
-            return printable ? text : null;
-        } catch (CharacterCodingException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /**
+     * The payload as text when it is printable UTF-8; {@code null} for binary (stored as base64 instead). A cut
+     * payload may end inside a character, which does not make it binary.
+     */
+    private static String utf8(byte[] payload, boolean cut) {
+        ByteBuffer bytes = ByteBuffer.wrap(payload);
+        CharBuffer chars = CharBuffer.allocate(payload.length);
+        // at the end of a cut payload, an unfinished character is left undecoded instead of counting as malformed
+        if (StandardCharsets.UTF_8.newDecoder().decode(bytes, chars, !cut).isError()) {
             return null;
         }
+        String text = chars.flip().toString();
+        boolean printable = text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+        return printable ? text : null;
     }
 }

@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each kind of bad payload is answered with PUBACK 0x99 (payload format invalid), becomes exactly one dead-letter row
- * with the original payload and the reason, and does not hold up the next good message.
+ * with the original payload (or its start, when large) and the reason, and does not hold up the next good message.
  */
 class BadInputIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
+    /** hub.ingest.dead-letter-payload-bytes as config/application.yaml ships it. */
+    static final int KEPT_BYTES = 16384;
 
     final RunningHub hub = RunningHub.shared();
     final Observed observed = new Observed(hub);
@@ -81,7 +86,13 @@ class BadInputIT {
         assertThat((String) deadLetter.get("reason")).contains(reason);
         assertThat(deadLetter.get("route_id")).isEqualTo("process");
         assertThat(deadLetter.get("source")).isEqualTo("mqtt");
-        assertThat(stored(deadLetter)).isEqualTo(payload);
+        // the first hub.ingest.dead-letter-payload-bytes of it, and the size and SHA-256 of all of it
+        assertThat(stored(deadLetter)).isEqualTo(Arrays.copyOf(payload, Math.min(payload.length, KEPT_BYTES)));
+        assertThat(deadLetter.get("payload_truncated")).isEqualTo(payload.length > KEPT_BYTES);
+        assertThat(deadLetter.get("payload_size")).isEqualTo(payload.length);
+        assertThat(deadLetter.get("payload_sha256"))
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(payload)));
         assertThat(observed.rows(id).get(0).get("message_id")).isEqualTo("good-" + id);
     }
 
