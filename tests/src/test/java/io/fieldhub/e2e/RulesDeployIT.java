@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rules change while the hub runs: through the API (validate, deploy, roll back, each version recorded with who
- * and when) and by saving a file in rules/ in the middle of a burst, which loses and duplicates no message.
+ * and when; a rule the rule policy refuses is never built nor run) and by saving a file in rules/ in the middle of
+ * a burst, which loses and duplicates no message.
  */
 class RulesDeployIT {
 
@@ -135,7 +136,9 @@ class RulesDeployIT {
 
         for (String endpoint : List.of("/api/rules/validate", "/api/rules/deploy")) {
             HttpResponse<String> refused = post(endpoint, upload);
-            assertThat(refused.statusCode()).as(endpoint + ": " + refused.body()).isEqualTo(422);
+            assertThat(refused.statusCode())
+                    .as(endpoint + ": " + refused.body())
+                    .isEqualTo(422);
             JsonNode errors = JSON.readTree(refused.body()).at("/failure/errors");
             assertThat(errors).as(refused.body()).hasSize(1);
             assertThat(errors.get(0).get("file").asText()).isEqualTo("acme/escape.drl");

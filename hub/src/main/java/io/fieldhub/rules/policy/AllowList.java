@@ -16,6 +16,7 @@ final class AllowList {
     static final Set<String> FACT_MODEL =
             Set.of("io.fieldhub.rules.Reading", "io.fieldhub.rules.Device", "io.fieldhub.rules.Alerts");
 
+    /** The JDK types a rule may name and import, besides those of {@link #PACKAGES}. */
     static final Set<String> TYPES = Set.of(
             "java.lang.Math",
             "java.lang.StrictMath",
@@ -156,7 +157,9 @@ final class AllowList {
 
     /** Whether {@code type} (a fully qualified class name) may be named in a rule. */
     static boolean allowsType(String type) {
-        return FACT_MODEL.contains(type) || TYPES.contains(type) || type.startsWith("java.time.");
+        return FACT_MODEL.contains(type)
+                || TYPES.contains(type)
+                || PACKAGES.contains(type.substring(0, Math.max(type.lastIndexOf('.'), 0)));
     }
 
     /** The reason {@code dotted} (a qualified name) is in a forbidden package, or null when it is not. */

@@ -78,7 +78,8 @@ final class CodeScan {
             char c = out[i];
             char next = i + 1 < out.length ? out[i + 1] : 0;
             if (c == '/' && next == '/') {
-                while (i < out.length && out[i] != '\n') {
+                // javac ends a line comment at a lone \r too: stopping at \n only would hide the next line.
+                while (i < out.length && !lineBreak(out[i])) {
                     out[i++] = ' ';
                 }
             } else if (c == '/' && next == '*') {
@@ -101,8 +102,8 @@ final class CodeScan {
     /** Blanks the literal opening at {@code start}; returns the index after it. */
     private int blankLiteral(char[] out, int start, char quote) {
         int i = start + 1;
-        while (i < out.length && out[i] != quote && out[i] != '\n') {
-            i += out[i] == '\\' && i + 1 < out.length && out[i + 1] != '\n' ? 2 : 1;
+        while (i < out.length && out[i] != quote && !lineBreak(out[i])) {
+            i += out[i] == '\\' && i + 1 < out.length && !lineBreak(out[i + 1]) ? 2 : 1;
         }
         if (i >= out.length || out[i] != quote) {
             refuse(
@@ -113,6 +114,10 @@ final class CodeScan {
         }
         blank(out, start, i + 1);
         return i + 1;
+    }
+
+    private static boolean lineBreak(char c) {
+        return c == '\n' || c == '\r';
     }
 
     private static void blank(char[] out, int from, int to) {

@@ -101,13 +101,16 @@ final class Names {
                 return;
             }
         }
+        // Only drools.getRule() and drools.getMatch(): drools passed on (a variable, an argument) could reach the rest.
         if (!member
                 && first.text().equals("drools")
-                && parts.size() > 1
-                && !AllowList.DROOLS_HELPERS.contains(parts.get(1).text())) {
+                && (parts.size() == 1
+                        || !AllowList.DROOLS_HELPERS.contains(parts.get(1).text()))) {
+            String used =
+                    parts.size() == 1 ? "drools" : "drools." + parts.get(1).text();
             scan.refuse(
                     first.line(),
-                    "drools." + parts.get(1).text() + " is not allowed in a rule (engine internals;"
+                    used + " is not allowed in a rule (engine internals;"
                             + " a rule may use drools.getRule() and drools.getMatch())");
             return;
         }

@@ -53,6 +53,7 @@ class RulePolicyTest {
             invisible character         | Sys\u200Etem.exit(1);                                         | the invisible character U+200E is not allowed in a rule
             a string hiding code        | String s = "x + System.exit(1);                               | a string that runs past the end of its line is not allowed
             engine internals            | drools.getKieRuntime().halt();                                | drools.getKieRuntime is not allowed in a rule (engine internals
+            drools passed on            | Object d = drools;                                            | drools is not allowed in a rule (engine internals
             kcontext                    | kcontext.getKieRuntime().dispose();                           | kcontext is not allowed in a rule (engine internals
             a hub class                 | io.fieldhub.rules.RuleEngine.fromFolder(null, 1, null);       | io.fieldhub.rules.RuleEngine is not allowed in a rule (outside the allow-list
             a library class             | org.springframework.util.FileSystemUtils.deleteRecursively(null); | org.springframework.util.FileSystemUtils is not allowed in a rule (outside the allow-list
@@ -93,6 +94,15 @@ class RulePolicyTest {
         assertThat(policy.check(drl(text)))
                 .extracting(PolicyViolation::line, PolicyViolation::message)
                 .containsExactly(tuple(3, "java.nio is not allowed in a rule (file system access)"));
+    }
+
+    @Test
+    void aLineCommentEndsAtALoneCarriageReturnAsItDoesForJavac() {
+        String text = RULE.formatted("// a note\rSystem.exit(1);");
+
+        assertThat(policy.check(drl(text)))
+                .extracting(PolicyViolation::message)
+                .contains("System is not allowed in a rule (the JVM and the operating system)");
     }
 
     @Test
