@@ -130,6 +130,9 @@ final class AllowList {
             Map.entry("MethodHandle", "reflection"),
             Map.entry("VarHandle", "reflection"),
             Map.entry("Unsafe", "reflection"),
+            // MVEL knows these without an import: java.lang.reflect.Array, and blocks that look names up as text.
+            Map.entry("Array", "reflection"),
+            Map.entry("stacklang", "MVEL's stack language looks names up at run time"),
             Map.entry("getMethod", "reflection"),
             Map.entry("getDeclaredMethod", "reflection"),
             Map.entry("getField", "reflection"),
@@ -174,9 +177,12 @@ final class AllowList {
 
     /** The reason a simple name is refused, or null when it is not. */
     static String forbiddenName(String name) {
-        String reason = FORBIDDEN_NAMES.get(name);
-        if (reason != null) {
-            return name + " is not allowed in a rule (" + reason + ")";
+        // javac may resolve Thread$State as a nested class by its binary name, so each part counts on its own.
+        for (String part : name.split("\\$")) {
+            String reason = FORBIDDEN_NAMES.get(part);
+            if (reason != null) {
+                return name + " is not allowed in a rule (" + reason + ")";
+            }
         }
         if (name.toLowerCase(Locale.ROOT).contains(CLASS)) {
             return name + " is not allowed in a rule (reflection and class loading: no name may contain \"class\")";

@@ -54,6 +54,8 @@ class RulePolicyTest {
             a string hiding code        | String s = "x + System.exit(1);                               | a string that runs past the end of its line is not allowed
             engine internals            | drools.getKieRuntime().halt();                                | drools.getKieRuntime is not allowed in a rule (engine internals
             drools passed on            | Object d = drools;                                            | drools is not allowed in a rule (engine internals
+            MVEL reflection             | Array.newInstance(Integer.TYPE, 1);                          | Array is not allowed in a rule (reflection)
+            a nested class by its binary name | Object s = Thread$State.NEW;                           | Thread$State is not allowed in a rule (threads)
             kcontext                    | kcontext.getKieRuntime().dispose();                           | kcontext is not allowed in a rule (engine internals
             a hub class                 | io.fieldhub.rules.RuleEngine.fromFolder(null, 1, null);       | io.fieldhub.rules.RuleEngine is not allowed in a rule (outside the allow-list
             a library class             | org.springframework.util.FileSystemUtils.deleteRecursively(null); | org.springframework.util.FileSystemUtils is not allowed in a rule (outside the allow-list
