@@ -47,7 +47,7 @@ class RulePolicyTest {
             java.lang.reflect           | java.lang.reflect.Method m = null;                            | java.lang.reflect is not allowed in a rule (reflection)
             java.lang.System            | java.lang.System.exit(1);                                     | java.lang.System is not allowed in a rule (the JVM and the operating system)
             class literal               | Object o = String.class;                                      | class is not allowed in a rule (reflection
-            a name split across lines   | java . /* hidden */ nio.file.Files.delete(null);              | java.nio is not allowed in a rule (file system access)
+            a name split by a comment   | java . /* hidden */ nio.file.Files.delete(null);              | java.nio is not allowed in a rule (file system access)
             unicode-escaped System      | \\u0053ystem.exit(1);                                         | \\u0053 is not allowed in a rule (a unicode escape
             unicode newline in comment  | // harmless \\u000a System.exit(1);                           | \\u000a is not allowed in a rule (a unicode escape
             invisible character         | Sys\u200Etem.exit(1);                                         | the invisible character U+200E is not allowed in a rule
