@@ -1,6 +1,8 @@
 package io.fieldhub.rules;
 
 import io.fieldhub.rules.RuleBuildException.BuildError;
+import io.fieldhub.rules.policy.PolicyViolation;
+import io.fieldhub.rules.policy.RulePolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +32,9 @@ import org.kie.api.definition.rule.Rule;
 
 /**
  * Compiles rule files (DRL and decision tables) into a {@link RuleSet} with the plain KIE API: the classic
- * {@code KieBuilder.buildAll()}, which rebuilds in a fraction of a second, so hot reload stays fast.
+ * {@code KieBuilder.buildAll()}, which rebuilds in a fraction of a second, so hot reload stays fast. Every build
+ * first passes the {@link RulePolicy}, so no path (start-up, file watch, validate, deploy, rollback, scenario
+ * tests) compiles or runs rule text the policy refuses.
  */
 public final class RuleSetBuilder {
 
@@ -41,6 +45,7 @@ public final class RuleSetBuilder {
     private static final String MODEL = RESOURCES + "io/fieldhub/rules/fieldhub-model.drl";
 
     private final Duration retention;
+    private final RulePolicy policy = new RulePolicy();
 
     /** @param retention the longest a reading may stay in rule memory: the longest window any rule may use */
     public RuleSetBuilder(Duration retention) {
@@ -75,6 +80,7 @@ public final class RuleSetBuilder {
     public RuleSet build(Map<String, byte[]> ruleFiles) {
         long start = System.nanoTime();
         SortedMap<String, byte[]> files = new TreeMap<>(ruleFiles);
+        refuseWhatThePolicyForbids(files);
         KieServices ks = KieServices.Factory.get();
         KieFileSystem kfs = ks.newKieFileSystem();
         files.forEach((path, content) -> kfs.write(RESOURCES + path, content));
@@ -100,6 +106,19 @@ public final class RuleSetBuilder {
         Duration lookBack = LookBack.of(kieBase, retention);
         return new RuleSet(
                 version(files), files, kieBase, clearAfter, lookBack, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void refuseWhatThePolicyForbids(SortedMap<String, byte[]> files) {
+        List<PolicyViolation> violations = policy.check(files);
+        if (!violations.isEmpty()) {
+            throw new RuleBuildException(
+                    "The rule set is refused by the rule policy, so nothing was built (" + violations.size()
+                            + " problem(s)):\n  "
+                            + violations.stream().map(PolicyViolation::toString).collect(Collectors.joining("\n  ")),
+                    violations.stream()
+                            .map(v -> new BuildError(v.file(), v.line(), v.message()))
+                            .toList());
+        }
     }
 
     /**

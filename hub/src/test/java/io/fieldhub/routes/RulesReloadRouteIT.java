@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
+import io.fieldhub.rules.RuleBuildException.BuildError;
 import io.fieldhub.rules.RuleEngine;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.rules.deploy.RuleDeployments;
@@ -32,8 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * routes/rules-reload.camel.yaml on a real rules folder and PostgreSQL: saving a rule file puts it in force without a
- * restart and records the version; a broken file, or one its scenarios reject, leaves the rules in force alone and
- * says what is wrong.
+ * restart and records the version; a broken file, one its scenarios reject, or one the rule policy refuses leaves the
+ * rules in force alone and says what is wrong.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RulesReloadRouteIT {
@@ -187,6 +188,42 @@ class RulesReloadRouteIT {
                 .contains("a dry pump raises a warning");
         assertThat(engine.rules().version()).isEqualTo(before);
         assertThat(db.count("rule_version")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(4)
+    void aFileThatBreaksTheRulePolicyIsRefusedBeforeItCanRun() throws Exception {
+        Files.writeString(rules.resolve("acme/pump-dry.drl"), PUMP_DRY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployments.lastFailure() == null);
+        String before = engine.rules().version();
+        long versions = db.count("rule_version");
+        Path target = home.resolve("written-by-a-rule.txt");
+
+        // It fires on the reading of the folder's scenario: run, it would write the file.
+        Path escape = rules.resolve("acme/escape.drl");
+        Files.writeString(escape, HEADER + """
+                rule "Escape"
+                when
+                    $r : Reading( type == "pump" )
+                then
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), "owned");
+                end
+                """.formatted(target));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployments.lastFailure() != null);
+        assertThat(deployments.lastFailure().errors())
+                .containsExactly(
+                        new BuildError("acme/escape.drl", 8, "java.nio is not allowed in a rule (file system access)"));
+        assertThat(target).doesNotExist();
+        assertThat(engine.rules().version()).isEqualTo(before);
+        assertThat(db.count("rule_version")).isEqualTo(versions);
+        assertThat(engine.evaluate(reading("pump-1", 0.1, 40.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactlyInAnyOrder("Pump dry", "Pump hot");
+        assertThat(target).doesNotExist();
+
+        Files.delete(escape);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployments.lastFailure() == null);
     }
 
     private static TelemetryRecord reading(String device, double temperature) {

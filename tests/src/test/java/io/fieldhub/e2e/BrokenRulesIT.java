@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A rule file that does not compile stops the hub at start, naming the file, the line and the error. */
+/**
+ * A rule file that does not compile, or that the rule policy refuses, stops the hub at start, naming the file, the
+ * line and the error.
+ */
 class BrokenRulesIT {
 
     @Test
@@ -33,6 +36,30 @@ class BrokenRulesIT {
 
         assertThat(failure).isNotNull();
         assertThat(rootMessage(failure)).contains("acme/pump.drl:7").contains("Fix the rule file");
+    }
+
+    @Test
+    void aRuleFileTheRulePolicyRefusesStopsTheStartWithFileLineAndReason(@TempDir Path home) throws Exception {
+        copy(Path.of("routes"), home.resolve("routes"));
+        Path rules = Files.createDirectories(home.resolve("rules/acme"));
+        Files.writeString(rules.resolve("pump.drl"), """
+                package acme
+                import io.fieldhub.rules.Reading
+
+                rule "Pump stops the hub"
+                when
+                    $r : Reading( type == "pump" )
+                then
+                    System.exit(1);
+                end
+                """);
+
+        Throwable failure =
+                catchThrowable(() -> RunningHub.dedicated("--hub.home=" + home).close());
+
+        assertThat(failure).isNotNull();
+        assertThat(rootMessage(failure))
+                .contains("acme/pump.drl:8: System is not allowed in a rule (the JVM and the operating system)");
     }
 
     private static String rootMessage(Throwable t) {

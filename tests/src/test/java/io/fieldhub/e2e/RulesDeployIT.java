@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rules change while the hub runs: through the API (validate, deploy, roll back, each version recorded with who
- * and when) and by saving a file in rules/ in the middle of a burst, which loses and duplicates no message.
+ * and when; a rule the rule policy refuses is never built nor run) and by saving a file in rules/ in the middle of
+ * a burst, which loses and duplicates no message.
  */
 class RulesDeployIT {
 
@@ -40,6 +41,25 @@ class RulesDeployIT {
             then
                 alerts.raise("WARNING", "Pump " + $r.getDeviceId() + " runs dry", $r, "flow", 0.5);
             end
+            """;
+
+    static final String ESCAPE = """
+            package acme
+            import io.fieldhub.rules.Reading
+
+            rule "Escape"
+            when
+                $r : Reading( type == "pump" )
+            then
+                java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), "owned");
+            end
+            """;
+    static final String PUMP_SCENARIO = """
+            scenarios:
+              - name: a pump reading
+                readings:
+                  - {at: 0s, device: pump-1, metrics: {flow: 1.0}}
+                expect: []
             """;
 
     static Path home;
@@ -109,6 +129,32 @@ class RulesDeployIT {
         assertThat(get("/api/rules").get("version")).isEqualTo(before.get("version"));
         assertThat(home.resolve("rules/acme/pump-dry.drl")).doesNotExist();
         assertThat(get("/api/rules/versions").get(0).get("actor").asText()).isEqualTo(bob.name());
+    }
+
+    @Test
+    void aRuleThatWritesAFileIsRefusedWithFileAndLineAndNeverRuns() throws Exception {
+        String before = get("/api/rules").get("version").asText();
+        Path target = home.resolve("written-by-a-rule.txt");
+        Map<String, String> files = new TreeMap<>(ruleFiles(home.resolve("rules")));
+        files.put("acme/escape.drl", ESCAPE.formatted(target));
+        // The scenario's reading fires the rule: were it built and run, it would write the file.
+        Map<String, Object> upload = Map.of("files", files, "scenarios", Map.of("tests/escape.yaml", PUMP_SCENARIO));
+
+        for (String endpoint : List.of("/api/rules/validate", "/api/rules/deploy")) {
+            HttpResponse<String> refused = post(endpoint, upload);
+            assertThat(refused.statusCode())
+                    .as(endpoint + ": " + refused.body())
+                    .isEqualTo(422);
+            JsonNode errors = JSON.readTree(refused.body()).at("/failure/errors");
+            assertThat(errors).as(refused.body()).hasSize(1);
+            assertThat(errors.get(0).get("file").asText()).isEqualTo("acme/escape.drl");
+            assertThat(errors.get(0).get("line").asInt()).isEqualTo(8);
+            assertThat(errors.get(0).get("message").asText())
+                    .isEqualTo("java.nio is not allowed in a rule (file system access)");
+        }
+        assertThat(target).doesNotExist();
+        assertThat(home.resolve("rules/acme/escape.drl")).doesNotExist();
+        assertThat(get("/api/rules").get("version").asText()).isEqualTo(before);
     }
 
     @Test
