@@ -140,8 +140,9 @@ class RulesDeployIT {
         // The scenario's reading fires the rule: were it built and run, it would write the file.
         Map<String, Object> upload = Map.of("files", files, "scenarios", Map.of("tests/escape.yaml", PUMP_SCENARIO));
 
+        var author = hub.newUser("rule-author");
         for (String endpoint : List.of("/api/rules/validate", "/api/rules/deploy")) {
-            HttpResponse<String> refused = post(endpoint, upload);
+            HttpResponse<String> refused = post(endpoint, upload, author);
             assertThat(refused.statusCode())
                     .as(endpoint + ": " + refused.body())
                     .isEqualTo(422);
