@@ -84,7 +84,8 @@ class KeycloakRealmIT {
         String otherAddress = keycloak.url().replace("localhost", "127.0.0.1");
         HttpResponse<String> response = passwordGrant(otherAddress, "viewer-user", keycloak.password("viewer-user"));
 
-        String token = TestRealms.json().readTree(response.body()).get("access_token").asText();
+        String token =
+                TestRealms.json().readTree(response.body()).get("access_token").asText();
         assertThat(claims(token).get("iss").asText()).isEqualTo(keycloak.issuer());
     }
 
@@ -145,8 +146,7 @@ class KeycloakRealmIT {
             throws IOException, InterruptedException {
         String form = "grant_type=password&client_id=fieldhub-cli&username=" + user + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        var request = HttpRequest.newBuilder(
-                        URI.create(keycloakUrl + "/realms/fieldhub/protocol/openid-connect/token"))
+        var request = HttpRequest.newBuilder(URI.create(keycloakUrl + "/realms/fieldhub/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build();
