@@ -46,7 +46,7 @@ public final class TestKeycloak implements BeforeAllCallback {
 
     /** Options baked into the server image once ({@code kc.sh build}), so that each start skips Quarkus' rebuild. */
     private static final List<String> BUILD_OPTIONS =
-            List.of("--db=dev-file", "--cache=local", "--health-enabled=false", "--metrics-enabled=false");
+            List.of("--db=dev-file", "--health-enabled=false", "--metrics-enabled=false");
     /** Readiness takes ~15 s on an idle 2-core machine and minutes when the machine is busy. */
     private static final Duration START_DEADLINE = Duration.ofMinutes(6);
 
@@ -176,6 +176,8 @@ public final class TestKeycloak implements BeforeAllCallback {
                 "-Dkc.home.dir=" + home,
                 "start",
                 "--optimized",
+                // a runtime option: without it a production-mode start clusters over JGroups on fixed ports
+                "--cache=local",
                 "--http-enabled=true",
                 "--http-port=" + port,
                 "--hostname=" + url(),
