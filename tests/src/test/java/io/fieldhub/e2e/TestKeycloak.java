@@ -86,7 +86,7 @@ public final class TestKeycloak implements BeforeAllCallback {
         start();
     }
 
-    /** The user name that has exactly {@code role}, e.g. {@code viewer-user}. */
+    /** The user granted {@code role} alone, e.g. {@code viewer-user}; its token lists the roles that one contains. */
     public static String userOf(String role) {
         return role + "-user";
     }
@@ -101,6 +101,7 @@ public final class TestKeycloak implements BeforeAllCallback {
         return url() + "/realms/" + REALM;
     }
 
+    /** The random password of a test user, for tests that log in themselves. */
     public String password(String user) {
         return passwords.get(user);
     }
