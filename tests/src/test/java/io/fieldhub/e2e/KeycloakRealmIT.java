@@ -126,6 +126,35 @@ class KeycloakRealmIT {
         assertThat(strings(token.get("aud"))).contains("fieldhub-api");
     }
 
+    @Test
+    void aBrowserLoginNeedsPkceAndALoopbackRedirectOnAnyPort() throws Exception {
+        String pkce = "&code_challenge_method=S256&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+        assertThat(authorize("http://127.0.0.1:53123/callback", pkce).statusCode())
+                .as("the login page")
+                .isEqualTo(200);
+        assertThat(authorize("http://localhost:8080/callback", pkce).statusCode())
+                .as("the login page")
+                .isEqualTo(200);
+        assertThat(authorize("http://example.com/callback", pkce).statusCode())
+                .as("not a loopback redirect")
+                .isEqualTo(400);
+        HttpResponse<String> withoutPkce = authorize("http://127.0.0.1:53123/callback", "");
+        assertThat(withoutPkce.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).contains("error=invalid_request"));
+    }
+
+    @Test
+    void theApiClientItselfGetsNoToken() throws Exception {
+        String form = "grant_type=password&client_id=fieldhub-api&username=viewer-user&password="
+                + URLEncoder.encode(keycloak.password("viewer-user"), StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = post(keycloak.issuer() + "/protocol/openid-connect/token", form);
+
+        assertThat(response.statusCode()).isBetween(400, 401);
+        assertThat(response.body()).doesNotContain("access_token");
+    }
+
     /** Last: it restarts Keycloak, as a hub test of an identity-provider outage would. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -146,9 +175,22 @@ class KeycloakRealmIT {
             throws IOException, InterruptedException {
         String form = "grant_type=password&client_id=fieldhub-cli&username=" + user + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        var request = HttpRequest.newBuilder(URI.create(keycloakUrl + "/realms/fieldhub/protocol/openid-connect/token"))
+        return post(keycloakUrl + "/realms/fieldhub/protocol/openid-connect/token", form);
+    }
+
+    private HttpResponse<String> post(String url, String form) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The start of fieldhub-cli's authorization code flow, as a browser console would begin it. */
+    private HttpResponse<String> authorize(String redirectUri, String pkce) throws IOException, InterruptedException {
+        String query = "?client_id=fieldhub-cli&response_type=code&scope=openid&redirect_uri="
+                + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8) + pkce;
+        var request = HttpRequest.newBuilder(URI.create(keycloak.issuer() + "/protocol/openid-connect/auth" + query))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
