@@ -37,6 +37,10 @@ class ApiAccessIT {
                         .isEqualTo(401);
             }
         }
+        HttpResponse<String> health = send("GET", "/actuator/health", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain("components", "jdbc:", "tcp://");
+        assertThat(send("GET", "/actuator/prometheus", null).statusCode()).isEqualTo(401);
         HttpResponse<String> wrong = send("GET", "/api/alerts", RunningHub.basic(user.name(), "not-the-password"));
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().allValues("WWW-Authenticate"))

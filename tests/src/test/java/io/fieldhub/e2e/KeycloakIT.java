@@ -64,10 +64,15 @@ class KeycloakIT {
     @Test
     void theAuthorOfAChangeIsTheTokensUser() throws Exception {
         String device = Device.uniqueId("kc");
-        var made = send("POST", "/api/devices", "{\"id\":\"" + device + "\"}", keycloak.passwordToken(TestKeycloak.userOf("device-admin")));
+        var made = send(
+                "POST",
+                "/api/devices",
+                "{\"id\":\"" + device + "\"}",
+                keycloak.passwordToken(TestKeycloak.userOf("device-admin")));
         assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
 
-        assertThat(JSON.readTree(made.body()).path("updatedBy").asText()).isEqualTo(TestKeycloak.userOf("device-admin"));
+        assertThat(JSON.readTree(made.body()).path("updatedBy").asText())
+                .isEqualTo(TestKeycloak.userOf("device-admin"));
     }
 
     @Order(3)
@@ -76,13 +81,15 @@ class KeycloakIT {
         String token = keycloak.clientCredentialsToken();
 
         assertThat(send("GET", "/api/alerts", null, token).statusCode()).isEqualTo(200);
-        assertThat(send("POST", "/api/rules/validate", "{}", token).statusCode()).isEqualTo(403);
+        assertThat(send("POST", "/api/rules/validate", "{}", token).statusCode())
+                .isEqualTo(403);
     }
 
     @Order(4)
     @Test
     void aUserWithoutARoleMayReadNothing() throws Exception {
-        assertThat(send("GET", "/api/alerts", null, keycloak.passwordToken(TestKeycloak.NO_ROLE_USER)).statusCode())
+        assertThat(send("GET", "/api/alerts", null, keycloak.passwordToken(TestKeycloak.NO_ROLE_USER))
+                        .statusCode())
                 .isEqualTo(403);
     }
 
@@ -93,8 +100,8 @@ class KeycloakIT {
         String[] parts = good.split("\\.");
 
         String noAlgorithm = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
-        String forged = parts[0] + "." + encode(decode(parts[1]).replace(TestKeycloak.userOf("admin"), "someone-else")) + "."
-                + parts[2];
+        String forged = parts[0] + "." + encode(decode(parts[1]).replace(TestKeycloak.userOf("admin"), "someone-else"))
+                + "." + parts[2];
 
         assertThat(send("GET", "/api/alerts", null, good).statusCode()).isEqualTo(200);
         assertRefused(noAlgorithm, "alg none");
@@ -108,7 +115,8 @@ class KeycloakIT {
     @Test
     void anExpiredTokenIsRefused() throws Exception {
         String shortLived = keycloak.shortLivedToken(TestKeycloak.userOf("viewer"));
-        long expires = JSON.readTree(decode(shortLived.split("\\.")[1])).path("exp").asLong();
+        long expires =
+                JSON.readTree(decode(shortLived.split("\\.")[1])).path("exp").asLong();
         assertThat(send("GET", "/api/alerts", null, shortLived).statusCode()).isEqualTo(200);
 
         await("the token has expired")
@@ -128,7 +136,8 @@ class KeycloakIT {
         keycloak.stop();
 
         assertThat(send("GET", "/api/alerts", null, operator).statusCode()).isEqualTo(200);
-        assertThat(send("POST", "/api/alerts/987654321/ack", "{}", operator).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/api/alerts/987654321/ack", "{}", operator).statusCode())
+                .isEqualTo(404);
         assertThat(send("GET", "/api/alerts", null, "not-a-token").statusCode()).isEqualTo(401);
     }
 

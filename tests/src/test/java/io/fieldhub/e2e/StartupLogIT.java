@@ -85,12 +85,16 @@ class StartupLogIT {
                 .as("the broker's store, HiveMQ internals, Camel's probes while starting")
                 .doesNotContain("jetbrains.exodus", "com.hivemq.", "Probe in group");
         assertThat(output).as("no secret reaches the console").doesNotContain(S3_SECRET, "password postgres");
-        String adminPassword = Files.readString(dir.resolve("data/admin-password")).strip();
+        String adminPassword =
+                Files.readString(dir.resolve("data/admin-password")).strip();
         String demoSecrets = Files.readString(dir.resolve("data/demo-fleet.csv"));
         assertThat(output).as("the admin password, made on this first start").doesNotContain(adminPassword);
-        demoSecrets.lines().skip(1).map(line -> line.split(",")[1]).forEach(secret -> assertThat(output)
-                .as("a demo device's secret")
-                .doesNotContain(secret));
+        demoSecrets
+                .lines()
+                .skip(1)
+                .map(line -> line.split(",")[1])
+                .forEach(secret ->
+                        assertThat(output).as("a demo device's secret").doesNotContain(secret));
     }
 
     private static boolean healthy(HttpClient http, int port) throws InterruptedException {
