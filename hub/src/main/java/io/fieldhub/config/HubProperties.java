@@ -110,7 +110,12 @@ public record HubProperties(
             @Min(0) int deadLetterPayloadBytes,
             @Min(1) int maxMetrics,
             @NotNull Duration maxFutureSkew,
-            @NotNull Duration maxAge) {}
+            @NotNull Duration maxAge,
+            @Valid @NotNull Quota quota) {}
+
+    /** Each device's message rate: a token bucket refilled at {@code messagesPerSecond} (0: none), {@code burst} deep. */
+    public record Quota(
+            @Min(0) int messagesPerSecond, @Min(1) int burst) {}
 
     /** Warm-store batching: a batch is written when it has {@code batchSize} rows or after {@code linger}. */
     public record Store(@Min(1) int batchSize, @NotNull Duration linger) {}

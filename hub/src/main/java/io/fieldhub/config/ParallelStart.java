@@ -6,6 +6,7 @@ import io.fieldhub.embedded.EmbeddedS3Server;
 import io.fieldhub.ingest.BrokerAuthenticator;
 import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
+import io.fieldhub.ingest.DeviceQuota;
 import io.fieldhub.ingest.DeviceSessions;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.rules.RuleSettings;
@@ -52,12 +53,15 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                     hub.dataPath().resolve("objects"), s3.bindAddress(), s3.port(), s3.accessKey(), s3.secretKey());
             tasks.server(S3, "S3 server", server, server::start, s3::endpoint);
         }
+        var quota = new DeviceQuota(
+                hub.ingest().quota().messagesPerSecond(), hub.ingest().quota().burst());
+        context.getBeanFactory().registerSingleton("deviceQuota", quota);
         var hubClient = hubCredential(env, hub);
         context.getBeanFactory().registerSingleton("hubMqttCredential", hubClient);
         if (enabled(env, "hub.mqtt.embedded")) {
             BrokerIntake intake = null;
             if (hub.mqtt().intake() == HubProperties.Intake.BROKER) {
-                intake = new BrokerIntake(hub.mqtt().storeTimeout());
+                intake = new BrokerIntake(hub.mqtt().storeTimeout(), quota);
                 context.getBeanFactory().registerSingleton("brokerIntake", intake);
             }
             // devices are checked against the registry once it exists (DeviceBeans); CONNECTs until then wait

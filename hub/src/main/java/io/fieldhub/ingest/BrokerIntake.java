@@ -69,6 +69,8 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
     private final Timer deadLetter;
     private final Timer sendAgain;
     private final Counter notAuthorized;
+    private final Counter overQuota;
+    private final DeviceQuota quota;
     /** Completed when Camel has started; publishes that come earlier wait for it. */
     private final CompletableFuture<Flow> flow = new CompletableFuture<>();
 
@@ -78,14 +80,15 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
      */
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
 
-    public BrokerIntake(Duration storeTimeout, MeterRegistry meters) {
-        this(storeTimeout);
+    public BrokerIntake(Duration storeTimeout, DeviceQuota quota, MeterRegistry meters) {
+        this(storeTimeout, quota);
         bindTo(meters);
     }
 
     /** An intake whose PUBACK timers report to the registry {@link #bindTo} is given (Spring Boot calls it). */
-    public BrokerIntake(Duration storeTimeout) {
+    public BrokerIntake(Duration storeTimeout, DeviceQuota quota) {
         this.storeTimeout = storeTimeout;
+        this.quota = quota;
         this.notStoredInTime = "FieldHub did not store this message within " + storeTimeout + ": send it again";
         this.stored = pubackTimer(meters, "stored");
         this.badInput = pubackTimer(meters, "bad-input");
@@ -93,6 +96,10 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
         this.sendAgain = pubackTimer(meters, "send-again");
         this.notAuthorized = Counter.builder("fieldhub.mqtt.not-authorized")
                 .description("Telemetry publishes on another device's topic, answered PUBACK 0x87")
+                .register(meters);
+        this.overQuota = Counter.builder(DeviceQuota.REFUSED_METRIC)
+                .tag("source", "mqtt")
+                .description("Telemetry over its device's rate (hub.ingest.quota), answered PUBACK 0x97")
                 .register(meters);
     }
 
@@ -140,6 +147,13 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
                             + " is not the telemetry topic of device " + clientId + ": publish on devices/" + clientId
                             + "/telemetry"));
             notAuthorized.increment();
+            return;
+        }
+        if (!quota.take(clientId)) {
+            output.preventPublishDelivery(
+                    AckReasonCode.QUOTA_EXCEEDED,
+                    reason("device " + clientId + " sends faster than hub.ingest.quota allows: slow down"));
+            overQuota.increment();
             return;
         }
         Async<PublishInboundOutput> async =

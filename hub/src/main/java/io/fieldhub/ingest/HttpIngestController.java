@@ -38,13 +38,18 @@ class HttpIngestController {
     private final int maxPayloadBytes;
     private final HttpDeviceAuth auth;
     private final Counter tooLarge;
+    private final DeviceQuota quota;
+    private final Counter overQuota;
 
     HttpIngestController(
             ProducerTemplate producer,
             @Value("${hub.ingest.http-timeout}") Duration timeout,
             @Value("${hub.ingest.max-payload-bytes}") int maxPayloadBytes,
             DeviceAuthenticator devices,
+            DeviceQuota quota,
             MeterRegistry meters) {
+        this.quota = quota;
+        this.overQuota = meters.counter(DeviceQuota.REFUSED_METRIC, "source", "http");
         this.producer = producer;
         this.timeout = timeout;
         this.maxPayloadBytes = maxPayloadBytes;
@@ -58,6 +63,16 @@ class HttpIngestController {
         var refused = auth.refusal(deviceId, headers.getFirst(HttpHeaders.AUTHORIZATION));
         if (refused.isPresent()) {
             return refused.get();
+        }
+        if (!quota.take(deviceId)) {
+            overQuota.increment();
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, "1")
+                    .body(Map.of(
+                            "error",
+                            "device " + deviceId + " sends faster than hub.ingest.quota allows: slow down",
+                            "deviceId",
+                            deviceId));
         }
         // read at most one byte past the limit: a larger body is refused before it is held in memory
         byte[] body = headers.getContentLength() > maxPayloadBytes ? null : request.readNBytes(maxPayloadBytes + 1);

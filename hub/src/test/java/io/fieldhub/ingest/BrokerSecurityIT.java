@@ -98,7 +98,7 @@ class BrokerSecurityIT {
         var hubClient = new BrokerAuthenticator.HubClient(HUB_CLIENT, "fieldhub-hub", "hub-secret");
         authenticator = new BrokerAuthenticator(sessions, hubClient, 2);
         authenticator.ready(devices);
-        var intake = new BrokerIntake(Duration.ofSeconds(10), new SimpleMeterRegistry());
+        var intake = new BrokerIntake(Duration.ofSeconds(10), new DeviceQuota(0, 1), new SimpleMeterRegistry());
         Path certs = Files.createDirectories(dir.resolve("certs"));
         brokerKey = SelfSignedCertificate.inDirectory(dir.resolve("tls"));
         tlsDevice = TestCertificates.deviceKeystore(certs, "engine-tls");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
+import io.fieldhub.ingest.DeviceQuota;
 import io.fieldhub.ingest.Ingest;
 import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +62,7 @@ class IngestBrokerRouteIT {
 
     /** The broker with the intake, and the device connected; the flow not started yet. */
     BrokerIntake startBroker(Duration storeTimeout) throws Exception {
-        BrokerIntake intake = new BrokerIntake(storeTimeout, meters);
+        BrokerIntake intake = new BrokerIntake(storeTimeout, new DeviceQuota(0, 1), meters);
         broker = new EmbeddedBroker(
                 dir.resolve("broker"),
                 "127.0.0.1",

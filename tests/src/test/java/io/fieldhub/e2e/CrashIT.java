@@ -113,6 +113,8 @@ class CrashIT {
                         "--hub.archive.check-interval=200",
                         "--hub.mqtt.tls.port=" + TestSocketUtils.findAvailableTcpPort(),
                         "--hub.devices.demo-fleet=false",
+                        // the burst is a load test, faster per device than the default quota lets a device send
+                        "--hub.ingest.quota.messages-per-second=" + RunningHub.LOAD_TEST_QUOTA,
                         "--logging.level.root=WARN")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

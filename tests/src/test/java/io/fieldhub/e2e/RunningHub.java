@@ -36,6 +36,11 @@ final class RunningHub implements AutoCloseable {
     static final Path ROUTING = resource("/e2e-notifications.yaml");
     /** The one browser origin the test hubs let call their API from another site. */
     static final String CONSOLE_ORIGIN = "https://console.fieldhub.test";
+    /**
+     * Per-device rate of the test hubs: the bursts are load tests, faster per device than the default quota allows;
+     * the quota itself is tested with its own settings (QuotaIT).
+     */
+    static final int LOAD_TEST_QUOTA = 1_000_000;
 
     private static RunningHub shared;
 
@@ -105,6 +110,7 @@ final class RunningHub implements AutoCloseable {
                 "--hub.archive.max-age=1s",
                 "--hub.archive.check-interval=200",
                 "--hub.security.cors-origins=" + CONSOLE_ORIGIN,
+                "--hub.ingest.quota.messages-per-second=" + LOAD_TEST_QUOTA,
                 "--logging.level.root=WARN"));
         args.addAll(extraArgs);
         // a later --key=value replaces an earlier one (Spring would join repeated keys into a list)

@@ -1,0 +1,47 @@
+package io.fieldhub.ingest;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+
+/**
+ * Each device's message rate (docs/architecture.md#quotas): a token bucket per device that refills at
+ * {@code hub.ingest.quota.messages-per-second} and holds at most {@code hub.ingest.quota.burst}. A message beyond it
+ * is refused at the edge (PUBACK 0x97, HTTP 429), so one flooding device cannot take the others' share of the hub.
+ * A device's bucket is forgotten after ten quiet minutes; it comes back full.
+ */
+public class DeviceQuota {
+
+    /** Messages refused for their device's rate, by {@code source} (mqtt, http). */
+    public static final String REFUSED_METRIC = "fieldhub.ingest.over-quota";
+
+    private final Bandwidth limit;
+    private final Cache<String, Bucket> buckets;
+
+    /** {@code messagesPerSecond} 0: no limit. */
+    public DeviceQuota(int messagesPerSecond, int burst) {
+        this.limit = messagesPerSecond <= 0
+                ? null
+                : Bandwidth.builder()
+                        .capacity(Math.max(burst, 1))
+                        .refillGreedy(messagesPerSecond, Duration.ofSeconds(1))
+                        .build();
+        this.buckets =
+                Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).build();
+    }
+
+    /** Takes one message from the device's bucket; false when the device is over its rate. */
+    public boolean take(String deviceId) {
+        if (limit == null) {
+            return true;
+        }
+        return buckets.get(deviceId, id -> Bucket.builder().addLimit(limit).build())
+                .tryConsume(1);
+    }
+
+    public boolean limited() {
+        return limit != null;
+    }
+}
