@@ -6,6 +6,7 @@ import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.process.DeviceLanes;
 import io.fieldhub.rules.RuleBuildException;
 import io.fieldhub.rules.RuleEngine;
+import io.fieldhub.rules.RuleErrorLog;
 import io.fieldhub.rules.RuleSet;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.rules.RuleSettings;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The rule engine and what keeps it current: the rule set from {@code rules/}, its windows, its deployments. */
@@ -57,6 +59,11 @@ class RuleBeans {
      * The engine on the rules built at start ({@link ParallelStart} builds them while the context starts), with
      * their windows rebuilt from the newest stored readings, before any route delivers a message.
      */
+    @Bean(destroyMethod = "close")
+    RuleErrorLog ruleErrorLog(JdbcTemplate jdbc, MeterRegistry meters) {
+        return new RuleErrorLog(jdbc, meters);
+    }
+
     @Bean(destroyMethod = "dispose")
     RuleEngine ruleEngine(
             StartupTasks tasks,
@@ -65,10 +72,13 @@ class RuleBeans {
             RecentTelemetry recent,
             AlertLifecycle alerts,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            RuleErrorLog ruleErrors) {
         RuleSet rules = tasks.await(ParallelStart.RULES, RuleSet.class);
         var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
         engine.limitMemory(settings.liveReadingsCap());
+        engine.limitFirings(settings.maxFirings());
+        engine.onRuleErrors(ruleErrors);
         long start = System.nanoTime();
         List<TelemetryRecord> history =
                 recent.since(clock.instant().minus(settings.rebuildWindow()), settings.rebuildMaxReadings());

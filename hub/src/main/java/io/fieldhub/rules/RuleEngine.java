@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public class RuleEngine {
     private final Counter evicted;
     private volatile long warnedAt;
     private volatile RuleSet rules;
+    private volatile Consumer<List<RuleError>> ruleErrors = RuleEngine::logged;
 
     /**
      * @param partitions how many sessions share the devices; the same count and hash as the device lanes, so each
@@ -68,17 +70,54 @@ public class RuleEngine {
                     record.deviceId(),
                     record.ts());
         }
+        List<RuleError> failed;
+        List<RaisedAlert> raised;
         p.lock.lock();
         try {
             long before = p.evicted();
-            List<RaisedAlert> raised = p.evaluate(record, ruleClock);
+            raised = p.evaluate(record, ruleClock);
             if (p.evicted() > before) {
                 overflowed(p.evicted() - before);
             }
-            return raised;
+            failed = p.drainErrors();
         } finally {
             p.lock.unlock();
         }
+        report(failed);
+        return raised;
+    }
+
+    /** Where rule errors go (the {@code rule_error} table, in the hub); by default, the log. */
+    public void onRuleErrors(Consumer<List<RuleError>> sink) {
+        this.ruleErrors = sink;
+    }
+
+    /** Stops a reading's rules after this many firings (a rule that re-triggers itself), as a recorded error. */
+    public void limitFirings(int maxFirings) {
+        for (RulePartition p : partitions) {
+            p.lock.lock();
+            try {
+                p.limitFirings(maxFirings);
+            } finally {
+                p.lock.unlock();
+            }
+        }
+    }
+
+    private void report(List<RuleError> failed) {
+        if (!failed.isEmpty()) {
+            ruleErrors.accept(failed);
+        }
+    }
+
+    private static void logged(List<RuleError> failed) {
+        failed.forEach(e -> LOG.warn(
+                "rule {} failed ({}) on message {} of device {}: {}",
+                e.ruleId(),
+                e.phase(),
+                e.messageId(),
+                e.deviceId(),
+                e.error()));
     }
 
     /** Forgets a device that was disabled or deleted: it has no windows and is never judged silent again. */
@@ -123,12 +162,15 @@ public class RuleEngine {
         long ruleClock = ruleClock();
         List<RaisedAlert> raised = new ArrayList<>();
         for (RulePartition p : partitions) {
+            List<RuleError> failed;
             p.lock.lock();
             try {
                 raised.addAll(p.tick(ruleClock));
+                failed = p.drainErrors();
             } finally {
                 p.lock.unlock();
             }
+            report(failed);
         }
         return raised;
     }
@@ -139,12 +181,14 @@ public class RuleEngine {
      */
     public List<RaisedAlert> swap(RuleSet next) {
         List<RaisedAlert> raised = new ArrayList<>();
+        List<RuleError> failed = new ArrayList<>();
         for (RulePartition p : partitions) {
             p.lock.lock();
         }
         try {
             for (RulePartition p : partitions) {
                 raised.addAll(p.swap(next));
+                failed.addAll(p.drainErrors());
             }
             rules = next;
         } finally {
@@ -152,6 +196,7 @@ public class RuleEngine {
                 p.lock.unlock();
             }
         }
+        report(failed);
         return raised;
     }
 

@@ -17,6 +17,7 @@ import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -37,6 +38,8 @@ final class RulePartition {
     // the front of each window's own queue instead of searching the whole window for it.
     private final PriorityQueue<DefaultEventHandle> held = new PriorityQueue<>();
     private int maxReadings = Integer.MAX_VALUE;
+    private int maxFirings = Integer.MAX_VALUE;
+    private final List<RuleError> errors = new ArrayList<>();
     private long evicted;
     private RuleSet rules;
     private KieSession session;
@@ -79,12 +82,20 @@ final class RulePartition {
             judgeSilence(state);
         }
         Reading reading = new Reading(record, state.lastMetrics, state.lastTimestamp);
-        var handle = (DefaultEventHandle) session.insert(reading);
+        DefaultEventHandle handle;
+        try {
+            handle = (DefaultEventHandle) session.insert(reading);
+        } catch (RuntimeException e) {
+            // a condition threw on this reading: no rule sees it, and it goes on to be stored
+            errors.add(new RuleError(null, record.deviceId(), record.messageId(), "condition", describe(e)));
+            session.getAgenda().clear();
+            return alerts.drain();
+        }
         state.lastMetrics = record.metrics();
         state.lastTimestamp = ts;
         alerts.evaluating(reading);
         try {
-            session.fireAllRules();
+            fire(record);
         } finally {
             alerts.evaluating(null);
         }
@@ -105,9 +116,65 @@ final class RulePartition {
     List<RaisedAlert> tick(long ruleClockMillis) {
         advanceTo(ruleClockMillis);
         devices.values().forEach(this::judgeSilence);
-        session.fireAllRules();
+        fire(null);
         expire();
         return alerts.drain();
+    }
+
+    /**
+     * Fires what is due, within the firing budget. A consequence that throws is recorded and the other rules still
+     * fire; a rule set that goes on firing past the budget (a rule that re-triggers itself) is stopped and recorded.
+     */
+    private void fire(TelemetryRecord record) {
+        String deviceId = record == null ? null : record.deviceId();
+        String messageId = record == null ? null : record.messageId();
+        int budget = maxFirings;
+        while (true) {
+            try {
+                int fired = session.fireAllRules(budget);
+                if (fired >= budget && budget != Integer.MAX_VALUE) {
+                    session.getAgenda().clear();
+                    errors.add(new RuleError(
+                            null,
+                            deviceId,
+                            messageId,
+                            "budget",
+                            "the rules fired " + maxFirings + " times for one reading (hub.rules.max-firings) and were"
+                                    + " stopped: a rule probably re-triggers itself"));
+                }
+                return;
+            } catch (ConsequenceException e) {
+                errors.add(new RuleError(
+                        e.getMatch().getRule().getName(), deviceId, messageId, "consequence", describe(e.getCause())));
+                if (--budget <= 0) {
+                    session.getAgenda().clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The rule errors since the last call, oldest first. */
+    List<RuleError> drainErrors() {
+        if (errors.isEmpty()) {
+            return List.of();
+        }
+        List<RuleError> drained = List.copyOf(errors);
+        errors.clear();
+        return drained;
+    }
+
+    void limitFirings(int maxFirings) {
+        this.maxFirings = maxFirings;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     long clockMillis() {
@@ -134,7 +201,7 @@ final class RulePartition {
         held.clear();
         live.forEach(r -> held.add((DefaultEventHandle) session.insert(r)));
         old.dispose();
-        session.fireAllRules();
+        fire(null);
         expire();
         return alerts.drain();
     }

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param watch             reload the rules when a file in {@code rules/} changes
  * @param maxLiveReadings   the most readings rule memory holds; 0 = sized from the heap (about 2 KB a reading,
  *                          a quarter of the maximum heap)
+ * @param maxFirings        the most rule firings one reading may set off; past it the rules stop for that reading
+ *                          and a rule error says so (a rule that re-triggers itself)
  */
 @Validated
 @ConfigurationProperties("hub.rules")
@@ -27,7 +29,8 @@ public record RuleSettings(
         @NotNull Duration rebuildWindow,
         @Min(0) int rebuildMaxReadings,
         boolean watch,
-        @Min(0) int maxLiveReadings) {
+        @Min(0) int maxLiveReadings,
+        @Min(1) int maxFirings) {
 
     /**
      * The cap on rule memory in readings: the configured one, or a quarter of the maximum heap at 2 KB a reading (about

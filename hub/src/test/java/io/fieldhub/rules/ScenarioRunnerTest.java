@@ -43,6 +43,13 @@ class ScenarioRunnerTest {
             then
                 throw new IllegalStateException("the consequence broke");
             end
+
+            rule "Loops"
+            when
+                $r : Reading( has("loop") )
+            then
+                update($r);
+            end
             """;
 
     static RuleSet rules;
@@ -219,6 +226,24 @@ class ScenarioRunnerTest {
                 .asString()
                 .startsWith("tests/t.yaml:5: the rules failed on this step:")
                 .contains("the consequence broke");
+    }
+
+    @Test
+    void aRuleThatReTriggersItselfFailsTheScenarioInsteadOfHangingIt() {
+        ScenarioResult result = runOne("""
+                scenarios:
+                  - name: loop
+                    readings:
+                      - {at: 0s, device: engine-1, metrics: {loop: 1}}
+                    expect: []
+                """);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
+                .startsWith("tests/t.yaml:4: the rules failed on this step:")
+                .contains("(budget)", "1000 times");
     }
 
     private ScenarioResult runOne(String yaml) {

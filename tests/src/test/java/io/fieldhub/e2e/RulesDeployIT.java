@@ -54,6 +54,18 @@ class RulesDeployIT {
                 java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), "owned");
             end
             """;
+    static final String THROWS = """
+            package acme
+            import io.fieldhub.rules.Reading
+
+            rule "Divides by zero"
+            when
+                $r : Reading( deviceId.startsWith("throw-") )
+            then
+                int zero = 0;
+                int boom = 1 / zero;
+            end
+            """;
     static final String PUMP_SCENARIO = """
             scenarios:
               - name: a pump reading
@@ -129,6 +141,40 @@ class RulesDeployIT {
         assertThat(get("/api/rules").get("version")).isEqualTo(before.get("version"));
         assertThat(home.resolve("rules/acme/pump-dry.drl")).doesNotExist();
         assertThat(get("/api/rules/versions").get(0).get("actor").asText()).isEqualTo(bob.name());
+    }
+
+    @Test
+    void aRuleThatThrowsIsRecordedAndTheReadingIsStoredAndAcknowledgedAllTheSame() throws Exception {
+        Map<String, String> files = new TreeMap<>(ruleFiles(home.resolve("rules")));
+        files.put("acme/throws.drl", THROWS);
+        var author = hub.newUser("rule-author");
+        HttpResponse<String> deployed = post("/api/rules/deploy", Map.of("files", files), author);
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+
+        String device = Device.uniqueId("throw");
+        try (var throwing = new Device(hub, device)) {
+            assertThat(throwing.publishJson(
+                            "{\"metrics\":{\"temperature\":99.0},\"tags\":{\"type\":\"engine\"}}", device + "-1"))
+                    .as("PUBACK")
+                    .containsExactly(0);
+        }
+        var observed = new Observed(hub);
+        assertThat(observed.rows(device)).hasSize(1);
+        assertThat(observed.deadLetters(device)).isEmpty();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(get("/api/rule-errors?deviceId=" + device))
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.get("ruleId").asText()).isEqualTo("Divides by zero");
+                            assertThat(e.get("phase").asText()).isEqualTo("consequence");
+                            assertThat(e.get("messageId").asText()).isEqualTo(device + "-1");
+                            assertThat(e.get("error").asText()).contains("ArithmeticException");
+                        }));
+        // the other rules still applied to the reading: the shipped overheat rule raised its alert
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(observed.alerts(device))
+                        .extracting(a -> a.get("rule_id"))
+                        .containsExactly("Engine overheat"));
     }
 
     @Test

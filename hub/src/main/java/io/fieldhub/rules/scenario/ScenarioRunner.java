@@ -1,6 +1,7 @@
 package io.fieldhub.rules.scenario;
 
 import io.fieldhub.rules.RuleEngine;
+import io.fieldhub.rules.RuleError;
 import io.fieldhub.rules.RuleSet;
 import io.fieldhub.rules.scenario.Scenario.Step;
 import io.fieldhub.rules.scenario.ScenarioCheck.Fired;
@@ -93,9 +94,19 @@ public final class ScenarioRunner {
         return results;
     }
 
+    /** hub.rules.max-firings as config/application.yaml ships it. */
+    static final int MAX_FIRINGS = 1000;
+
     private ScenarioResult play(RuleSet rules, Set<String> ruleNames, String file, Scenario scenario) {
         ScenarioClock clock = new ScenarioClock(scenario.start());
         RuleEngine engine = new RuleEngine(rules, 1, lateness, clock, new SimpleMeterRegistry());
+        // A rule that throws or loops on a scenario fails it, so such a rule set is refused before it is deployed.
+        engine.limitFirings(MAX_FIRINGS);
+        engine.onRuleErrors(failed -> {
+            RuleError first = failed.get(0);
+            throw new IllegalStateException("rule " + (first.ruleId() == null ? "(a condition)" : first.ruleId())
+                    + " failed (" + first.phase() + "): " + first.error());
+        });
         List<Fired> fired = new ArrayList<>();
         try {
             for (Step step : scenario.steps()) {
