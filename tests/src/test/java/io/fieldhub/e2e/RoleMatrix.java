@@ -92,7 +92,7 @@ final class RoleMatrix {
                 .body();
         assertThat(body).contains("\"status\":\"UP\"");
         if (role.equals("admin")) {
-            assertThat(body).contains("\"components\"");
+            assertThat(body).contains("\"components\"", "\"diskSpace\"", "\"threshold\"");
         } else {
             assertThat(body).doesNotContain("components");
         }
