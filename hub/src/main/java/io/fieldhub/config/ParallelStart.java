@@ -89,7 +89,7 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                     },
                     broker::url);
         }
-        tasks.run(RULES, () -> RuleBeans.buildRules(hub, new RuleSetBuilder(rules.retention())));
+        tasks.run(RULES, () -> RuleBeans.buildRules(hub, new RuleSetBuilder(rules.retention()), rules.cache()));
     }
 
     /**

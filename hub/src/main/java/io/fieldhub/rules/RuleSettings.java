@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param watch             reload the rules when a file in {@code rules/} changes
  * @param maxLiveReadings   the most readings rule memory holds; 0 = sized from the heap (about 2 KB a reading,
  *                          a quarter of the maximum heap)
+ * @param cache             keep the rules compiled at start in the data folder, for the next start ({@link RuleSetCache})
  */
 @Validated
 @ConfigurationProperties("hub.rules")
@@ -27,7 +28,8 @@ public record RuleSettings(
         @NotNull Duration rebuildWindow,
         @Min(0) int rebuildMaxReadings,
         boolean watch,
-        @Min(0) int maxLiveReadings) {
+        @Min(0) int maxLiveReadings,
+        boolean cache) {
 
     /**
      * The cap on rule memory in readings: the configured one, or a quarter of the maximum heap at 2 KB a reading (about
