@@ -19,6 +19,7 @@ import io.fieldhub.store.RecentTelemetry;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -50,14 +51,13 @@ class RuleBeans {
         long start = System.nanoTime();
         try {
             SortedMap<String, byte[]> files = RuleSetBuilder.readFolder(dir);
-            Path code = cache ? codeSource() : null;
+            String code = cache ? codeIdentity() : null;
             if (code == null) {
                 RuleSet rules = builder.build(files);
                 LOG.info("Rules built in {} ms", (System.nanoTime() - start) / 1_000_000);
                 return rules;
             }
-            var loaded = new RuleSetCache(
-                            hub.dataPath().resolve("rules-cache").resolve("rules.bin"), RuleSetCache.identityOf(code))
+            var loaded = new RuleSetCache(hub.dataPath().resolve("rules-cache").resolve("rules.bin"), code)
                     .load(files, builder);
             LOG.info(
                     loaded.fromCache()
@@ -73,10 +73,22 @@ class RuleBeans {
         }
     }
 
-    /** The jar or folder the hub's classes, and so the rules' fact model, come from; null when unknown. */
-    private static Path codeSource() {
+    /**
+     * Identifies the jar or folder the hub's classes, and so the rules' fact model, come from; null when that is not
+     * known, and the rules are then built without the cache.
+     */
+    private static String codeIdentity() {
         File source = new ApplicationHome(RuleSet.class).getSource();
-        return source == null ? null : source.toPath();
+        if (source == null || !source.exists()) {
+            LOG.info("Rules are compiled at every start: the hub's classes come from no jar or folder");
+            return null;
+        }
+        try {
+            return RuleSetCache.identityOf(source.toPath());
+        } catch (UncheckedIOException e) {
+            LOG.warn("Rules are compiled at every start: {}", e.getMessage());
+            return null;
+        }
     }
 
     /**
