@@ -1,11 +1,9 @@
 package io.fieldhub.config;
 
-import io.fieldhub.embedded.EmbeddedS3Server;
 import io.fieldhub.embedded.S3Clients;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,10 +16,14 @@ class ObjectStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
 
+    /** Made on a start thread of its own ({@link ParallelStart}): the SDK takes a second of CPU to set one up. */
     @Bean(destroyMethod = "close")
-    S3Client s3Client(HubProperties hub, ObjectProvider<EmbeddedS3Server> embedded) {
-        embedded.ifAvailable(server -> {}); // the embedded server, if any, must be listening first
-        HubProperties.S3 s3 = hub.s3();
+    S3Client s3Client(StartupTasks tasks) {
+        return tasks.await(ParallelStart.OBJECT_STORE, S3Client.class);
+    }
+
+    /** A client for the store at {@code hub.s3.endpoint}, which must be listening first when it is embedded. */
+    static S3Client connect(HubProperties.S3 s3) {
         S3Client client = S3Clients.create(URI.create(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey());
         ensureBucket(client, s3);
         return client;

@@ -20,8 +20,8 @@ import org.springframework.core.env.Environment;
 /**
  * Starts the slow, independent parts of a hub start as soon as the configuration is known, before Spring has read
  * a bean definition: the embedded PostgreSQL, S3 server and MQTT broker (with its device authentication, bean
- * {@code brokerAuthenticator}, and its intake, bean {@code brokerIntake}, when {@code hub.mqtt.intake=broker}), and
- * the build of {@code rules/}. They run side by side with each other and
+ * {@code brokerAuthenticator}, and its intake, bean {@code brokerIntake}, when {@code hub.mqtt.intake=broker}), the
+ * S3 client (bean {@code s3Client}), and the build of {@code rules/}. They run side by side with each other and
  * with the context's own start; the beans that need them wait ({@link StartupTasks}). Which servers run embedded is
  * decided by {@link EmbeddedDefaults}.
  */
@@ -31,6 +31,7 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
     static final String S3 = "embeddedS3";
     static final String BROKER = "embeddedBroker";
     static final String RULES = "startupRules";
+    static final String OBJECT_STORE = "objectStore";
 
     @Override
     public void initialize(GenericApplicationContext context) {
@@ -56,6 +57,12 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
         var quota = new DeviceQuota(
                 hub.ingest().quota().messagesPerSecond(), hub.ingest().quota().burst());
         context.getBeanFactory().registerSingleton("deviceQuota", quota);
+        tasks.run(OBJECT_STORE, () -> {
+            if (enabled(env, "hub.s3.embedded")) {
+                tasks.await(S3, EmbeddedS3Server.class);
+            }
+            return ObjectStore.connect(hub.s3());
+        });
         var hubClient = hubCredential(env, hub);
         context.getBeanFactory().registerSingleton("hubMqttCredential", hubClient);
         if (enabled(env, "hub.mqtt.embedded")) {
@@ -94,7 +101,7 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                     },
                     broker::url);
         }
-        tasks.run(RULES, () -> RuleBeans.buildRules(hub, new RuleSetBuilder(rules.retention())));
+        tasks.run(RULES, () -> RuleBeans.buildRules(hub, new RuleSetBuilder(rules.retention()), rules.cache()));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.fieldhub.rules.RuleEngine;
 import io.fieldhub.rules.RuleErrorLog;
 import io.fieldhub.rules.RuleSet;
 import io.fieldhub.rules.RuleSetBuilder;
+import io.fieldhub.rules.RuleSetCache;
 import io.fieldhub.rules.RuleSettings;
 import io.fieldhub.rules.deploy.RuleCheck;
 import io.fieldhub.rules.deploy.RuleDeployments;
@@ -18,11 +19,15 @@ import io.fieldhub.rules.scenario.ScenarioRunner;
 import io.fieldhub.store.RecentTelemetry;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.system.ApplicationHome;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,19 +44,52 @@ class RuleBeans {
         return new RuleSetBuilder(settings.retention());
     }
 
-    /** Builds the rules in {@code rules/}; a broken file stops the start, naming file and line. */
-    static RuleSet buildRules(HubProperties hub, RuleSetBuilder builder) {
+    /**
+     * Builds the rules in {@code rules/}, or with {@code cache} loads them as the last start compiled them when
+     * nothing they depend on changed ({@link RuleSetCache}); a broken file stops the start, naming file and line.
+     */
+    static RuleSet buildRules(HubProperties hub, RuleSetBuilder builder, boolean cache) {
         Path dir = hub.homePath().resolve("rules");
         long start = System.nanoTime();
         try {
-            RuleSet rules = builder.build(RuleSetBuilder.readFolder(dir));
-            LOG.info("Rules built in {} ms", (System.nanoTime() - start) / 1_000_000);
-            return rules;
+            SortedMap<String, byte[]> files = RuleSetBuilder.readFolder(dir);
+            String code = cache ? codeIdentity() : null;
+            if (code == null) {
+                RuleSet rules = builder.build(files);
+                LOG.info("Rules built in {} ms", (System.nanoTime() - start) / 1_000_000);
+                return rules;
+            }
+            var loaded = new RuleSetCache(hub.dataPath().resolve("rules-cache").resolve("rules.bin"), code)
+                    .load(files, builder);
+            LOG.info(
+                    loaded.fromCache()
+                            ? "Rules loaded in {} ms, as an earlier start compiled them"
+                            : "Rules built in {} ms",
+                    (System.nanoTime() - start) / 1_000_000);
+            return loaded.rules();
         } catch (RuleBuildException e) {
             throw new RuleBuildException(
                     "Rules in " + dir + " do not build, so the hub cannot start. " + e.getMessage()
                             + "\nFix the rule file and restart.",
                     e.errors());
+        }
+    }
+
+    /**
+     * Identifies the jar or folder the hub's classes, and so the rules' fact model, come from; null when that is not
+     * known, and the rules are then built without the cache.
+     */
+    private static String codeIdentity() {
+        File source = new ApplicationHome(RuleSet.class).getSource();
+        if (source == null || !source.exists()) {
+            LOG.info("Rules are compiled at every start: the hub's classes come from no jar or folder");
+            return null;
+        }
+        try {
+            return RuleSetCache.identityOf(source.toPath());
+        } catch (UncheckedIOException e) {
+            LOG.warn("Rules are compiled at every start: {}", e.getMessage());
+            return null;
         }
     }
 

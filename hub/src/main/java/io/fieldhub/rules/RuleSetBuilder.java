@@ -102,6 +102,11 @@ public final class RuleSetBuilder {
         KieBase kieBase = ks.newKieContainer(releaseId).newKieBase(kieConf);
         // The base keeps what it needs; dropping the module from the global repository stops reloads piling up.
         ks.getRepository().removeKieModule(releaseId);
+        return ruleSet(files, kieBase, start);
+    }
+
+    /** The rule set of {@code files} compiled into {@code kieBase}, which took since {@code start} (nanoTime). */
+    RuleSet ruleSet(SortedMap<String, byte[]> files, KieBase kieBase, long start) {
         Map<String, Duration> clearAfter = clearAfter(kieBase);
         Duration lookBack = LookBack.of(kieBase, retention);
         return new RuleSet(

@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *                          a quarter of the maximum heap)
  * @param maxFirings        the most rule firings one reading may set off; past it the rules stop for that reading
  *                          and a rule error says so (a rule that re-triggers itself)
+ * @param cache             keep the rules compiled at start in the data folder, for the next start ({@link RuleSetCache})
  */
 @Validated
 @ConfigurationProperties("hub.rules")
@@ -30,7 +31,8 @@ public record RuleSettings(
         @Min(0) int rebuildMaxReadings,
         boolean watch,
         @Min(0) int maxLiveReadings,
-        @Min(1) int maxFirings) {
+        @Min(1) int maxFirings,
+        boolean cache) {
 
     /**
      * The cap on rule memory in readings: the configured one, or a quarter of the maximum heap at 2 KB a reading (about
