@@ -5,6 +5,7 @@ import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.archive.ArchiveWriter;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.deadletter.DeadLetters;
+import io.fieldhub.device.LastSeen;
 import io.fieldhub.ingest.Ingest;
 import io.fieldhub.notify.Wakeups;
 import io.fieldhub.process.DeviceLanes;
@@ -74,8 +75,9 @@ class FlowBeans {
             ObjectMapper mapper,
             AlertLifecycle alertLifecycle,
             HubProperties hub,
-            MeterRegistry meters) {
-        return new WarmStore(
+            MeterRegistry meters,
+            LastSeen lastSeen) {
+        var store = new WarmStore(
                 jdbc,
                 tx,
                 mapper,
@@ -83,6 +85,8 @@ class FlowBeans {
                 hub.store().batchSize(),
                 hub.store().linger(),
                 meters);
+        store.onStored(lastSeen::saw);
+        return store;
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.fieldhub.device;
 
 import io.fieldhub.telemetry.TelemetryRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -33,9 +34,11 @@ public class LastSeen implements AutoCloseable {
         writer.scheduleWithFixedDelay(this::flush, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Notes a stored message (route {@code store-warm}). */
-    public void saw(TelemetryRecord stored) {
-        pending.merge(stored.deviceId(), stored.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+    /** Notes the readings of a committed batch (the warm store calls this once per batch). */
+    public void saw(List<TelemetryRecord> stored) {
+        for (TelemetryRecord r : stored) {
+            pending.merge(r.deviceId(), r.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+        }
     }
 
     void flush() {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -59,7 +60,7 @@ public class WarmStore extends AsyncProcessorSupport {
             TelemetryRecord record, List<RaisedAlert> alerts, Exchange exchange, AsyncCallback callback) {}
 
     /** What a committed batch added: new rows, and the triggers applied to alerts. */
-    private record Written(int fresh, int triggers) {}
+    private record Written(List<TelemetryRecord> fresh, int triggers) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -73,6 +74,7 @@ public class WarmStore extends AsyncProcessorSupport {
     private final Counter alertsRaised;
     private final Thread writer;
     private volatile boolean running = true;
+    private volatile Consumer<List<TelemetryRecord>> onStored = fresh -> {};
 
     public WarmStore(
             JdbcTemplate jdbc,
@@ -154,8 +156,9 @@ public class WarmStore extends AsyncProcessorSupport {
     private void write(List<Pending> batch) {
         try {
             Written written = tx.execute(status -> insert(batch));
-            stored.increment(written.fresh());
-            duplicates.increment(batch.size() - written.fresh());
+            stored.increment(written.fresh().size());
+            duplicates.increment(batch.size() - written.fresh().size());
+            onStored.accept(written.fresh());
             alertsRaised.increment(written.triggers());
             batch.forEach(p -> p.callback().done(false));
         } catch (DataIntegrityViolationException e) {
@@ -239,7 +242,7 @@ public class WarmStore extends AsyncProcessorSupport {
                 triggers.addAll(p.alerts());
             }
         }
-        return new Written(fresh.size(), lifecycle.apply(triggers, fresh));
+        return new Written(fresh, lifecycle.apply(triggers, fresh));
     }
 
     /** Message ids are unique per device: the pair names a message. */
@@ -253,6 +256,14 @@ public class WarmStore extends AsyncProcessorSupport {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Hears of every committed batch's new readings, on the writer thread, once per batch rather than per message
+     * (the registry's last-seen times).
+     */
+    public void onStored(Consumer<List<TelemetryRecord>> listener) {
+        this.onStored = listener;
     }
 
     /** Writes what is queued, then stops; the context calls this after Camel has drained its in-flight messages. */

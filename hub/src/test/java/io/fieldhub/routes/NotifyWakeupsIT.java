@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
-import io.fieldhub.device.DeviceRegistry;
-import io.fieldhub.device.LastSeen;
 import io.fieldhub.notify.NotificationDigests;
 import io.fieldhub.notify.NotificationFanOut;
 import io.fieldhub.notify.NotificationRouting;
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * From an alert to its email with no timer to help: routes/store-warm, notify-fanout and notify-email against a real
@@ -189,11 +186,6 @@ class NotifyWakeupsIT {
                 .property("hub.mail.port", smtp.port())
                 .property("hub.mail.poll-interval", Duration.ofHours(1).toMillis())
                 .bind("warmStore", warmStore)
-                .bind(
-                        "lastSeen",
-                        new LastSeen(
-                                new DeviceRegistry(JdbcClient.create(db.dataSource()), new ObjectMapper(), event -> {}),
-                                60_000))
                 .bind(
                         "notificationFanOut",
                         new NotificationFanOut(

@@ -65,9 +65,9 @@ class StoreWarmRouteIT {
                 new SimpleMeterRegistry());
         var registry = new DeviceRegistry(JdbcClient.create(db.dataSource()), new ObjectMapper(), event -> {});
         lastSeen = new LastSeen(registry, 100);
+        warmStore.onStored(lastSeen::saw);
         hub = new RouteHarness()
                 .bind("warmStore", warmStore)
-                .bind("lastSeen", lastSeen)
                 .routes("store-warm.camel.yaml")
                 .start();
     }
