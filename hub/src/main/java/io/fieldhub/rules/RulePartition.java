@@ -39,6 +39,9 @@ final class RulePartition {
     private final PriorityQueue<DefaultEventHandle> held = new PriorityQueue<>();
     private int maxReadings = Integer.MAX_VALUE;
     private int maxFirings = Integer.MAX_VALUE;
+    /** Matches fired since {@link #fire} began, those that threw included: what the budget counts. */
+    private int firings;
+
     private final List<RuleError> errors = new ArrayList<>();
     private long evicted;
     private RuleSet rules;
@@ -128,11 +131,11 @@ final class RulePartition {
     private void fire(TelemetryRecord record) {
         String deviceId = record == null ? null : record.deviceId();
         String messageId = record == null ? null : record.messageId();
-        int budget = maxFirings;
+        firings = 0;
         while (true) {
             try {
-                int fired = session.fireAllRules(budget);
-                if (fired >= budget && budget != Integer.MAX_VALUE) {
+                session.fireAllRules(maxFirings - firings);
+                if (firings >= maxFirings) {
                     session.getAgenda().clear();
                     errors.add(new RuleError(
                             null,
@@ -146,7 +149,7 @@ final class RulePartition {
             } catch (ConsequenceException e) {
                 errors.add(new RuleError(
                         e.getMatch().getRule().getName(), deviceId, messageId, "consequence", describe(e.getCause())));
-                if (--budget <= 0) {
+                if (firings >= maxFirings) {
                     session.getAgenda().clear();
                     return;
                 }
@@ -299,6 +302,7 @@ final class RulePartition {
         fresh.addEventListener(new DefaultAgendaEventListener() {
             @Override
             public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                firings++;
                 String rule = event.getMatch().getRule().getName();
                 alerts.firing(rule, rules.clearAfter().get(rule), clock.getCurrentTime());
             }
