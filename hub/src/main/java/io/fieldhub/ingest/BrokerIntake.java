@@ -5,6 +5,7 @@ import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import io.fieldhub.deadletter.DeadLetters;
@@ -154,6 +155,13 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
                     AckReasonCode.QUOTA_EXCEEDED,
                     reason("device " + clientId + " sends faster than hub.ingest.quota allows: slow down"));
             overQuota.increment();
+            return;
+        }
+        if (publish.getQos() == Qos.AT_MOST_ONCE) {
+            // No PUBACK to hold back. HiveMQ runs one client's interceptor calls one after the other, so waiting for
+            // this store would queue the device's next publishes (unbounded at QoS 0) and its next CONNECT behind it.
+            output.preventPublishDelivery(AckReasonCode.SUCCESS);
+            flow.thenAccept(f -> f.producer().process(exchange(f.camel(), publish), doneSync -> {}));
             return;
         }
         Async<PublishInboundOutput> async =

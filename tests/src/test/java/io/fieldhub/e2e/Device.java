@@ -42,9 +42,18 @@ final class Device implements AutoCloseable {
         return send(json.getBytes(StandardCharsets.UTF_8), "application/json", messageId);
     }
 
+    /** Publishes at QoS 0: no PUBACK, the token completes once the message is written. */
+    IMqttToken fire(String json, String messageId) throws MqttException {
+        return send(json.getBytes(StandardCharsets.UTF_8), "application/json", messageId, 0);
+    }
+
     private IMqttToken send(byte[] payload, String contentType, String messageId) throws MqttException {
+        return send(payload, contentType, messageId, 1);
+    }
+
+    private IMqttToken send(byte[] payload, String contentType, String messageId, int qos) throws MqttException {
         var message = new MqttMessage(payload);
-        message.setQos(1);
+        message.setQos(qos);
         var properties = new MqttProperties();
         if (contentType != null) {
             properties.setContentType(contentType);

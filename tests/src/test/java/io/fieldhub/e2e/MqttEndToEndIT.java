@@ -99,4 +99,30 @@ class MqttEndToEndIT {
                 .singleElement()
                 .satisfies(a -> assertThat(a).containsEntry("count", 1));
     }
+
+    /**
+     * A QoS 0 burst is taken as fast as it arrives: nothing in the broker holds the device's next packets behind the
+     * stores of its earlier ones, so the device can reconnect at once and every reading is stored.
+     */
+    @Test
+    void aQos0BurstDoesNotHoldUpTheDevicesNextConnection() throws Exception {
+        String id = Device.uniqueId("qos0");
+        int burst = 2_000;
+        try (var device = new Device(hub, id)) {
+            for (int i = 0; i < burst; i++) {
+                device.fire("{\"metrics\":{\"temperature\":50}}", id + "-" + i).waitForCompletion(10_000);
+            }
+        }
+        long reconnect = System.nanoTime();
+        try (var again = new Device(hub, id)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - reconnect))
+                    .as("CONNACK after the burst")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(again.publishJson("{\"metrics\":{\"temperature\":51}}", id + "-after"))
+                    .containsExactly(0);
+        }
+        var observed = new Observed(hub);
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(observed.rows(id)).hasSize(burst + 1));
+    }
 }

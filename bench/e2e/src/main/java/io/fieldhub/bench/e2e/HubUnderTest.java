@@ -49,7 +49,9 @@ final class HubUnderTest implements AutoCloseable {
     private final S3Client s3;
     private final JdbcTemplate jdbc;
 
-    HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap) throws IOException {
+    /** {@code settings}: more {@code --hub.…=…} arguments, after the benchmark's own. */
+    HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap, List<String> settings)
+            throws IOException {
         this.dataDir = dataDir;
         List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
         command.addAll(jvmOptions());
@@ -68,6 +70,7 @@ final class HubUnderTest implements AutoCloseable {
                 "--hub.mail.poll-interval=50",
                 "--logging.level.root=WARN",
                 "--hub.notify.routing-file=bench/notifications.yaml"));
+        command.addAll(settings);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -160,6 +163,16 @@ final class HubUnderTest implements AutoCloseable {
                         .asDouble()
                 / 1024
                 / 1024);
+    }
+
+    /** The total of a counter of the hub's, over all its tags, e.g. {@code fieldhub.ingest.over-quota}. */
+    double counter(String name) throws IOException, InterruptedException {
+        return new ObjectMapper()
+                .readTree(get("/actuator/metrics/" + name))
+                .path("measurements")
+                .path(0)
+                .path("value")
+                .asDouble();
     }
 
     /** A GET as the hub's admin once the first start has made it (metrics need a user; health does not). */

@@ -26,6 +26,11 @@ final class SimulatorRun {
     private final List<String> fleet;
 
     SimulatorRun(Path jar, Path workDir, int devices, int connections) {
+        this(jar, workDir, devices, connections, "engine");
+    }
+
+    /** A fleet whose device ids are {@code prefix-1 .. prefix-N}, e.g. a second fleet beside the first. */
+    SimulatorRun(Path jar, Path workDir, int devices, int connections, String prefix) {
         this.jar = jar;
         this.workDir = workDir;
         // every device proves who it is, with the key the benchmark's enrollment group derives for it
@@ -37,7 +42,9 @@ final class SimulatorRun {
                 "--max-inflight",
                 "" + connections * BROKER_RECEIVE_MAXIMUM,
                 "--group-key",
-                HubUnderTest.GROUP_KEY);
+                HubUnderTest.GROUP_KEY,
+                "--device-prefix",
+                prefix);
     }
 
     /** One run against the broker at {@code url}; {@code pace} is --rate with --duration or --count. */
