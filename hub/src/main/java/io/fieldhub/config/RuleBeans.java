@@ -116,7 +116,10 @@ class RuleBeans {
         var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
         engine.limitMemory(settings.liveReadingsCap());
         engine.limitFirings(settings.maxFirings());
+        engine.limitTime(settings.maxEvaluationTime());
         engine.onRuleErrors(ruleErrors);
+        engine.replayFrom(
+                () -> recent.since(clock.instant().minus(settings.rebuildWindow()), settings.rebuildMaxReadings()));
         long start = System.nanoTime();
         List<TelemetryRecord> history =
                 recent.since(clock.instant().minus(settings.rebuildWindow()), settings.rebuildMaxReadings());
