@@ -157,10 +157,13 @@ public class RuleEngine {
 
     /** Forgets a device that was disabled or deleted: it has no windows and is never judged silent again. */
     public void forget(String deviceId) {
-        workers.call(workers.indexOf(deviceId), w -> {
-            w.partition().forget(deviceId);
-            return null;
-        }, false);
+        workers.call(
+                workers.indexOf(deviceId),
+                w -> {
+                    w.partition().forget(deviceId);
+                    return null;
+                },
+                false);
     }
 
     /**
@@ -187,10 +190,12 @@ public class RuleEngine {
         long ruleClock = ruleClock();
         long limit = limits.maxEvaluationNanos;
         List<RaisedAlert> raised = new ArrayList<>();
-        for (RuleWorkers.Result result : workers.callAll(w -> w.unit(null, limit, () -> {
-            RulePartition p = w.partition();
-            return new RuleWorkers.Result(p.tick(ruleClock), p.drainErrors(), 0);
-        }), true)) {
+        for (RuleWorkers.Result result : workers.callAll(
+                w -> w.unit(null, limit, () -> {
+                    RulePartition p = w.partition();
+                    return new RuleWorkers.Result(p.tick(ruleClock), p.drainErrors(), 0);
+                }),
+                true)) {
             raised.addAll(applied(Objects.requireNonNullElse(result, RuleWorkers.Result.NONE)));
         }
         return raised;
@@ -207,13 +212,15 @@ public class RuleEngine {
         quarantine.clear();
         long limit = limits.maxEvaluationNanos;
         List<RaisedAlert> raised = new ArrayList<>();
-        for (RuleWorkers.Result result : workers.callAll(w -> {
-            RulePartition p = w.partition();
-            return w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> {
-                List<RaisedAlert> swapped = p.swap(next);
-                return new RuleWorkers.Result(swapped, p.drainErrors(), 0);
-            });
-        }, false)) {
+        for (RuleWorkers.Result result : workers.callAll(
+                w -> {
+                    RulePartition p = w.partition();
+                    return w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> {
+                        List<RaisedAlert> swapped = p.swap(next);
+                        return new RuleWorkers.Result(swapped, p.drainErrors(), 0);
+                    });
+                },
+                false)) {
             raised.addAll(applied(Objects.requireNonNullElse(result, RuleWorkers.Result.NONE)));
         }
         return raised;

@@ -124,7 +124,8 @@ final class RuleWorker {
         long until = System.nanoTime() + limit;
         while (true) {
             try {
-                return new Outcome<>(Ending.DONE, task.result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+                return new Outcome<>(
+                        Ending.DONE, task.result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
                 long due = unitDeadline;
                 long now = System.nanoTime();
@@ -211,5 +212,4 @@ final class RuleWorker {
             task.result.cancel(false);
         }
     }
-
 }

@@ -169,8 +169,10 @@ final class RuleWorkers {
         try {
             stored = history.get();
         } catch (RuntimeException e) {
-            LOG.warn("Rule partition {} starts with empty windows: the stored readings cannot be read: {}",
-                    index, e.getMessage());
+            LOG.warn(
+                    "Rule partition {} starts with empty windows: the stored readings cannot be read: {}",
+                    index,
+                    e.getMessage());
             return null;
         }
         RulePartition partition = worker.partition();

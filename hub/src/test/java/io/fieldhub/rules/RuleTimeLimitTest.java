@@ -90,8 +90,12 @@ class RuleTimeLimitTest {
 
     @Test
     void aConsequenceThatDoesNotReturnIsLeftBehindQuarantinedAndTheReadingsGoOn() {
-        assertThat(evaluateAndStore(reading("w-1", "win-1", 95.0))).extracting(RaisedAlert::ruleId).containsExactly("Hot");
-        assertThat(evaluateAndStore(reading("w-2", "win-1", 95.0))).extracting(RaisedAlert::ruleId).containsExactly("Hot");
+        assertThat(evaluateAndStore(reading("w-1", "win-1", 95.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Hot");
+        assertThat(evaluateAndStore(reading("w-2", "win-1", 95.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Hot");
 
         long start = System.nanoTime();
         assertThat(evaluateAndStore(reading("s-1", "spin-1", 95.0)))
@@ -112,13 +116,17 @@ class RuleTimeLimitTest {
         assertThat(RuleWorker.stuckThreads()).isPositive();
 
         // Another device of the partition flows, on a fresh session whose windows were rebuilt from stored readings.
-        assertThat(evaluateAndStore(reading("e-1", "engine-1", 95.0))).extracting(RaisedAlert::ruleId).containsExactly("Hot");
+        assertThat(evaluateAndStore(reading("e-1", "engine-1", 95.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Hot");
         assertThat(evaluateAndStore(reading("w-3", "win-1", 95.0)))
                 .extracting(RaisedAlert::ruleId)
                 .containsExactlyInAnyOrder("Hot", "Three hot");
         // The quarantined rule no longer fires; the others still do, for the same device.
         start = System.nanoTime();
-        assertThat(evaluateAndStore(reading("s-2", "spin-1", 95.0))).extracting(RaisedAlert::ruleId).containsExactly("Hot");
+        assertThat(evaluateAndStore(reading("s-2", "spin-1", 95.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Hot");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LIMIT);
         assertThat(errors).hasSize(1);
 
@@ -132,10 +140,14 @@ class RuleTimeLimitTest {
         assertThat(engine.quarantine().rules()).containsExactly("Spins");
 
         engine.swap(new RuleSetBuilder(Duration.ofMinutes(15))
-                .build(Map.of("acme/hot.drl", RULES.substring(0, RULES.indexOf("rule \"Three hot\"")).getBytes(StandardCharsets.UTF_8))));
+                .build(Map.of(
+                        "acme/hot.drl",
+                        RULES.substring(0, RULES.indexOf("rule \"Three hot\"")).getBytes(StandardCharsets.UTF_8))));
 
         assertThat(engine.quarantine().rules()).isEmpty();
-        assertThat(engine.evaluate(reading("s-2", "spin-1", 95.0))).extracting(RaisedAlert::ruleId).containsExactly("Hot");
+        assertThat(engine.evaluate(reading("s-2", "spin-1", 95.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Hot");
         await().atMost(Duration.ofSeconds(20)).until(() -> RuleWorker.stuckThreads() == 0);
     }
 
@@ -154,7 +166,9 @@ class RuleTimeLimitTest {
             assertThat(e.error()).contains("hub.rules.max-evaluation-time");
         });
         assertThat(engine.quarantine().rules()).isEmpty();
-        assertThat(engine.evaluate(reading("e-1", "engine-1", 95.0))).extracting(RaisedAlert::ruleId).containsExactly("Hot");
+        assertThat(engine.evaluate(reading("e-1", "engine-1", 95.0)))
+                .extracting(RaisedAlert::ruleId)
+                .containsExactly("Hot");
     }
 
     private List<RaisedAlert> evaluateAndStore(TelemetryRecord record) {
