@@ -34,6 +34,9 @@ final class RuleWorker {
     // and the reading it evaluates. Read by waiting callers to tell a busy worker from a stuck one.
     private volatile long unitDeadline;
     private volatile TelemetryRecord unitReading;
+    // When the task now running began (nanoTime, 0 while idle): a worker long on one task (a swap, a rebuild) is
+    // behind, and a reading does not wait for it.
+    private volatile long taskStartedAt;
     private volatile int liveReadings;
 
     /** How a wait ended: with the task's value, without it (the task was skipped), or with the worker stuck. */
@@ -59,11 +62,14 @@ final class RuleWorker {
             if (!claimed.compareAndSet(false, true)) {
                 return;
             }
+            worker.taskStartedAt = System.nanoTime();
             try {
                 T value = body.apply(worker);
                 worker.liveReadings = worker.partition.liveReadings();
+                worker.taskStartedAt = 0;
                 result.complete(value);
             } catch (Throwable e) {
+                worker.taskStartedAt = 0;
                 result.completeExceptionally(e);
             }
         }
@@ -129,7 +135,7 @@ final class RuleWorker {
             } catch (TimeoutException e) {
                 long due = unitDeadline;
                 long now = System.nanoTime();
-                if (due != 0 && now - due >= 0) {
+                if (overdue()) {
                     return new Outcome<>(Ending.STUCK, null);
                 }
                 if (skippable && task.claimed.compareAndSet(false, true)) {
@@ -146,6 +152,18 @@ final class RuleWorker {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
+    }
+
+    /** Whether the task now running began more than {@code nanos} ago. */
+    boolean busyLongerThan(long nanos) {
+        long started = taskStartedAt;
+        return started != 0 && System.nanoTime() - started > nanos;
+    }
+
+    /** Whether the unit of rule work now running is past its deadline and grace: the worker is stuck. */
+    boolean overdue() {
+        long due = unitDeadline;
+        return due != 0 && System.nanoTime() - due >= 0;
     }
 
     /** The rule whose consequence is running now, or null. */

@@ -70,9 +70,20 @@ final class RuleWorkers {
         this.history = storedReadings;
     }
 
-    /** Hands work to partition {@code index} and returns its result, or null when it did not end in time. */
+    /**
+     * Hands work to partition {@code index} and returns its result, or null when it did not end in time. Skippable
+     * work is not even handed to a worker that has been on one task longer than the limit (a long swap or rebuild):
+     * otherwise each reading of the lane would wait the full limit in turn.
+     */
     <T> T call(int index, Function<RuleWorker, T> body, boolean skippable) {
         RuleWorker worker = workers.get(index);
+        if (skippable && worker.busyLongerThan(limits.maxEvaluationNanos)) {
+            if (!worker.overdue()) {
+                return null;
+            }
+            replace(index, worker);
+            worker = workers.get(index);
+        }
         Outcome<T> outcome = worker.await(worker.submit(body), limits.maxEvaluationNanos, skippable);
         if (outcome.ending() == Ending.STUCK) {
             replace(index, worker);

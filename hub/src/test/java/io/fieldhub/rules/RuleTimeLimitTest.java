@@ -152,6 +152,31 @@ class RuleTimeLimitTest {
     }
 
     @Test
+    void readingsDoNotQueueOneLimitEachBehindASwapThatIsStuck() throws Exception {
+        evaluateAndStore(reading("s-1", "spin-1", 20.0));
+        assertThat(engine.quarantine().rules()).containsExactly("Spins");
+        // The swap ends the quarantine and meets s-1 again in rule memory: it is stuck in the same rule.
+        var swap = java.util.concurrent.CompletableFuture.runAsync(() -> engine.swap(engine.rules()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> engine.quarantine().rules().isEmpty());
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            evaluateAndStore(reading("e-" + i, "engine-1", 95.0));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("once the rules are behind, a reading does not wait for them")
+                .isLessThan(LIMIT.multipliedBy(4));
+        swap.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(engine.quarantine().rules()).containsExactly("Spins");
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(engine.evaluate(reading("e-last", "engine-1", 95.0)))
+                        .extracting(RaisedAlert::ruleId)
+                        .containsExactly("Hot"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> RuleWorker.stuckThreads() == 0);
+    }
+
+    @Test
     void aLongChainOfFiringsIsStoppedAtTheTimeLimitWithoutQuarantine() {
         engine.limitFirings(Integer.MAX_VALUE);
 

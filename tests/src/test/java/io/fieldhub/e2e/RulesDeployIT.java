@@ -232,7 +232,9 @@ class RulesDeployIT {
                             assertThat(e.get("messageId").asText()).isEqualTo(spinning + "-1");
                             assertThat(e.get("error").asText()).contains("quarantined");
                         }));
-        assertThat(get("/api/rules").at("/quarantined/rules")).extracting(JsonNode::asText).containsExactly("Spins");
+        assertThat(get("/api/rules").at("/quarantined/rules"))
+                .extracting(JsonNode::asText)
+                .containsExactly("Spins");
         // The other rules still apply: to the neighbour, and to the spinning device's next reading.
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(observed.alerts(neighbour))
