@@ -30,11 +30,11 @@ public final class Quarantine {
         if (!rules.contains(rule)) {
             rules = with(rules, rule);
             LOG.error(
-                    "Rule \"{}\" ran past hub.rules.max-evaluation-time on a reading of device {} and did not return: it"
-                            + " is quarantined and does not fire again until the rules are deployed or reloaded. Fix"
-                            + " the rule (a loop that never ends?); GET /api/rule-errors?ruleId= shows where it failed",
+                    "Rule \"{}\" ran past hub.rules.max-evaluation-time {} and did not return: it is quarantined and"
+                            + " does not fire again until the rules are deployed or reloaded. Fix the rule (a loop"
+                            + " that never ends?); GET /api/rule-errors?ruleId= shows where it failed",
                     rule,
-                    deviceId);
+                    deviceId == null ? "(on the rule clock or a swap)" : "on a reading of device " + deviceId);
         }
     }
 

@@ -30,8 +30,8 @@ final class RuleWorker {
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean abandoned = new AtomicBoolean();
     private volatile boolean stopped;
-    // The unit of rule work now running (one reading, a tick, a swap): its deadline (nanoTime, 0 between units)
-    // and the reading it evaluates. Read by waiting callers to tell a busy worker from a stuck one.
+    // The unit of rule work now running (one reading, a tick, a swap): when it counts as stuck (its deadline and a
+    // quarter of grace, nanoTime; 0 between units) and the reading it evaluates. Read by waiting callers.
     private volatile long unitDeadline;
     private volatile TelemetryRecord unitReading;
     // When the task now running began (nanoTime, 0 while idle): a worker long on one task (a swap, a rebuild) is
