@@ -116,11 +116,16 @@ class RuleBeans {
         var engine = new RuleEngine(rules, lanes.count(), settings.lateness(), clock, meters);
         engine.limitMemory(settings.liveReadingsCap());
         engine.limitFirings(settings.maxFirings());
+        engine.limitTime(settings.maxEvaluationTime());
         engine.onRuleErrors(ruleErrors);
         long start = System.nanoTime();
         List<TelemetryRecord> history =
                 recent.since(clock.instant().minus(settings.rebuildWindow()), settings.rebuildMaxReadings());
         List<RaisedAlert> raised = engine.rebuild(history);
+        // Only now: a partition that starts again during the rebuild above goes on with the readings left, rather
+        // than replay the stored ones and then meet the rest twice.
+        engine.replayFrom(
+                () -> recent.since(clock.instant().minus(settings.rebuildWindow()), settings.rebuildMaxReadings()));
         alerts.applyOutsideMessages(raised, true);
         LOG.info(
                 "Rules version {}: {} rules from {} files; windows rebuilt from {} stored readings in {} ms",

@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,36 +22,43 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event time: the rule clock is hub time minus the lateness bound; a reading older than it is late, still
  * evaluated and counted in {@code fieldhub.rules.late}. Why: docs/architecture.md, "Rules: per device, in event time".
+ *
+ * <p>Each partition runs on a thread of its own ({@link RuleWorker}); callers wait for it at most
+ * {@code hub.rules.max-evaluation-time}, so no rule can hold a device lane, and a reading's storage never waits on a
+ * rule that does not return ({@link RuleWorkers}; docs/rules.md, "When a rule fails").
  */
 public class RuleEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
 
-    private final RulePartition[] partitions;
+    private final RuleWorkers workers;
+    private final RuleLimits limits = new RuleLimits();
+    private final Quarantine quarantine = new Quarantine();
     private final Clock clock;
     private final long latenessMillis;
     private final Counter late;
     private final Counter evicted;
+    private final Counter skipped;
     private volatile long warnedAt;
     private volatile RuleSet rules;
     private volatile Consumer<List<RuleError>> ruleErrors = RuleEngine::logged;
 
     /**
      * @param partitions how many sessions share the devices; the same count and hash as the device lanes, so each
-     *                   session is only ever used by one lane thread
+     *                   session is only ever used by one lane
      * @param lateness   how long the rule clock waits behind hub time for late readings
      */
     public RuleEngine(RuleSet rules, int partitions, Duration lateness, Clock clock, MeterRegistry meters) {
         this.rules = rules;
         this.clock = clock;
         this.latenessMillis = lateness.toMillis();
-        this.partitions = new RulePartition[partitions];
-        for (int i = 0; i < partitions; i++) {
-            this.partitions[i] = new RulePartition(rules, ruleClock());
-        }
+        this.workers = new RuleWorkers(partitions, limits, quarantine, this::rules, this::ruleClock, this::report);
         this.late = meters.counter("fieldhub.rules.late");
         this.evicted = meters.counter("fieldhub.rules.evicted");
+        this.skipped = meters.counter("fieldhub.rules.skipped");
         meters.gauge("fieldhub.rules.live-readings", this, RuleEngine::liveReadings);
+        meters.gauge("fieldhub.rules.quarantined", quarantine, Quarantine::size);
+        meters.gauge("fieldhub.rules.stuck-threads", this, e -> RuleWorker.stuckThreads());
     }
 
     /** An engine on the rule files of a folder, with the default lateness and retention: for tools and tests. */
@@ -58,9 +67,12 @@ public class RuleEngine {
         return new RuleEngine(rules, partitions, Duration.ofSeconds(30), clock, new SimpleMeterRegistry());
     }
 
-    /** Runs the rules on one reading and returns the alerts they raised (empty when none fired). */
+    /**
+     * Runs the rules on one reading and returns the alerts they raised (empty when none fired). Empty too when the
+     * rules did not end in time or the device is quarantined: the reading goes on without them, counted in
+     * {@code fieldhub.rules.skipped}.
+     */
     public List<RaisedAlert> evaluate(TelemetryRecord record) {
-        RulePartition p = partitions[Math.floorMod(record.deviceId().hashCode(), partitions.length)];
         long ruleClock = ruleClock();
         if (record.ts().toEpochMilli() < ruleClock) {
             late.increment();
@@ -70,21 +82,25 @@ public class RuleEngine {
                     record.deviceId(),
                     record.ts());
         }
-        List<RuleError> failed;
-        List<RaisedAlert> raised;
-        p.lock.lock();
-        try {
-            long before = p.evicted();
-            raised = p.evaluate(record, ruleClock);
-            if (p.evicted() > before) {
-                overflowed(p.evicted() - before);
-            }
-            failed = p.drainErrors();
-        } finally {
-            p.lock.unlock();
+        if (quarantine.holdsDevice(record.deviceId())) {
+            skipped.increment();
+            return List.of();
         }
-        report(failed);
-        return raised;
+        long limit = limits.maxEvaluationNanos;
+        RuleWorkers.Result result = workers.call(
+                workers.indexOf(record.deviceId()),
+                w -> w.unit(record, limit, () -> {
+                    RulePartition p = w.partition();
+                    long before = p.evicted();
+                    List<RaisedAlert> raised = p.evaluate(record, ruleClock);
+                    return new RuleWorkers.Result(raised, p.drainErrors(), p.evicted() - before);
+                }),
+                true);
+        if (result == null) {
+            skipped.increment();
+            return List.of();
+        }
+        return applied(result);
     }
 
     /** Where rule errors go (the {@code rule_error} table, in the hub); by default, the log. */
@@ -94,14 +110,33 @@ public class RuleEngine {
 
     /** Stops a reading's rules after this many firings (a rule that re-triggers itself), as a recorded error. */
     public void limitFirings(int maxFirings) {
-        for (RulePartition p : partitions) {
-            p.lock.lock();
-            try {
-                p.limitFirings(maxFirings);
-            } finally {
-                p.lock.unlock();
-            }
+        limits.maxFirings = maxFirings;
+    }
+
+    /**
+     * Stops a reading's rules once they ran this long: a long chain of firings is stopped (a rule error); a
+     * consequence that does not return is left behind on its thread, quarantined ({@link RuleWorkers}).
+     */
+    public void limitTime(Duration maxEvaluationTime) {
+        limits.maxEvaluationNanos = maxEvaluationTime.toNanos();
+    }
+
+    /** Where a partition that starts again after a stuck rule reads the stored readings of its windows. */
+    public void replayFrom(Supplier<List<TelemetryRecord>> storedReadings) {
+        workers.replayFrom(storedReadings);
+    }
+
+    /** The rules and devices held back because the rules ran past the time limit on them, until the next swap. */
+    public Quarantine quarantine() {
+        return quarantine;
+    }
+
+    private List<RaisedAlert> applied(RuleWorkers.Result result) {
+        if (result.evicted() > 0) {
+            overflowed(result.evicted());
         }
+        report(result.failed());
+        return result.raised();
     }
 
     private void report(List<RuleError> failed) {
@@ -122,13 +157,13 @@ public class RuleEngine {
 
     /** Forgets a device that was disabled or deleted: it has no windows and is never judged silent again. */
     public void forget(String deviceId) {
-        RulePartition p = partitions[Math.floorMod(deviceId.hashCode(), partitions.length)];
-        p.lock.lock();
-        try {
-            p.forget(deviceId);
-        } finally {
-            p.lock.unlock();
-        }
+        workers.call(
+                workers.indexOf(deviceId),
+                w -> {
+                    w.partition().forget(deviceId);
+                    return null;
+                },
+                false);
     }
 
     /**
@@ -136,14 +171,7 @@ public class RuleEngine {
      * the cap, the oldest readings leave their windows before they expire, counted in {@code fieldhub.rules.evicted}.
      */
     public void limitMemory(int maxLiveReadings) {
-        for (RulePartition p : partitions) {
-            p.lock.lock();
-            try {
-                p.limit(Math.max(1, maxLiveReadings / partitions.length));
-            } finally {
-                p.lock.unlock();
-            }
-        }
+        limits.maxReadings = Math.max(1, maxLiveReadings / workers.count());
     }
 
     private void overflowed(long readings) {
@@ -160,43 +188,41 @@ public class RuleEngine {
     /** Moves every partition's rule clock to now and returns what fired on time alone (devices gone silent). */
     public List<RaisedAlert> tick() {
         long ruleClock = ruleClock();
+        long limit = limits.maxEvaluationNanos;
         List<RaisedAlert> raised = new ArrayList<>();
-        for (RulePartition p : partitions) {
-            List<RuleError> failed;
-            p.lock.lock();
-            try {
-                raised.addAll(p.tick(ruleClock));
-                failed = p.drainErrors();
-            } finally {
-                p.lock.unlock();
-            }
-            report(failed);
+        for (RuleWorkers.Result result : workers.callAll(
+                w -> w.unit(null, limit, () -> {
+                    RulePartition p = w.partition();
+                    return new RuleWorkers.Result(p.tick(ruleClock), p.drainErrors(), 0);
+                }),
+                true)) {
+            raised.addAll(applied(Objects.requireNonNullElse(result, RuleWorkers.Result.NONE)));
         }
         return raised;
     }
 
     /**
-     * Puts a rule set in force for every device at once: all partitions are held while their state moves over, so
-     * no reading meets a mix of old and new rules. Returns what the new rules raised on the state they took over.
+     * Puts a rule set in force for every device: each partition moves its state over between two readings, and a
+     * partition that starts again meanwhile starts on the new rules. The quarantine ends. A swap re-evaluates what
+     * rule memory holds, so its time limit is the evaluation limit once, and once more per 1,000 readings held.
+     * Returns what the new rules raised on the state they took over.
      */
     public List<RaisedAlert> swap(RuleSet next) {
+        rules = next;
+        quarantine.clear();
+        long limit = limits.maxEvaluationNanos;
         List<RaisedAlert> raised = new ArrayList<>();
-        List<RuleError> failed = new ArrayList<>();
-        for (RulePartition p : partitions) {
-            p.lock.lock();
+        for (RuleWorkers.Result result : workers.callAll(
+                w -> {
+                    RulePartition p = w.partition();
+                    return w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> {
+                        List<RaisedAlert> swapped = p.swap(next);
+                        return new RuleWorkers.Result(swapped, p.drainErrors(), 0);
+                    });
+                },
+                false)) {
+            raised.addAll(applied(Objects.requireNonNullElse(result, RuleWorkers.Result.NONE)));
         }
-        try {
-            for (RulePartition p : partitions) {
-                raised.addAll(p.swap(next));
-                failed.addAll(p.drainErrors());
-            }
-            rules = next;
-        } finally {
-            for (RulePartition p : partitions) {
-                p.lock.unlock();
-            }
-        }
-        report(failed);
         return raised;
     }
 
@@ -213,22 +239,11 @@ public class RuleEngine {
 
     /** Readings held in rule memory across all partitions. */
     public int liveReadings() {
-        int sum = 0;
-        for (RulePartition p : partitions) {
-            p.lock.lock();
-            try {
-                sum += p.liveReadings();
-            } finally {
-                p.lock.unlock();
-            }
-        }
-        return sum;
+        return workers.liveReadings();
     }
 
     public void dispose() {
-        for (RulePartition p : partitions) {
-            p.dispose();
-        }
+        workers.stop();
     }
 
     /** Hub time minus the lateness bound, in whole seconds: moving Drools' clock costs per move, not per second. */

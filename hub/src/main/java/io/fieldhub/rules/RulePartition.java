@@ -9,38 +9,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.drools.core.common.DefaultEventHandle;
-import org.kie.api.KieServices;
-import org.kie.api.event.rule.BeforeMatchFiredEvent;
-import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
-import org.kie.api.runtime.KieSessionConfiguration;
-import org.kie.api.runtime.conf.ClockTypeOption;
-import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
 /**
  * One stateful STREAM session and the devices it holds. Every device belongs to exactly one partition (by id hash,
  * like the device lanes), so its readings meet its windows in order. The session runs on a pseudo clock that
- * {@link RuleEngine} moves forward: the rule clock. Not thread safe on its own; callers hold {@link #lock}.
+ * {@link RuleEngine} moves forward: the rule clock. Not thread safe: only its {@link RuleWorker}'s thread uses it.
  */
 final class RulePartition {
 
     private static final long MINUTE = 60_000;
 
-    final ReentrantLock lock = new ReentrantLock();
     private final Map<String, DeviceState> devices = new HashMap<>();
     private final Alerts alerts = new Alerts();
     // Every reading in rule memory, oldest device time first: they leave from the front once older than the
     // look-back, or beyond the memory cap. Oldest first also keeps an early leave cheap: Drools finds the reading at
     // the front of each window's own queue instead of searching the whole window for it.
     private final PriorityQueue<DefaultEventHandle> held = new PriorityQueue<>();
-    private int maxReadings = Integer.MAX_VALUE;
-    private int maxFirings = Integer.MAX_VALUE;
-    /** Matches fired since {@link #fire} began, those that threw included: what the budget counts. */
-    private int firings;
+    private final RuleLimits limits;
+    private final FiringGuard guard;
 
     private final List<RuleError> errors = new ArrayList<>();
     private long evicted;
@@ -61,8 +51,10 @@ final class RulePartition {
         }
     }
 
-    RulePartition(RuleSet rules, long clockMillis) {
+    RulePartition(RuleSet rules, long clockMillis, RuleLimits limits, Quarantine quarantine) {
         this.rules = rules;
+        this.limits = limits;
+        this.guard = new FiringGuard(quarantine, limits);
         this.session = newSession(rules, clockMillis);
     }
 
@@ -90,7 +82,7 @@ final class RulePartition {
             handle = (DefaultEventHandle) session.insert(reading);
         } catch (RuntimeException e) {
             // a condition threw on this reading: no rule sees it, and it goes on to be stored
-            errors.add(new RuleError(null, record.deviceId(), record.messageId(), "condition", describe(e)));
+            errors.add(new RuleError(null, record.deviceId(), record.messageId(), "condition", RuleError.describe(e)));
             session.getAgenda().clear();
             return alerts.drain();
         }
@@ -98,7 +90,7 @@ final class RulePartition {
         state.lastTimestamp = ts;
         alerts.evaluating(reading);
         try {
-            fire(record);
+            guard.fire(session, record, errors);
         } finally {
             alerts.evaluating(null);
         }
@@ -119,42 +111,19 @@ final class RulePartition {
     List<RaisedAlert> tick(long ruleClockMillis) {
         advanceTo(ruleClockMillis);
         devices.values().forEach(this::judgeSilence);
-        fire(null);
+        guard.fire(session, null, errors);
         expire();
         return alerts.drain();
     }
 
-    /**
-     * Fires what is due, within the firing budget. A consequence that throws is recorded and the other rules still
-     * fire; a rule set that goes on firing past the budget (a rule that re-triggers itself) is stopped and recorded.
-     */
-    private void fire(TelemetryRecord record) {
-        String deviceId = record == null ? null : record.deviceId();
-        String messageId = record == null ? null : record.messageId();
-        firings = 0;
-        while (true) {
-            try {
-                session.fireAllRules(maxFirings - firings);
-                if (firings >= maxFirings) {
-                    session.getAgenda().clear();
-                    errors.add(new RuleError(
-                            null,
-                            deviceId,
-                            messageId,
-                            "budget",
-                            "the rules fired " + maxFirings + " times for one reading (hub.rules.max-firings) and were"
-                                    + " stopped: a rule probably re-triggers itself"));
-                }
-                return;
-            } catch (ConsequenceException e) {
-                errors.add(new RuleError(
-                        e.getMatch().getRule().getName(), deviceId, messageId, "consequence", describe(e.getCause())));
-                if (firings >= maxFirings) {
-                    session.getAgenda().clear();
-                    return;
-                }
-            }
-        }
+    /** The evaluation starting now must end by {@code deadlineNanos} (nanoTime); past it, no rule fires. */
+    void deadline(long deadlineNanos) {
+        guard.deadline(deadlineNanos);
+    }
+
+    /** The rule whose consequence is running now, or {@code null}; safe to read from any thread. */
+    String runningRule() {
+        return guard.running();
     }
 
     /** The rule errors since the last call, oldest first. */
@@ -165,19 +134,6 @@ final class RulePartition {
         List<RuleError> drained = List.copyOf(errors);
         errors.clear();
         return drained;
-    }
-
-    void limitFirings(int maxFirings) {
-        this.maxFirings = maxFirings;
-    }
-
-    private static String describe(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     long clockMillis() {
@@ -204,7 +160,7 @@ final class RulePartition {
         held.clear();
         live.forEach(r -> held.add((DefaultEventHandle) session.insert(r)));
         old.dispose();
-        fire(null);
+        guard.fire(session, null, errors);
         expire();
         return alerts.drain();
     }
@@ -225,12 +181,6 @@ final class RulePartition {
             }
             return mine;
         });
-    }
-
-    /** Caps the readings this partition holds; beyond it the oldest leave rule memory before they expire. */
-    void limit(int readings) {
-        this.maxReadings = readings;
-        expire();
     }
 
     /** How many readings have left rule memory early because of the cap. */
@@ -258,7 +208,7 @@ final class RulePartition {
             DefaultEventHandle oldest = held.peek();
             boolean valid = oldest.isValid();
             boolean expired = valid && oldest.getStartTimestamp() < horizon;
-            if (valid && !expired && held.size() <= maxReadings) {
+            if (valid && !expired && held.size() <= limits.maxReadings) {
                 return;
             }
             held.poll();
@@ -291,28 +241,8 @@ final class RulePartition {
     }
 
     private KieSession newSession(RuleSet set, long clockMillis) {
-        KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
-        conf.setOption(ClockTypeOption.PSEUDO);
-        KieSession fresh = set.kieBase().newKieSession(conf, null);
-        if (declaresAlerts(set)) {
-            fresh.setGlobal("alerts", alerts);
-        }
+        KieSession fresh = RuleSessions.open(set, clockMillis, alerts, guard);
         clock = fresh.getSessionClock();
-        clock.advanceTime(clockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
-        fresh.addEventListener(new DefaultAgendaEventListener() {
-            @Override
-            public void beforeMatchFired(BeforeMatchFiredEvent event) {
-                firings++;
-                String rule = event.getMatch().getRule().getName();
-                alerts.firing(rule, rules.clearAfter().get(rule), clock.getCurrentTime());
-            }
-        });
         return fresh;
-    }
-
-    private static boolean declaresAlerts(RuleSet set) {
-        return set.kieBase().getKiePackages().stream()
-                .anyMatch(p -> p.getGlobalVariables().stream()
-                        .anyMatch(g -> g.getName().equals("alerts")));
     }
 }

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  *                          a quarter of the maximum heap)
  * @param maxFirings        the most rule firings one reading may set off; past it the rules stop for that reading
  *                          and a rule error says so (a rule that re-triggers itself)
+ * @param maxEvaluationTime how long the rules may run on one reading; past it the reading goes on without them, and
+ *                          a rule whose consequence does not return is quarantined until the next deploy or reload
  * @param cache             keep the rules compiled at start in the data folder, for the next start ({@link RuleSetCache})
  */
 @Validated
@@ -32,6 +34,7 @@ public record RuleSettings(
         boolean watch,
         @Min(0) int maxLiveReadings,
         @Min(1) int maxFirings,
+        @NotNull Duration maxEvaluationTime,
         boolean cache) {
 
     /**

@@ -50,6 +50,17 @@ class ScenarioRunnerTest {
             then
                 update($r);
             end
+
+            rule "Spins"
+            when
+                $r : Reading( has("spin") )
+            then
+                java.time.Instant until = java.time.Instant.now().plusSeconds(6);
+                long spins = 0;
+                while (java.time.Instant.now().isBefore(until)) {
+                    spins++;
+                }
+            end
             """;
 
     static RuleSet rules;
@@ -244,6 +255,26 @@ class ScenarioRunnerTest {
                 .asString()
                 .startsWith("tests/t.yaml:4: the rules failed on this step:")
                 .contains("(budget)", "1000 times");
+    }
+
+    @Test
+    void aRuleThatDoesNotReturnFailsTheScenarioAtTheTimeLimitInsteadOfHangingIt() {
+        long start = System.nanoTime();
+        ScenarioResult result = runOne("""
+                scenarios:
+                  - name: spin
+                    readings:
+                      - {at: 0s, device: engine-1, metrics: {spin: 1}}
+                    expect: []
+                """);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.passed()).isFalse();
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
+                .startsWith("tests/t.yaml:4: the rules failed on this step:")
+                .contains("Spins", "(time)");
     }
 
     private ScenarioResult runOne(String yaml) {

@@ -66,6 +66,23 @@ class RulesDeployIT {
                 int boom = 1 / zero;
             end
             """;
+    // A consequence that does not return, as far as the hub can tell (its limit is 2 s): the rule policy allows no
+    // sleep, so it spins. It ends after 15 s so as not to burn a core for the rest of the run.
+    static final String SPINS = """
+            package acme
+            import io.fieldhub.rules.Reading
+
+            rule "Spins"
+            when
+                $r : Reading( deviceId.startsWith("spin-"), deviceId.endsWith("-Aa") )
+            then
+                java.time.Instant until = java.time.Instant.now().plusSeconds(15);
+                long spins = 0;
+                while (java.time.Instant.now().isBefore(until)) {
+                    spins++;
+                }
+            end
+            """;
     static final String PUMP_SCENARIO = """
             scenarios:
               - name: a pump reading
@@ -175,6 +192,60 @@ class RulesDeployIT {
                 .untilAsserted(() -> assertThat(observed.alerts(device))
                         .extracting(a -> a.get("rule_id"))
                         .containsExactly("Engine overheat"));
+    }
+
+    @Test
+    void aRuleThatDoesNotReturnIsQuarantinedAndEveryReadingIsStoredAndAcknowledged() throws Exception {
+        Map<String, String> files = new TreeMap<>(ruleFiles(home.resolve("rules")));
+        files.put("acme/spins.drl", SPINS);
+        var author = hub.newUser("rule-author");
+        HttpResponse<String> deployed = post("/api/rules/deploy", Map.of("files", files), author);
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+
+        String run = Device.uniqueId("spin");
+        // "Aa" and "BB" have the same hash code: the two devices share a device lane and a rule partition.
+        String spinning = run + "-Aa";
+        String neighbour = run + "-BB";
+        String hot = "{\"metrics\":{\"temperature\":99.0},\"tags\":{\"type\":\"engine\"}}";
+        long start = System.nanoTime();
+        try (var stuck = new Device(hub, spinning);
+                var next = new Device(hub, neighbour)) {
+            var first = stuck.send(hot, spinning + "-1");
+            assertThat(next.publishJson(hot, neighbour + "-1")).as("PUBACK").containsExactly(0);
+            first.waitForCompletion(10_000);
+            assertThat(first.getReasonCodes()).as("PUBACK").containsExactly(0);
+            assertThat(stuck.publishJson(hot, spinning + "-2")).as("PUBACK").containsExactly(0);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("every reading acknowledged while the rule still spins")
+                .isLessThan(Duration.ofSeconds(12));
+        var observed = new Observed(hub);
+        assertThat(observed.rows(spinning)).hasSize(2);
+        assertThat(observed.rows(neighbour)).hasSize(1);
+        assertThat(observed.deadLetters(spinning)).isEmpty();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(get("/api/rule-errors?deviceId=" + spinning))
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.get("ruleId").asText()).isEqualTo("Spins");
+                            assertThat(e.get("phase").asText()).isEqualTo("time");
+                            assertThat(e.get("messageId").asText()).isEqualTo(spinning + "-1");
+                            assertThat(e.get("error").asText()).contains("quarantined");
+                        }));
+        assertThat(get("/api/rules").at("/quarantined/rules"))
+                .extracting(JsonNode::asText)
+                .containsExactly("Spins");
+        // The other rules still apply: to the neighbour, and to the spinning device's next reading.
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(observed.alerts(neighbour))
+                        .extracting(a -> a.get("rule_id"))
+                        .containsExactly("Engine overheat"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(observed.alerts(spinning))
+                        .singleElement()
+                        .satisfies(a -> assertThat(a)
+                                .containsEntry("rule_id", "Engine overheat")
+                                .containsEntry("first_message_id", spinning + "-2")));
     }
 
     @Test

@@ -54,6 +54,12 @@ class RulesController {
         body.put("files", rules.files().keySet());
         body.put("buildMillis", rules.buildMillis());
         body.put("lastFailure", deployments.lastFailure());
+        // held back since the rules ran past hub.rules.max-evaluation-time on them; until the next deploy or reload
+        body.put(
+                "quarantined",
+                Map.of(
+                        "rules", engine.quarantine().rules(),
+                        "devices", engine.quarantine().devices()));
         return body;
     }
 

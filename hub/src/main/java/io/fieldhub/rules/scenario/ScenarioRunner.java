@@ -97,11 +97,15 @@ public final class ScenarioRunner {
     /** hub.rules.max-firings as config/application.yaml ships it. */
     static final int MAX_FIRINGS = 1000;
 
+    /** hub.rules.max-evaluation-time as config/application.yaml ships it. */
+    static final Duration MAX_EVALUATION_TIME = Duration.ofSeconds(2);
+
     private ScenarioResult play(RuleSet rules, Set<String> ruleNames, String file, Scenario scenario) {
         ScenarioClock clock = new ScenarioClock(scenario.start());
         RuleEngine engine = new RuleEngine(rules, 1, lateness, clock, new SimpleMeterRegistry());
         // A rule that throws or loops on a scenario fails it, so such a rule set is refused before it is deployed.
         engine.limitFirings(MAX_FIRINGS);
+        engine.limitTime(MAX_EVALUATION_TIME);
         engine.onRuleErrors(failed -> {
             RuleError first = failed.get(0);
             throw new IllegalStateException("rule " + (first.ruleId() == null ? "(a condition)" : first.ruleId())

@@ -1,0 +1,43 @@
+package io.fieldhub.rules;
+
+import java.util.concurrent.TimeUnit;
+import org.kie.api.KieServices;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.time.SessionPseudoClock;
+
+/** Opens the sessions partitions evaluate in: a pseudo clock at the rule clock, the alerts global, the guard. */
+final class RuleSessions {
+
+    private RuleSessions() {}
+
+    static KieSession open(RuleSet set, long clockMillis, Alerts alerts, FiringGuard guard) {
+        KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
+        conf.setOption(ClockTypeOption.PSEUDO);
+        KieSession session = set.kieBase().newKieSession(conf, null);
+        if (declaresAlerts(set)) {
+            session.setGlobal("alerts", alerts);
+        }
+        SessionPseudoClock clock = session.getSessionClock();
+        clock.advanceTime(clockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
+        session.addEventListener(guard);
+        // Alerts name the rule that raised them, and carry its @clearAfter, without the DRL repeating either.
+        session.addEventListener(new DefaultAgendaEventListener() {
+            @Override
+            public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                String rule = event.getMatch().getRule().getName();
+                alerts.firing(rule, set.clearAfter().get(rule), clock.getCurrentTime());
+            }
+        });
+        return session;
+    }
+
+    private static boolean declaresAlerts(RuleSet set) {
+        return set.kieBase().getKiePackages().stream()
+                .anyMatch(p -> p.getGlobalVariables().stream()
+                        .anyMatch(g -> g.getName().equals("alerts")));
+    }
+}
