@@ -164,9 +164,9 @@ public class WarmStore extends AsyncProcessorSupport {
         } catch (DataIntegrityViolationException e) {
             refused(batch, e);
         } catch (RuntimeException e) {
-            LOG.warn(
-                    "warm store: a batch of {} messages could not be written ({}); they stay unacknowledged and are"
-                            + " retried with backoff. Fix: check that PostgreSQL at spring.datasource.url is up",
+            // the shared error handling logs it: each retry of an outage, a permanent failure once a minute
+            LOG.debug(
+                    "warm store: a batch of {} messages could not be written ({}); they stay unacknowledged",
                     batch.size(),
                     e.getMessage());
             batch.forEach(p -> fail(p, e));
