@@ -16,7 +16,7 @@ import org.springframework.dao.UncategorizedDataAccessException;
  * Says whether a failure may pass by itself (retry it) or will fail the same way every time until someone changes
  * something (stop retrying, tell people). The SQLState decides first (PostgreSQL's codes, appendix A of its manual),
  * then the Spring and JDBC exception types; a failure neither names is transient, so the hub delays a message rather
- * than gives it up. The table: docs/operations.md#transient-and-permanent-errors.
+ * than gives it up. The table: docs/architecture.md#permanent-errors-are-surfaced.
  */
 public final class ErrorClassifier {
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #stored}: the warm store committed a batch, so the failure is over: health is UP again and the alert
  *       clears.</li>
  * </ul>
- * The guarantee: docs/operations.md#transient-and-permanent-errors.
+ * The guarantee: docs/architecture.md#permanent-errors-are-surfaced.
  */
 public class StoreFailures {
 

@@ -6,7 +6,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health "store": DOWN while storing fails permanently (docs/operations.md#transient-and-permanent-errors), with the
+ * Health "store": DOWN while storing fails permanently (docs/architecture.md#permanent-errors-are-surfaced), with the
  * cause, the table and the fix; UP again once a reading is stored. An outage the hub waits out leaves it UP: health
  * "db" says whether PostgreSQL answers.
  */

@@ -24,7 +24,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
-/** The table of docs/operations.md#transient-and-permanent-errors, code by code. */
+/** The table of docs/architecture.md#permanent-errors-are-surfaced, code by code. */
 class ErrorClassifierTest {
 
     @ParameterizedTest(name = "SQLState {0}: {1} ({2})")

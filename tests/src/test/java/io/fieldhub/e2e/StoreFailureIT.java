@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * table permission is not retried forever in silence. The device is told its message was kept as a dead letter, the
  * dead letter says why and how to fix it, the hub raises its own alert (emailed like any other) and health is DOWN
  * with the reason; granting the permission back brings it all back. A read-only database, on the other hand, is
- * waited out. docs/operations.md#transient-and-permanent-errors
+ * waited out. docs/architecture.md#permanent-errors-are-surfaced
  */
 class StoreFailureIT {
 
