@@ -235,7 +235,7 @@ public class AlertLifecycle {
      * Clears the live alert of one rule and device, if there is one, on behalf of {@code actor}, saying why, in a
      * transaction of its own: for alerts no reading clears, such as the hub's own.
      */
-    public void clear(String ruleId, String deviceId, String actor, String why) {
+    public void closeAlert(String ruleId, String deviceId, String actor, String why) {
         tx.executeWithoutResult(status -> written(jdbc.update(CLEAR_ONE, ruleId, deviceId, actor, why)));
     }
 

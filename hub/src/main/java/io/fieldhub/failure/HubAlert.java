@@ -46,6 +46,6 @@ public class HubAlert {
 
     /** Clears the live alert, if there is one, with {@code why} as its CLEARED transition's detail. */
     void clear(String why) {
-        lifecycle.clear(RULE_ID, DEVICE_ID, ACTOR, why);
+        lifecycle.closeAlert(RULE_ID, DEVICE_ID, ACTOR, why);
     }
 }

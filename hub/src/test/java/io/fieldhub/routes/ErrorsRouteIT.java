@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ class ErrorsRouteIT {
     static final TestDatabase db = new TestDatabase();
 
     /** Stands in for the warm store: fails with each queued error in turn, then stores. */
-    static final Deque<Exception> failures = new ArrayDeque<>();
+    static final Deque<Exception> failures = new ConcurrentLinkedDeque<>();
 
     static final AtomicInteger attempts = new AtomicInteger();
 
