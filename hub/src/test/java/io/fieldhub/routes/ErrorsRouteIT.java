@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.util.ObjectHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,8 +160,40 @@ class ErrorsRouteIT {
                 .contains("permission denied"));
     }
 
+    @Test
+    void aMessageNeitherStoredNorDeadLetteredFailsSoItsDeviceSendsItAgain() throws Exception {
+        failures.add(permissionDenied());
+        try (var alone = new RouteHarness()
+                .bind("warmStore", warmStore)
+                .bind("storeFailures", storeFailures)
+                .bind("deadLetters", new FailingDeadLetters())
+                .routes("store-warm.camel.yaml")
+                .start()) {
+            Exchange done = store(alone, "m-7");
+
+            assertThat(ObjectHelper.getException(IllegalStateException.class, done.getException()))
+                    .as("failed: the device is told to send it again")
+                    .hasMessageContaining("dead_letter");
+        }
+        assertThat(storeFailures.current())
+                .as("health says it all the same")
+                .hasValueSatisfying(f -> assertThat(f.messageId()).isEqualTo("m-7"));
+        assertThat(hubAlerts()).singleElement().satisfies(alert -> assertThat(alert).containsEntry("state", "OPEN"));
+    }
+
+    /** A dead-letter table that refuses rows too. */
+    public static class FailingDeadLetters {
+        public void record(Exchange exchange) {
+            throw new IllegalStateException("permission denied for table dead_letter");
+        }
+    }
+
     private static Exchange store(String messageId) {
-        return hub.template().send("direct:store-warm", e -> {
+        return store(hub, messageId);
+    }
+
+    private static Exchange store(RouteHarness on, String messageId) {
+        return on.template().send("direct:store-warm", e -> {
             e.getMessage().setBody("{}");
             e.getMessage().setHeader("deviceId", "pump-7");
             e.getMessage().setHeader("messageId", messageId);
