@@ -42,8 +42,8 @@ public final class ErrorClassifier {
      * or a database in recovery), admin or crash shutdown, cannot connect now (starting up), idle session timeout,
      * statement timeout or cancel, lock not available, object in use.
      */
-    private static final Set<String> TRANSIENT_CODES = Set.of(
-            "40001", "40P01", "40003", "25006", "57P01", "57P02", "57P03", "57P05", "57014", "55P03", "55006");
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of("40001", "40P01", "40003", "25006", "57P01", "57P02", "57P03", "57P05", "57014", "55P03", "55006");
 
     /** The database was dropped under the hub, a feature the server lacks. */
     private static final Set<String> PERMANENT_CODES = Set.of("57P04", "0A000");

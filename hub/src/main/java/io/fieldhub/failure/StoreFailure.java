@@ -17,8 +17,7 @@ import org.postgresql.util.PSQLException;
 public record StoreFailure(String sqlState, String problem, String table, String fix) {
 
     /** "permission denied for table telemetry", "relation "telemetry" does not exist", "... sequence x_id_seq". */
-    private static final Pattern OBJECT =
-            Pattern.compile("(table|relation|sequence|schema) \"?([\\w.$]+)\"?");
+    private static final Pattern OBJECT = Pattern.compile("(table|relation|sequence|schema) \"?([\\w.$]+)\"?");
 
     /** Describes a failure; {@code dbUser} is the database user the hub connects as, named in a GRANT to run. */
     public static StoreFailure of(Throwable failure, String dbUser) {
@@ -44,7 +43,8 @@ public record StoreFailure(String sqlState, String problem, String table, String
     }
 
     private static String fix(String state, String kind, String table, String dbUser) {
-        String user = dbUser == null || dbUser.isBlank() ? "the hub's database user (spring.datasource.username)" : dbUser;
+        String user =
+                dbUser == null || dbUser.isBlank() ? "the hub's database user (spring.datasource.username)" : dbUser;
         if ("42501".equals(state)) {
             if ("sequence".equals(kind)) {
                 return "grant " + user + " the use of sequence " + table + ": GRANT USAGE, SELECT ON SEQUENCE " + table
@@ -55,24 +55,29 @@ public record StoreFailure(String sqlState, String problem, String table, String
                         + user;
             }
             if (table != null) {
-                return "give " + user + " back its rights on table " + table + ": GRANT SELECT, INSERT, UPDATE, DELETE ON "
-                        + table + " TO " + user;
+                return "give " + user + " back its rights on table " + table
+                        + ": GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + user;
             }
             return "grant " + user + " the privilege PostgreSQL names above";
         }
         String stateClass = state == null ? "" : state.substring(0, Math.min(2, state.length()));
         return switch (stateClass) {
-            case "42" -> "the database does not have the tables this hub version expects: check that"
-                    + " spring.datasource.url is the hub's database and that nothing dropped or altered its tables"
-                    + " outside the hub's migrations (table flyway_schema_history lists them)";
-            case "23" -> "a constraint or trigger that the hub's migrations did not create refuses the rows"
-                    + (table == null ? "" : " of table " + table) + ": drop it, or relax it";
-            case "22" -> "PostgreSQL refuses a value the hub writes: report it with the dead letter, which keeps the"
-                    + " message";
-            case "28" -> "the database refuses the hub's credentials: check spring.datasource.username and"
-                    + " spring.datasource.password";
-            case "3D", "3F" -> "the database or schema in spring.datasource.url does not exist: create it, or point"
-                    + " the hub at the right one";
+            case "42" ->
+                "the database does not have the tables this hub version expects: check that"
+                        + " spring.datasource.url is the hub's database and that nothing dropped or altered its tables"
+                        + " outside the hub's migrations (table flyway_schema_history lists them)";
+            case "23" ->
+                "a constraint or trigger that the hub's migrations did not create refuses the rows"
+                        + (table == null ? "" : " of table " + table) + ": drop it, or relax it";
+            case "22" ->
+                "PostgreSQL refuses a value the hub writes: report it with the dead letter, which keeps the"
+                        + " message";
+            case "28" ->
+                "the database refuses the hub's credentials: check spring.datasource.username and"
+                        + " spring.datasource.password";
+            case "3D", "3F" ->
+                "the database or schema in spring.datasource.url does not exist: create it, or point"
+                        + " the hub at the right one";
             default -> "the error above happens on every attempt, so the hub does not retry it: correct its cause";
         };
     }

@@ -47,7 +47,12 @@ public class StoreFailures {
      * @param alertProblem why the hub's own alert could not be written, or {@code null}
      */
     public record Failing(
-            StoreFailure failure, Instant since, long messages, String deviceId, String messageId, String alertProblem) {
+            StoreFailure failure,
+            Instant since,
+            long messages,
+            String deviceId,
+            String messageId,
+            String alertProblem) {
 
         Failing next(String device, String message) {
             return new Failing(failure, since, messages + 1, device, message, alertProblem);
@@ -71,6 +76,7 @@ public class StoreFailures {
     private Instant alertRetryAt = Instant.MIN;
     /** Per cause: when the log last said it, and how many messages met it since. */
     private final Map<String, Instant> loggedAt = new HashMap<>();
+
     private final Map<String, Long> sinceLogged = new HashMap<>();
 
     /** @param dbUser the user the hub connects to PostgreSQL as (spring.datasource.username), named in fixes */
@@ -172,8 +178,8 @@ public class StoreFailures {
             failing = failing.withAlertProblem(null);
         } catch (RuntimeException e) {
             alertRetryAt = now.plus(REPEAT);
-            String problem = "the hub's own alert could not be written (" + StoreFailure.of(e, dbUser).cause()
-                    + "); tried again in a minute";
+            String problem = "the hub's own alert could not be written ("
+                    + StoreFailure.of(e, dbUser).cause() + "); tried again in a minute";
             failing = failing.withAlertProblem(problem);
             LOG.error("{}: {}", problem, failure.reason());
         }

@@ -55,7 +55,8 @@ class ErrorClassifierTest {
         "57P04, PERMANENT, database dropped",
     })
     void bySqlState(String sqlState, Kind kind, String what) {
-        var failure = new UncategorizedSQLException("insert", "insert into telemetry", new SQLException(what, sqlState));
+        var failure =
+                new UncategorizedSQLException("insert", "insert into telemetry", new SQLException(what, sqlState));
         assertThat(ErrorClassifier.classify(failure)).isEqualTo(kind);
     }
 
@@ -94,7 +95,8 @@ class ErrorClassifierTest {
     void aCauseDeepInTheChainCounts() {
         var wrapped = new RuntimeException(new IllegalStateException(new SQLException("denied", "42501")));
         assertThat(ErrorClassifier.isPermanent(wrapped)).isTrue();
-        assertThat(ErrorClassifier.isPermanent(new RuntimeException(new ConnectException("refused")))).isFalse();
+        assertThat(ErrorClassifier.isPermanent(new RuntimeException(new ConnectException("refused"))))
+                .isFalse();
         assertThat(ErrorClassifier.isPermanent(null)).isFalse();
     }
 }

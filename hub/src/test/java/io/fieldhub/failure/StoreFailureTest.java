@@ -51,8 +51,8 @@ class StoreFailureTest {
     @Test
     void onlyTheFirstLineOfAMessageIsTheCause() {
         var failure = StoreFailure.of(
-                new SQLException("ERROR: new row violates check constraint \"x\"\n  Detail: Failing row contains (1)",
-                        "23514"),
+                new SQLException(
+                        "ERROR: new row violates check constraint \"x\"\n  Detail: Failing row contains (1)", "23514"),
                 "app");
         assertThat(failure.cause()).isEqualTo("new row violates check constraint \"x\" (SQLState 23514)");
     }

@@ -9,10 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -90,7 +90,8 @@ class ErrorsRouteIT {
 
         assertThat(done.getException()).as("handled: kept as a dead letter").isNull();
         assertThat(attempts).as("not retried").hasValue(1);
-        assertThat(done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(500);
+        assertThat(done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
+                .isEqualTo(500);
         assertThat(hub.deadLetters().letters()).last().satisfies(letter -> {
             assertThat(letter.messageId()).isEqualTo("m-1");
             assertThat(letter.reason())
@@ -118,16 +119,19 @@ class ErrorsRouteIT {
         assertThat(transitions()).containsExactly("RAISED");
 
         failures.add(new BadSqlGrammarException(
-                "insert", "insert into telemetry", new SQLException("ERROR: relation \"alert\" does not exist", "42P01")));
+                "insert",
+                "insert into telemetry",
+                new SQLException("ERROR: relation \"alert\" does not exist", "42P01")));
         store("m-4");
-        assertThat(transitions()).as("a new cause clears the old alert and raises one of its own")
+        assertThat(transitions())
+                .as("a new cause clears the old alert and raises one of its own")
                 .containsExactly("RAISED", "CLEARED", "RAISED");
 
         storeFailures.stored();
         assertThat(storeFailures.current()).isEmpty();
         assertThat(transitions()).containsExactly("RAISED", "CLEARED", "RAISED", "CLEARED");
-        assertThat(db.jdbc().queryForObject(
-                        "select detail from alert_transition order by id desc limit 1", String.class))
+        assertThat(db.jdbc()
+                        .queryForObject("select detail from alert_transition order by id desc limit 1", String.class))
                 .contains("readings are stored again")
                 .contains("relation \"alert\" does not exist");
     }
@@ -156,8 +160,9 @@ class ErrorsRouteIT {
 
         assertThat(done.getException()).isNull();
         assertThat(attempts).hasValue(2);
-        assertThat(hub.deadLetters().letters()).last().satisfies(letter -> assertThat(letter.reason())
-                .contains("permission denied"));
+        assertThat(hub.deadLetters().letters())
+                .last()
+                .satisfies(letter -> assertThat(letter.reason()).contains("permission denied"));
     }
 
     @Test
@@ -178,7 +183,9 @@ class ErrorsRouteIT {
         assertThat(storeFailures.current())
                 .as("health says it all the same")
                 .hasValueSatisfying(f -> assertThat(f.messageId()).isEqualTo("m-7"));
-        assertThat(hubAlerts()).singleElement().satisfies(alert -> assertThat(alert).containsEntry("state", "OPEN"));
+        assertThat(hubAlerts())
+                .singleElement()
+                .satisfies(alert -> assertThat(alert).containsEntry("state", "OPEN"));
     }
 
     /** A dead-letter table that refuses rows too. */

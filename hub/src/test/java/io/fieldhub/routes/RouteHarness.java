@@ -79,6 +79,8 @@ final class RouteHarness implements AutoCloseable {
     }
 
     RouteHarness bind(String name, Object bean) {
+        // the registry keeps one bean per name and type: a stand-in of another type would otherwise stay first
+        context.getRegistry().unbind(name);
         context.getRegistry().bind(name, bean);
         return this;
     }
