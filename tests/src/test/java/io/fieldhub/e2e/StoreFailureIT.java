@@ -71,7 +71,8 @@ class StoreFailureIT {
     void aRevokedTablePermissionRaisesTheHubsOwnAlertAndTurnsHealthDownUntilItIsGrantedBack() throws Exception {
         String id = Device.uniqueId("engine");
         try (var device = new Device(hub, id)) {
-            assertThat(device.publishJson("{\"metrics\":{\"temperature\":20}}", id + "-1")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":20}}", id + "-1"))
+                    .containsExactly(0);
 
             admin.execute("revoke insert on telemetry from " + APP_USER);
             try {
@@ -90,8 +91,10 @@ class StoreFailureIT {
                 assertThat(observed.deadLetters(id))
                         .extracting(l -> l.get("message_id"))
                         .containsExactly(id + "-2", id + "-3");
-                assertThat(observed.deadLetters(id)).allSatisfy(letter -> assertThat((String) letter.get("reason"))
-                        .startsWith("store failing: permission denied for table telemetry (SQLState 42501). Fix:"));
+                assertThat(observed.deadLetters(id))
+                        .allSatisfy(letter -> assertThat((String) letter.get("reason"))
+                                .startsWith(
+                                        "store failing: permission denied for table telemetry (SQLState 42501). Fix:"));
 
                 assertThat(observed.alerts("fieldhub"))
                         .as("one alert for the cause, not one per message")
@@ -103,12 +106,14 @@ class StoreFailureIT {
                                     .containsEntry("first_message_id", id + "-2");
                             assertThat((String) alert.get("text")).contains("permission denied for table telemetry");
                         });
-                await().atMost(DEADLINE).untilAsserted(() -> assertThat(observed.emails("fieldhub"))
-                        .singleElement()
-                        .satisfies(email -> {
-                            assertThat(Observed.subject(email)).isEqualTo("[CRITICAL] Store failing on fieldhub");
-                            assertThat(Observed.text(email)).contains("permission denied for table telemetry");
-                        }));
+                await().atMost(DEADLINE)
+                        .untilAsserted(() -> assertThat(observed.emails("fieldhub"))
+                                .singleElement()
+                                .satisfies(email -> {
+                                    assertThat(Observed.subject(email))
+                                            .isEqualTo("[CRITICAL] Store failing on fieldhub");
+                                    assertThat(Observed.text(email)).contains("permission denied for table telemetry");
+                                }));
 
                 HttpResponse<String> health = get("/actuator/health");
                 assertThat(health.statusCode()).isEqualTo(503);
@@ -121,19 +126,25 @@ class StoreFailureIT {
                         .contains("GRANT SELECT, INSERT, UPDATE, DELETE ON telemetry TO " + APP_USER);
                 assertThat(store.path("details").path("latestMessage").asText()).isEqualTo(id + "-3");
 
-                JsonNode failures = json.readTree(get("/actuator/metrics/fieldhub.store.permanent-failures?tag=sqlstate:42501")
-                        .body());
-                assertThat(failures.path("measurements").get(0).path("value").asDouble()).isEqualTo(2.0);
+                JsonNode failures =
+                        json.readTree(get("/actuator/metrics/fieldhub.store.permanent-failures?tag=sqlstate:42501")
+                                .body());
+                assertThat(failures.path("measurements").get(0).path("value").asDouble())
+                        .isEqualTo(2.0);
             } finally {
                 admin.execute("grant insert on telemetry to " + APP_USER);
             }
 
-            assertThat(device.publishJson("{\"metrics\":{\"temperature\":23}}", id + "-4")).containsExactly(0);
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":23}}", id + "-4"))
+                    .containsExactly(0);
             assertThat(observed.rows(id)).extracting(r -> r.get("message_id")).containsExactly(id + "-1", id + "-4");
-            JsonNode store = json.readTree(get("/actuator/health").body()).path("components").path("store");
+            JsonNode store = json.readTree(get("/actuator/health").body())
+                    .path("components")
+                    .path("store");
             assertThat(store.path("status").asText()).isEqualTo("UP");
-            assertThat(observed.alerts("fieldhub")).singleElement().satisfies(alert -> assertThat(alert)
-                    .containsEntry("state", "CLEARED"));
+            assertThat(observed.alerts("fieldhub"))
+                    .singleElement()
+                    .satisfies(alert -> assertThat(alert).containsEntry("state", "CLEARED"));
             assertThat(observed.alertTransitions("fieldhub"))
                     .extracting(t -> t.get("transition"))
                     .containsExactly("RAISED", "CLEARED");
