@@ -196,9 +196,9 @@ public class StoreFailures {
         loggedAt.put(cause, now);
         sinceLogged.remove(cause);
         LOG.error(
-                "store failing, not retried: {}. {} message(s) became dead letters since this was last logged, the"
-                        + " latest from device {}, message {}. Fix: {}. Health 'store' is DOWN until a reading is"
-                        + " stored again",
+                "store failing, not retried: {}. {} message(s) failed on it since this was last logged (see the"
+                        + " dead letters), the latest from device {}, message {}. Fix: {}. Health 'store' is DOWN"
+                        + " until a reading is stored again",
                 cause,
                 messages,
                 deviceId,
