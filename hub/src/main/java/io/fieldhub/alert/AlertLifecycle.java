@@ -98,6 +98,15 @@ public class AlertLifecycle {
             insert into alert_transition (alert_id, transition, actor, severity, tier, detail)
             select id, 'CLEARED', ?, severity, tier, ? from closed order by id""";
 
+    private static final String CLEAR_ONE = """
+            with cleared as (
+                update alert set state = 'CLEARED', cleared_at = now()
+                where rule_id = ? and device_id = ? and state <> 'CLEARED'
+                returning id, severity, tier
+            )
+            insert into alert_transition (alert_id, transition, actor, severity, tier, detail)
+            select id, 'CLEARED', ?, severity, tier, ? from cleared""";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Settings settings;
@@ -220,6 +229,14 @@ public class AlertLifecycle {
             return n;
         });
         return closed == null ? 0 : closed;
+    }
+
+    /**
+     * Clears the live alert of one rule and device, if there is one, on behalf of {@code actor}, saying why, in a
+     * transaction of its own: for alerts no reading clears, such as the hub's own.
+     */
+    public void closeAlert(String ruleId, String deviceId, String actor, String why) {
+        tx.executeWithoutResult(status -> written(jdbc.update(CLEAR_ONE, ruleId, deviceId, actor, why)));
     }
 
     /** Clears the alerts of these devices whose condition has ended; returns how many CLEARED transitions it wrote. */

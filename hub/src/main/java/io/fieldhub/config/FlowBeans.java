@@ -6,6 +6,7 @@ import io.fieldhub.archive.ArchiveWriter;
 import io.fieldhub.codec.Codecs;
 import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.device.LastSeen;
+import io.fieldhub.failure.StoreFailures;
 import io.fieldhub.ingest.Ingest;
 import io.fieldhub.notify.Wakeups;
 import io.fieldhub.process.DeviceLanes;
@@ -76,7 +77,8 @@ class FlowBeans {
             AlertLifecycle alertLifecycle,
             HubProperties hub,
             MeterRegistry meters,
-            LastSeen lastSeen) {
+            LastSeen lastSeen,
+            StoreFailures storeFailures) {
         var store = new WarmStore(
                 jdbc,
                 tx,
@@ -85,7 +87,10 @@ class FlowBeans {
                 hub.store().batchSize(),
                 hub.store().linger(),
                 meters);
-        store.onStored(lastSeen::saw);
+        store.onStored(fresh -> {
+            lastSeen.saw(fresh);
+            storeFailures.stored();
+        });
         return store;
     }
 

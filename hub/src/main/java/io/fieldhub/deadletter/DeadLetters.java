@@ -18,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 
@@ -32,6 +33,12 @@ public class DeadLetters {
      * than an exception a redelivery may have outlived.
      */
     public static final String RECORDED = "fieldhub.deadLetterRecorded";
+
+    /**
+     * Set on an exchange whose cause is already in the log, said once a minute rather than once a message (a
+     * permanent store failure): its dead letter is then logged at DEBUG.
+     */
+    public static final String CAUSE_LOGGED = "fieldhub.causeLogged";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -85,13 +92,15 @@ public class DeadLetters {
                 key);
         exchange.setProperty(RECORDED, true);
         meters.counter("fieldhub.deadletters", "route", String.valueOf(routeId)).increment();
-        LOG.warn(
-                "dead letter {} from device {} message {} (route {}): {}",
-                key.getKey(),
-                deviceId,
-                messageId,
-                routeId,
-                reason);
+        boolean logged = exchange.getProperty(CAUSE_LOGGED, false, Boolean.class);
+        LOG.atLevel(logged ? Level.DEBUG : Level.WARN)
+                .log(
+                        "dead letter {} from device {} message {} (route {}): {}",
+                        key.getKey(),
+                        deviceId,
+                        messageId,
+                        routeId,
+                        reason);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", reason);
         error.put("deviceId", deviceId);

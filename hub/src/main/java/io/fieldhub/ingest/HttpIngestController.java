@@ -26,9 +26,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/devices/{deviceId}/telemetry}, authenticated as that device ({@link HttpDeviceAuth}): hands the
  * request to the {@code ingest-http} route and answers with what the route decided: 202 once stored, 400 with the
- * reason for bad input. A body over {@code hub.ingest.max-payload-bytes} gets 413 and is never read whole. When the
- * stores are down it answers 503 after {@code hub.ingest.http-timeout}; the message is still retried, and a client
- * that resends with the same {@code Message-Id} header is never stored twice.
+ * reason for bad input, 500 with the cause and the fix when storing fails permanently (the message is kept as a dead
+ * letter). A body over {@code hub.ingest.max-payload-bytes} gets 413 and is never read whole. When the stores are
+ * down it answers 503 after {@code hub.ingest.http-timeout}; the message is still retried, and a client that resends
+ * with the same {@code Message-Id} header is never stored twice.
  */
 @RestController
 class HttpIngestController {
@@ -97,7 +98,14 @@ class HttpIngestController {
         try {
             Exchange done = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (done.getException() != null) {
-                return unavailable(deviceId);
+                // neither stored nor kept as a dead letter (the hub is stopping, or the dead letter failed too)
+                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                        .header(HttpHeaders.RETRY_AFTER, "5")
+                        .body(Map.of(
+                                "error",
+                                "the hub could not store the message for device " + deviceId + " ("
+                                        + done.getException().getMessage() + "); send it again with the same"
+                                        + " Message-Id header so that it is stored once"));
             }
             int status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 202, Integer.class);
             return ResponseEntity.status(status)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
+import io.fieldhub.failure.ErrorClassifier;
 import io.fieldhub.ingest.TelemetryHeaders;
 import io.fieldhub.telemetry.InvalidTelemetryException;
 import io.fieldhub.telemetry.TelemetryRecord;
@@ -164,6 +165,11 @@ public class WarmStore extends AsyncProcessorSupport {
         } catch (DataIntegrityViolationException e) {
             refused(batch, e);
         } catch (RuntimeException e) {
+            if (ErrorClassifier.isPermanent(e)) {
+                // not retried; StoreFailures logs it once a minute, with the fix
+                batch.forEach(p -> fail(p, e));
+                return;
+            }
             LOG.warn(
                     "warm store: a batch of {} messages could not be written ({}); they stay unacknowledged and are"
                             + " retried with backoff. Fix: check that PostgreSQL at spring.datasource.url is up",

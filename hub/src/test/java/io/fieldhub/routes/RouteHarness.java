@@ -31,7 +31,8 @@ import org.springframework.core.io.FileSystemResource;
  * Runs route files from the real {@code routes/} folder in a plain Camel context, without Spring, so a route test
  * starts in well under a second. The routes read config/application.yaml, as the hub does, with what a test overrides
  * ({@link #property}) on top. The shared error handling ({@code errors.camel.yaml}) is always loaded, and a
- * {@link RecordingDeadLetters} stands in for the {@code deadLetters} bean unless a test binds another.
+ * {@link RecordingDeadLetters} and {@link RecordingStoreFailures} stand in for the {@code deadLetters} and
+ * {@code storeFailures} beans unless a test binds others.
  *
  * <pre>
  * harness = new RouteHarness().bind("ingest", new Ingest(clock)).routes("ingest-http.camel.yaml")
@@ -64,10 +65,12 @@ final class RouteHarness implements AutoCloseable {
     private final Map<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> advice = new LinkedHashMap<>();
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
+    private final RecordingStoreFailures storeFailures = new RecordingStoreFailures();
     private ProducerTemplate template;
 
     RouteHarness() {
         context.getRegistry().bind("deadLetters", deadLetters);
+        context.getRegistry().bind("storeFailures", storeFailures);
     }
 
     RouteHarness property(String key, Object value) {
@@ -76,6 +79,8 @@ final class RouteHarness implements AutoCloseable {
     }
 
     RouteHarness bind(String name, Object bean) {
+        // the registry keeps one bean per name and type: a stand-in of another type would otherwise stay first
+        context.getRegistry().unbind(name);
         context.getRegistry().bind(name, bean);
         return this;
     }
@@ -146,6 +151,10 @@ final class RouteHarness implements AutoCloseable {
 
     RecordingDeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    RecordingStoreFailures storeFailures() {
+        return storeFailures;
     }
 
     @Override
