@@ -103,6 +103,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("MQTT broker on " + bindAddress + ":" + port + " is already started");
         }
         writeConfig();
+        BrokerBuckets.configure(dataFolder);
         // HiveMQ sends a subscriber at most 50 unacknowledged messages. The hub acknowledges a message only when
         // its batch has committed, so 50 would cap ingest at 50 per commit; this internal knob is not in config.xml.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;

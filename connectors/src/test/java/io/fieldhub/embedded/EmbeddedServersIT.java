@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -101,6 +102,13 @@ class EmbeddedServersIT {
         assertThat(publishQos1(broker, "devices/pump-7/telemetry", payload).getReasonCodes())
                 .containsExactly(0);
         broker.close();
+        try (var buckets = Files.find(
+                home.resolve("data/persistence/client_session_store"),
+                2,
+                (path, attributes) -> attributes.isDirectory()
+                        && path.getFileName().toString().startsWith("client_session_store_"))) {
+            assertThat(buckets).as("session store buckets of a new folder").hasSize(BrokerBuckets.NEW_FOLDER);
+        }
         broker = started(new EmbeddedBroker(home, LOCALHOST, port, true));
 
         IMqttToken connect = subscriber.connectWithResult(durable);
