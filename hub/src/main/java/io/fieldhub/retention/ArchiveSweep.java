@@ -65,7 +65,7 @@ public class ArchiveSweep {
         return folders;
     }
 
-    /** One object at a time: S3Proxy and some S3 stores refuse the checksums of a multi-object delete. */
+    /** One object at a time: some S3-compatible stores (Google Cloud Storage) have no multi-object delete. */
     private int delete(String folder) {
         List<String> keys = s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(folder)).contents().stream()
                 .map(S3Object::key)

@@ -16,7 +16,8 @@ class RetentionBeans {
     /** The trim routes' cutoffs, the dedupe keys' among them: so a window too short for late readings fails the start. */
     @Bean
     RetentionCutoff retentionCutoff(Clock clock, RetentionSettings retention, HubProperties hub) {
-        requireDedupeWindowCoversLateReadings(retention, hub.ingest());
+        requireDedupeWindowCoversLateReadings(
+                retention.dedupeWindow(), hub.ingest().maxAge(), hub.ingest().maxFutureSkew());
         return new RetentionCutoff(clock);
     }
 
@@ -35,9 +36,8 @@ class RetentionBeans {
      * A resend is accepted while its device time is at most max-age old (and up to max-future-skew ahead): its key
      * must outlive that, or an accepted resend would be stored twice.
      */
-    static void requireDedupeWindowCoversLateReadings(RetentionSettings retention, HubProperties.Ingest ingest) {
-        Duration window = retention.dedupeWindow();
-        Duration late = ingest.maxAge().plus(ingest.maxFutureSkew());
+    static void requireDedupeWindowCoversLateReadings(Duration window, Duration maxAge, Duration maxFutureSkew) {
+        Duration late = maxAge.plus(maxFutureSkew);
         if (!RetentionSettings.forever(window) && window.compareTo(late) < 0) {
             throw new IllegalStateException("hub.retention.dedupe-window is " + window + ", shorter than"
                     + " hub.ingest.max-age plus hub.ingest.max-future-skew (" + late + "): a resend the hub still"
