@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -57,24 +58,31 @@ public class TelemetryPartitions {
      * (which then move into it). Returns the names of the partitions it made.
      */
     public List<String> prepare() {
-        List<String> made = tx.execute(status -> {
-            lock();
-            TreeSet<LocalDate> days = new TreeSet<>(jdbc.queryForList(
-                    "select distinct (stored_at at time zone 'UTC')::date from telemetry_default", LocalDate.class));
-            LocalDate today = today();
-            for (int i = 0; i <= ahead; i++) {
-                days.add(today.plusDays(i));
-            }
-            List<String> existing = partitions();
-            List<String> created = new ArrayList<>();
-            for (LocalDate day : days) {
-                String name = jdbc.queryForObject("select telemetry_partition(?)", String.class, day);
-                if (!existing.contains(name)) {
-                    created.add(name);
+        List<String> made;
+        try {
+            made = tx.execute(status -> {
+                lockBriefly();
+                TreeSet<LocalDate> days = new TreeSet<>(jdbc.queryForList(
+                        "select distinct (stored_at at time zone 'UTC')::date from telemetry_default",
+                        LocalDate.class));
+                LocalDate today = today();
+                for (int i = 0; i <= ahead; i++) {
+                    days.add(today.plusDays(i));
                 }
-            }
-            return created;
-        });
+                List<String> existing = partitions();
+                List<String> created = new ArrayList<>();
+                for (LocalDate day : days) {
+                    String name = jdbc.queryForObject("select telemetry_partition(?)", String.class, day);
+                    if (!existing.contains(name)) {
+                        created.add(name);
+                    }
+                }
+                return created;
+            });
+        } catch (PessimisticLockingFailureException e) {
+            LOG.info("retention: telemetry is busy, its partitions are made at the next run ({})", e.getMessage());
+            return List.of();
+        }
         if (!made.isEmpty()) {
             LOG.info("retention: made telemetry partitions {}", made);
         }
@@ -92,11 +100,15 @@ public class TelemetryPartitions {
         }
         LocalDate firstKept = today().minusDays(keep.toDays());
         List<String> dropped = new ArrayList<>();
-        for (String name : partitions()) {
-            if (!day(name).isBefore(firstKept) || !Boolean.TRUE.equals(tx.execute(status -> drop(name)))) {
-                break;
+        try {
+            for (String name : partitions()) {
+                if (!day(name).isBefore(firstKept) || !Boolean.TRUE.equals(tx.execute(status -> drop(name)))) {
+                    break;
+                }
+                dropped.add(name);
             }
-            dropped.add(name);
+        } catch (PessimisticLockingFailureException e) {
+            LOG.info("retention: telemetry is busy, old partitions are dropped at the next run ({})", e.getMessage());
         }
         if (!dropped.isEmpty()) {
             LOG.info("retention: dropped telemetry partitions {}: older than {} and archived", dropped, keep);
@@ -106,10 +118,7 @@ public class TelemetryPartitions {
 
     /** In its own transaction: whether the partition was archived whole and is gone. */
     private boolean drop(String name) {
-        lock();
-        // Detaching waits for the queries on telemetry; a long one makes this try again at the next run instead of
-        // holding up the warm store's inserts behind it.
-        jdbc.execute("set local lock_timeout = '3s'");
+        lockBriefly();
         long watermark = jdbc.queryForObject(
                 "select last_id from archive_watermark where stream = 'telemetry'", Long.class);
         Long highest = jdbc.queryForObject("select max(id) from " + quoted(name), Long.class);
@@ -127,8 +136,13 @@ public class TelemetryPartitions {
         return true;
     }
 
-    private void lock() {
+    /**
+     * Takes the maintenance lock, and bounds how long this transaction's DDL waits for the queries on telemetry: a
+     * long one makes the work wait for the next run rather than hold up the warm store's inserts queued behind it.
+     */
+    private void lockBriefly() {
         jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+        jdbc.execute("set local lock_timeout = '3s'");
     }
 
     /** The day partitions, oldest first. */
