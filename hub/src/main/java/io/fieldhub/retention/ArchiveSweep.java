@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +55,11 @@ public class ArchiveSweep {
     }
 
     private List<String> dateFolders() {
-        List<String> folders = new ArrayList<>();
-        s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(DATE).delimiter("/"))
+        return s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(DATE).delimiter("/"))
                 .commonPrefixes()
                 .stream()
                 .map(CommonPrefix::prefix)
-                .forEach(folders::add);
-        return folders;
+                .toList();
     }
 
     /** One object at a time: some S3-compatible stores (Google Cloud Storage) have no multi-object delete. */

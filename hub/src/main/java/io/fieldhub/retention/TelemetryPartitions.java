@@ -111,7 +111,10 @@ public class TelemetryPartitions {
             LOG.info("retention: telemetry is busy, old partitions are dropped at the next run ({})", e.getMessage());
         }
         if (!dropped.isEmpty()) {
-            LOG.info("retention: dropped telemetry partitions {}: older than {} and archived", dropped, keep);
+            LOG.info(
+                    "retention: dropped telemetry partitions {}: older than {} days and archived",
+                    dropped,
+                    keep.toDays());
         }
         return dropped;
     }
