@@ -40,7 +40,8 @@ public class ArchiveSweep {
         if (RetentionSettings.forever(keep)) {
             return 0;
         }
-        LocalDate firstKept = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(keep.toDays());
+        LocalDate firstKept =
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(keep.toDays());
         int deleted = 0;
         for (String folder : dateFolders()) {
             LocalDate day = day(folder);
@@ -55,9 +56,7 @@ public class ArchiveSweep {
     }
 
     private List<String> dateFolders() {
-        return s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(DATE).delimiter("/"))
-                .commonPrefixes()
-                .stream()
+        return s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(DATE).delimiter("/")).commonPrefixes().stream()
                 .map(CommonPrefix::prefix)
                 .toList();
     }

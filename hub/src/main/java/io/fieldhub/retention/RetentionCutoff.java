@@ -20,6 +20,8 @@ public class RetentionCutoff {
      */
     public Timestamp before(String keep) {
         Duration period = keep == null || keep.isBlank() ? null : DurationStyle.detectAndParse(keep.trim());
-        return RetentionSettings.forever(period) ? null : Timestamp.from(clock.instant().minus(period));
+        return RetentionSettings.forever(period)
+                ? null
+                : Timestamp.from(clock.instant().minus(period));
     }
 }

@@ -43,14 +43,16 @@ public record RetentionSettings(
         return keep == null || keep.isZero();
     }
 
-    @AssertTrue(message = "hub.retention.telemetry must be 0 (forever) or whole days, at least 1d: telemetry goes by"
-            + " day partitions")
+    @AssertTrue(
+            message = "hub.retention.telemetry must be 0 (forever) or whole days, at least 1d: telemetry goes by"
+                    + " day partitions")
     boolean isTelemetryInDays() {
         return forever(telemetry) || wholeDays(telemetry);
     }
 
-    @AssertTrue(message = "hub.retention.archive must be 0 (forever) or whole days, at least 1d: archive objects go by"
-            + " the date in their key")
+    @AssertTrue(
+            message = "hub.retention.archive must be 0 (forever) or whole days, at least 1d: archive objects go by"
+                    + " the date in their key")
     boolean isArchiveInDays() {
         return forever(archive) || wholeDays(archive);
     }

@@ -122,8 +122,8 @@ public class TelemetryPartitions {
     /** In its own transaction: whether the partition was archived whole and is gone. */
     private boolean drop(String name) {
         lockBriefly();
-        long watermark = jdbc.queryForObject(
-                "select last_id from archive_watermark where stream = 'telemetry'", Long.class);
+        long watermark =
+                jdbc.queryForObject("select last_id from archive_watermark where stream = 'telemetry'", Long.class);
         Long highest = jdbc.queryForObject("select max(id) from " + quoted(name), Long.class);
         if (highest != null && highest > watermark) {
             LOG.info(

@@ -34,11 +34,13 @@ class RetentionSettingsTest {
         Duration skew = Duration.ofMinutes(5);
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> RetentionBeans.requireDedupeWindowCoversLateReadings(Duration.ofDays(7), maxAge, skew))
+                .isThrownBy(
+                        () -> RetentionBeans.requireDedupeWindowCoversLateReadings(Duration.ofDays(7), maxAge, skew))
                 .withMessageContaining("hub.retention.dedupe-window")
                 .withMessageContaining("PT168H5M");
         assertThatNoException()
-                .isThrownBy(() -> RetentionBeans.requireDedupeWindowCoversLateReadings(Duration.ofDays(8), maxAge, skew));
+                .isThrownBy(
+                        () -> RetentionBeans.requireDedupeWindowCoversLateReadings(Duration.ofDays(8), maxAge, skew));
         assertThatNoException()
                 .as("0 keeps the keys forever")
                 .isThrownBy(() -> RetentionBeans.requireDedupeWindowCoversLateReadings(Duration.ZERO, maxAge, skew));

@@ -43,12 +43,13 @@ class TelemetryMigrationIT {
         jdbc = new JdbcTemplate(dataSource);
         migrate("11");
         for (var reading : List.of(
-                new Stored("m-1", "pump-7", DAY_1), new Stored("m-2", "pump-7", DAY_2), new Stored("m-1", "pump-8", DAY_2))) {
+                new Stored("m-1", "pump-7", DAY_1),
+                new Stored("m-2", "pump-7", DAY_2),
+                new Stored("m-1", "pump-8", DAY_2))) {
             Timestamp at = Timestamp.from(reading.at());
             jdbc.update("""
                     insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id, stored_at)
-                    values (?, ?, ?, ?, '{"flow": 4.2}', '{"site": "plant-1"}', '4bf92f3577b34da6a3ce929d0e0e4736', ?)""",
-                    reading.messageId(), reading.deviceId(), at, at, at);
+                    values (?, ?, ?, ?, '{"flow": 4.2}', '{"site": "plant-1"}', '4bf92f3577b34da6a3ce929d0e0e4736', ?)""", reading.messageId(), reading.deviceId(), at, at, at);
         }
         jdbc.update("update archive_watermark set last_id = 2 where stream = 'telemetry'");
     }
@@ -71,9 +72,11 @@ class TelemetryMigrationIT {
                         "1 pump-7 m-1 telemetry_p20261001 {\"flow\": 4.2}",
                         "2 pump-7 m-2 telemetry_p20261002 {\"flow\": 4.2}",
                         "3 pump-8 m-1 telemetry_p20261002 {\"flow\": 4.2}");
-        assertThat(jdbc.queryForObject("select stored_at from telemetry where id = 1", Timestamp.class).toInstant())
+        assertThat(jdbc.queryForObject("select stored_at from telemetry where id = 1", Timestamp.class)
+                        .toInstant())
                 .isEqualTo(DAY_1);
-        assertThat(jdbc.queryForObject("select last_id from archive_watermark", Long.class)).isEqualTo(2);
+        assertThat(jdbc.queryForObject("select last_id from archive_watermark", Long.class))
+                .isEqualTo(2);
     }
 
     @Test
@@ -89,7 +92,8 @@ class TelemetryMigrationIT {
         assertThat(jdbc.queryForObject("select tableoid::regclass::text from telemetry where id = 4", String.class))
                 .isEqualTo(partition(today));
         for (int ahead = 1; ahead <= 3; ahead++) {
-            assertThat(jdbc.queryForObject("select to_regclass(?)::text", String.class, partition(today.plusDays(ahead))))
+            assertThat(jdbc.queryForObject(
+                            "select to_regclass(?)::text", String.class, partition(today.plusDays(ahead))))
                     .isEqualTo(partition(today.plusDays(ahead)));
         }
     }

@@ -109,14 +109,19 @@ class RetentionTelemetryRouteIT {
         LocalDate dayB = LocalDate.ofInstant(thirtyFiveDaysAgo, ZoneOffset.UTC);
 
         trigger("retention-telemetry");
-        assertThat(partitionNames()).as("made for the rows that waited in the default partition")
+        assertThat(partitionNames())
+                .as("made for the rows that waited in the default partition")
                 .contains(name(dayA), name(dayB));
         assertThat(storedIds()).as("nothing is archived yet").containsExactly("a-1", "a-2", "b-1", "c-1");
 
         // the archive writes the two oldest rows (an object holds at most two here)
         archiveClock.set(now.plus(Duration.ofDays(1)));
         var writer = new ArchiveWriter(
-                db.jdbc(), db.tx(), s3.client(), JSON, new ArchiveWriter.Settings(BUCKET, "hub-1", 2, Duration.ZERO),
+                db.jdbc(),
+                db.tx(),
+                s3.client(),
+                JSON,
+                new ArchiveWriter.Settings(BUCKET, "hub-1", 2, Duration.ZERO),
                 archiveClock);
         assertThat(writer.flushDue()).isEqualTo(2);
         trigger("retention-telemetry");
@@ -161,8 +166,7 @@ class RetentionTelemetryRouteIT {
     private static void insert(String messageId, Instant storedAt) {
         db.jdbc().update("""
                 insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id, stored_at)
-                values (?, 'pump-7', ?, ?, '{"flow": 4.2}', '{}', '4bf92f3577b34da6a3ce929d0e0e4736', ?)""",
-                messageId, Timestamp.from(storedAt), Timestamp.from(storedAt), Timestamp.from(storedAt));
+                values (?, 'pump-7', ?, ?, '{"flow": 4.2}', '{}', '4bf92f3577b34da6a3ce929d0e0e4736', ?)""", messageId, Timestamp.from(storedAt), Timestamp.from(storedAt), Timestamp.from(storedAt));
     }
 
     private static List<String> storedIds() {
@@ -170,8 +174,9 @@ class RetentionTelemetryRouteIT {
     }
 
     private static String partitionOf(String messageId) {
-        return db.jdbc().queryForObject(
-                "select tableoid::regclass::text from telemetry where message_id = ?", String.class, messageId);
+        return db.jdbc()
+                .queryForObject(
+                        "select tableoid::regclass::text from telemetry where message_id = ?", String.class, messageId);
     }
 
     private static List<String> partitionNames() {

@@ -37,7 +37,10 @@ class RetentionTrimRouteIT {
     @BeforeAll
     static void start() throws Exception {
         // two rows a batch, so that a run takes several
-        hub = harness().property("hub.retention.batch-size", 2).bind("metricsRegistry", meters).start();
+        hub = harness()
+                .property("hub.retention.batch-size", 2)
+                .bind("metricsRegistry", meters)
+                .start();
     }
 
     @AfterAll
@@ -77,27 +80,30 @@ class RetentionTrimRouteIT {
                 insert into notification (channel, recipient, address, state)
                 values ('email', 'ops', 'ops@example.com', 'SENT') returning id""", Long.class);
         for (Duration age : List.of(Duration.ofDays(200), Duration.ofDays(91), Duration.ofDays(89))) {
-            db.jdbc().update(
-                    "insert into notification_attempt (notification_id, at, outcome) values (?, ?, 'SENT')",
-                    notification,
-                    ago(age));
+            db.jdbc()
+                    .update(
+                            "insert into notification_attempt (notification_id, at, outcome) values (?, ?, 'SENT')",
+                            notification,
+                            ago(age));
         }
 
         trigger(hub, "retention-notification-attempts");
 
         assertThat(db.jdbc().queryForList("select at from notification_attempt", Timestamp.class))
                 .singleElement()
-                .satisfies(at -> assertThat(at.toInstant()).isAfter(ago(Duration.ofDays(90)).toInstant()));
+                .satisfies(at -> assertThat(at.toInstant())
+                        .isAfter(ago(Duration.ofDays(90)).toInstant()));
         assertThat(db.count("notification")).as("the notification itself stays").isEqualTo(1);
     }
 
     @Test
     void ruleErrorsOlderThanThirtyDaysAreDeleted() {
         for (Duration age : List.of(Duration.ofDays(45), Duration.ofDays(31), Duration.ofDays(2))) {
-            db.jdbc().update(
-                    "insert into rule_error (at, rule_id, phase, error) values (?, 'Engine overheat', 'consequence',"
-                            + " 'java.lang.ArithmeticException')",
-                    ago(age));
+            db.jdbc()
+                    .update(
+                            "insert into rule_error (at, rule_id, phase, error) values (?, 'Engine overheat', 'consequence',"
+                                    + " 'java.lang.ArithmeticException')",
+                            ago(age));
         }
 
         trigger(hub, "retention-rule-errors");
@@ -117,8 +123,10 @@ class RetentionTrimRouteIT {
             long notification = db.jdbc().queryForObject("""
                     insert into notification (transition_id, alert_id, channel, recipient, address, state)
                     values (?, ?, 'email', 'ops', 'ops@example.com', 'SENT') returning id""", Long.class, raised, alert);
-            db.jdbc().update(
-                    "insert into notification_attempt (notification_id, outcome) values (?, 'SENT')", notification);
+            db.jdbc()
+                    .update(
+                            "insert into notification_attempt (notification_id, outcome) values (?, 'SENT')",
+                            notification);
         }
 
         trigger(hub, "retention-closed-alerts");
@@ -148,7 +156,8 @@ class RetentionTrimRouteIT {
     @Test
     void aPeriodOfZeroKeepsRowsForever() throws Exception {
         deadLetter("ancient", ago(Duration.ofDays(3650)));
-        try (RouteHarness keeping = harness().property("hub.retention.dead-letters", 0).start()) {
+        try (RouteHarness keeping =
+                harness().property("hub.retention.dead-letters", 0).start()) {
             trigger(keeping, "retention-dead-letters");
         }
         assertThat(db.count("dead_letter")).isEqualTo(1);
@@ -164,7 +173,8 @@ class RetentionTrimRouteIT {
     }
 
     private static double deleted(String table) {
-        var counter = meters.find("fieldhub.retention.deleted").tag("table", table).counter();
+        var counter =
+                meters.find("fieldhub.retention.deleted").tag("table", table).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -175,10 +185,11 @@ class RetentionTrimRouteIT {
     }
 
     private static void dedupeKey(String messageId, Timestamp storedAt) {
-        db.jdbc().update(
-                "insert into telemetry_key (device_id, message_id, stored_at) values ('pump-7', ?, ?)",
-                messageId,
-                storedAt);
+        db.jdbc()
+                .update(
+                        "insert into telemetry_key (device_id, message_id, stored_at) values ('pump-7', ?, ?)",
+                        messageId,
+                        storedAt);
     }
 
     private static long alert(String state, Timestamp clearedAt) {
