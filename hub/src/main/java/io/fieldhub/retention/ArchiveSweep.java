@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Deletes archive objects older than {@code hub.retention.archive}, a whole {@code telemetry/date=YYYY-MM-DD/}
  * folder at a time, by the date in the key (device time, UTC). A sweep rather than a bucket lifecycle rule: the
- * embedded S3Proxy keeps no lifecycle rules, and a sweep works the same on every S3 (docs/retention.md).
+ * embedded S3Proxy has no lifecycle rules (501 Not Implemented), and a sweep works the same on every S3 (docs/retention.md).
  */
 public class ArchiveSweep {
 
