@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 import io.fieldhub.routes.SettableClock;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Periods as operators write them, and the dedupe window the hub refuses. */
+/** Periods as operators write them, and the settings the hub refuses. */
 class RetentionSettingsTest {
 
     static final Instant NOW = Instant.parse("2026-12-07T15:00:00Z");
@@ -44,5 +46,31 @@ class RetentionSettingsTest {
         assertThatNoException()
                 .as("0 keeps the keys forever")
                 .isThrownBy(() -> RetentionBeans.requireDedupeWindowCoversLateReadings(Duration.ZERO, maxAge, skew));
+    }
+
+    @Test
+    void telemetryAndArchiveAreKeptInWholeDays() {
+        try (var factory = Validation.buildDefaultValidatorFactory()) {
+            var validator = factory.getValidator();
+
+            assertThat(validator.validate(settings(Duration.ofHours(12), Duration.ofDays(400))))
+                    .extracting(ConstraintViolation::getMessage)
+                    .singleElement()
+                    .asString()
+                    .startsWith("hub.retention.telemetry must be 0 (forever) or whole days");
+            assertThat(validator.validate(settings(Duration.ofDays(30), Duration.ofHours(36))))
+                    .extracting(ConstraintViolation::getMessage)
+                    .singleElement()
+                    .asString()
+                    .startsWith("hub.retention.archive must be 0 (forever) or whole days");
+            assertThat(validator.validate(settings(Duration.ofDays(30), Duration.ZERO)))
+                    .isEmpty();
+        }
+    }
+
+    private static RetentionSettings settings(Duration telemetry, Duration archive) {
+        Duration month = Duration.ofDays(30);
+        return new RetentionSettings(
+                Duration.ofHours(1), 1000, telemetry, 3, Duration.ofDays(8), month, month, month, month, archive);
     }
 }
