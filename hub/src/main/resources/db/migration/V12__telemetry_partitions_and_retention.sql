@@ -38,6 +38,9 @@ begin
     if to_regclass(name) is not null then
         return name;
     end if;
+    -- An insert that chose the default partition before the new one is attached would fail its partition check:
+    -- inserts wait (milliseconds) until the new partition is in place.
+    lock table telemetry in share mode;
     execute format('create table %I (like telemetry including defaults)', name);
     execute format('with moved as (delete from telemetry_default where stored_at >= $1 and stored_at < $2 returning *)'
                        || ' insert into %I select * from moved', name) using low, high;

@@ -1,6 +1,7 @@
 package io.fieldhub.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -19,6 +20,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
@@ -30,8 +34,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * routes/retention-telemetry.camel.yaml against a real PostgreSQL and S3: telemetry's day partitions are made ahead,
- * a partition past the retention is dropped only once the archive holds every row of it, and archive date folders
- * past their retention are deleted.
+ * rows that waited for one move into it without an insert failing meanwhile, a partition past the retention is dropped
+ * only once the archive holds every row of it, and archive date folders past their retention are deleted.
  */
 class RetentionTelemetryRouteIT {
 
@@ -94,6 +98,37 @@ class RetentionTelemetryRouteIT {
                 .contains(name(today), name(today.plusDays(1)), name(today.plusDays(2)), name(today.plusDays(3)));
         assertThat(partitionOf("m-ahead")).isEqualTo(name(today.plusDays(10)));
         assertThat(db.count("telemetry_default")).isZero();
+    }
+
+    @Test
+    void insertsKeepSucceedWhileTheirDayGetsItsPartition() throws Exception {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        for (int ago = 20; ago < 25; ago++) {
+            Instant day = today.minusDays(ago).atTime(12, 0).toInstant(ZoneOffset.UTC);
+            insert("first-" + ago, day);
+            var stop = new AtomicBoolean();
+            int first = ago;
+            CompletableFuture<Integer> inserter = CompletableFuture.supplyAsync(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    insert("more-" + first + "-" + n++, day);
+                }
+                return n;
+            });
+            await().until(() -> db.count("telemetry_default") > 20);
+
+            trigger("retention-telemetry");
+            stop.set(true);
+
+            int inserted = inserter.get(30, TimeUnit.SECONDS);
+            assertThat(db.jdbc()
+                            .queryForObject(
+                                    "select count(*) from " + name(LocalDate.ofInstant(day, ZoneOffset.UTC)),
+                                    Long.class))
+                    .as("every row of the day, in its partition")
+                    .isEqualTo(inserted + 1);
+            assertThat(db.count("telemetry_default")).isZero();
+        }
     }
 
     @Test
