@@ -33,8 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The warm path: writes telemetry rows to PostgreSQL in batches, and applies their alerts to the alert lifecycle
- * ({@link AlertLifecycle}), in one transaction per batch, idempotent on the message id (a replayed message inserts
- * nothing and alerts on nothing).
+ * ({@link AlertLifecycle}), in one transaction per batch, idempotent on (device id, message id): a replayed message
+ * inserts nothing and alerts on nothing.
  *
  * <p>It is an asynchronous Camel processor: a message's exchange completes only when its batch has committed
  * (docs/architecture.md#acknowledged-means-stored). A batch is written when it holds {@code batchSize} messages or
@@ -46,15 +46,26 @@ public class WarmStore extends AsyncProcessorSupport {
     private static final Logger LOG = LoggerFactory.getLogger(WarmStore.class);
 
     /**
-     * The whole batch in one statement: one parse, bind and execute for PostgreSQL instead of one per row. It returns
-     * the ids it stored, so only fresh messages (not replays of stored ids) reach the alert lifecycle.
+     * The whole batch in one statement: one parse, bind and execute for PostgreSQL instead of one per row. The keys
+     * go first into telemetry_key, whose primary key (device id, message id) recognises a resend for
+     * hub.retention.dedupe-window (docs/retention.md); only readings whose key was new are inserted, in batch order.
+     * It returns the keys it stored, so only fresh messages (not replays of stored ones) reach the alert lifecycle.
      */
     private static final String INSERT_TELEMETRY = """
+            with batch as (
+                select distinct on (d, m) m, d, t, r, x, g, tr, n
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                     with ordinality as b(m, d, t, r, x, g, tr, n)
+                order by d, m, n),
+            fresh as (
+                insert into telemetry_key (device_id, message_id)
+                select d, m from batch
+                on conflict do nothing
+                returning device_id, message_id)
             insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id)
-            select m, d, t::timestamptz, r::timestamptz, x::jsonb, g::jsonb, tr
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as batch(m, d, t, r, x, g, tr)
-            on conflict (device_id, message_id) do nothing
+            select b.m, b.d, b.t::timestamptz, b.r::timestamptz, b.x::jsonb, b.g::jsonb, b.tr
+            from batch b join fresh f on f.device_id = b.d and f.message_id = b.m
+            order by b.n
             returning device_id, message_id""";
 
     private record Pending(

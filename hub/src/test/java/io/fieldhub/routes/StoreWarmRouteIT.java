@@ -172,6 +172,23 @@ class StoreWarmRouteIT {
     }
 
     @Test
+    void aResendIsRecognisedWhileItsKeyIsKeptAndStoredAgainOnceRetentionTrimmedIt() {
+        store(reading("m-k", "pump-7", 1.0), List.of());
+        Exchange resend = store(reading("m-k", "pump-7", 1.0), List.of());
+
+        assertThat(resend.getException()).as("acknowledged like the first copy").isNull();
+        assertThat(db.count("telemetry")).isEqualTo(1);
+        assertThat(db.jdbc().queryForList("select device_id || ' ' || message_id from telemetry_key", String.class))
+                .containsExactly("pump-7 m-k");
+
+        // what retention-dedupe-keys does once the key is older than hub.retention.dedupe-window
+        db.jdbc().update("delete from telemetry_key");
+        store(reading("m-k", "pump-7", 1.0), List.of());
+
+        assertThat(db.count("telemetry")).isEqualTo(2);
+    }
+
+    @Test
     void concurrentMessagesAreEachStoredExactlyOnce() throws Exception {
         int threads = 4;
         int perThread = 1000;

@@ -63,8 +63,9 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
 
     /** Empties every table and resets the archive watermark, so each test starts from a fresh hub. */
     public void clear() {
-        jdbc().execute("truncate telemetry, notification_attempt, notification, alert_transition, alert, dead_letter,"
-                + " device_credential, device, enrollment_group, hub_user, rule_error restart identity");
+        jdbc().execute(
+                        "truncate telemetry, telemetry_key, notification_attempt, notification, alert_transition, alert, dead_letter,"
+                                + " device_credential, device, enrollment_group, hub_user, rule_error restart identity");
         jdbc().update("update archive_watermark set last_id = 0");
     }
 
