@@ -2,6 +2,7 @@ package io.fieldhub.config;
 
 import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.failure.HubAlert;
+import io.fieldhub.failure.JobFailures;
 import io.fieldhub.failure.StoreFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -20,5 +21,14 @@ class FailureBeans {
             MeterRegistry meters,
             @Value("${spring.datasource.username:}") String dbUser) {
         return new StoreFailures(new HubAlert(alertLifecycle, clock), meters, clock, dbUser);
+    }
+
+    @Bean
+    JobFailures jobFailures(
+            AlertLifecycle alertLifecycle,
+            Clock clock,
+            MeterRegistry meters,
+            @Value("${spring.datasource.username:}") String dbUser) {
+        return new JobFailures(new HubAlert(alertLifecycle, clock), meters, clock, dbUser);
     }
 }

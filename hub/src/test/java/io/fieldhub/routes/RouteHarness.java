@@ -31,8 +31,8 @@ import org.springframework.core.io.FileSystemResource;
  * Runs route files from the real {@code routes/} folder in a plain Camel context, without Spring, so a route test
  * starts in well under a second. The routes read config/application.yaml, as the hub does, with what a test overrides
  * ({@link #property}) on top. The shared error handling ({@code errors.camel.yaml}) is always loaded, and a
- * {@link RecordingDeadLetters} and {@link RecordingStoreFailures} stand in for the {@code deadLetters} and
- * {@code storeFailures} beans unless a test binds others.
+ * {@link RecordingDeadLetters}, {@link RecordingStoreFailures} and {@link RecordingJobFailures} stand in for the
+ * {@code deadLetters}, {@code storeFailures} and {@code jobFailures} beans unless a test binds others.
  *
  * <pre>
  * harness = new RouteHarness().bind("ingest", new Ingest(clock)).routes("ingest-http.camel.yaml")
@@ -71,6 +71,7 @@ final class RouteHarness implements AutoCloseable {
     RouteHarness() {
         context.getRegistry().bind("deadLetters", deadLetters);
         context.getRegistry().bind("storeFailures", storeFailures);
+        context.getRegistry().bind("jobFailures", new RecordingJobFailures());
     }
 
     RouteHarness property(String key, Object value) {
