@@ -2,13 +2,11 @@ package io.fieldhub.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.failure.HubAlert;
 import io.fieldhub.failure.JobFailures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +45,7 @@ class JobFailuresIT {
 
     @BeforeAll
     static void start() throws Exception {
-        var lifecycle = new AlertLifecycle(
-                db.jdbc(),
-                db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
-                Clock.systemUTC(),
-                new SimpleMeterRegistry(),
-                () -> {});
+        var lifecycle = db.alertLifecycle(Clock.systemUTC(), new SimpleMeterRegistry());
         jobFailures = new JobFailures(
                 new HubAlert(lifecycle, Clock.systemUTC()), new SimpleMeterRegistry(), Clock.systemUTC(), "hub_app");
         hub = new RouteHarness().bind("jobFailures", jobFailures).start();

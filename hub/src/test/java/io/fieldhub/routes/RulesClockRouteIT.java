@@ -3,7 +3,6 @@ package io.fieldhub.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.rules.RuleEngine;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.telemetry.TelemetryRecord;
@@ -65,13 +64,7 @@ class RulesClockRouteIT {
                 Duration.ofSeconds(30),
                 clock,
                 meters);
-        var lifecycle = new AlertLifecycle(
-                db.jdbc(),
-                db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
-                clock,
-                meters,
-                () -> {});
+        var lifecycle = db.alertLifecycle(clock, meters);
         hub = new RouteHarness()
                 .property("hub.rules.tick", "50")
                 .bind("ruleEngine", engine)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.rules.RuleBuildException.BuildError;
 import io.fieldhub.rules.RuleEngine;
@@ -84,13 +83,7 @@ class RulesReloadRouteIT {
         var builder = new RuleSetBuilder(Duration.ofMinutes(15));
         engine = new RuleEngine(
                 builder.build(RuleSetBuilder.readFolder(rules)), 2, Duration.ofSeconds(30), Clock.systemUTC(), meters);
-        var lifecycle = new AlertLifecycle(
-                db.jdbc(),
-                db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
-                Clock.systemUTC(),
-                meters,
-                () -> {});
+        var lifecycle = db.alertLifecycle(Clock.systemUTC(), meters);
         var versions = new RuleVersions(
                 JdbcClient.create(db.dataSource()), JsonMapper.builder().build());
         deployments = new RuleDeployments(

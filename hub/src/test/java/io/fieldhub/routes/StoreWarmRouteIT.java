@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.device.DeviceRegistry;
 import io.fieldhub.device.LastSeen;
@@ -48,13 +47,7 @@ class StoreWarmRouteIT {
     @BeforeAll
     static void start() throws Exception {
         // batch-size and linger as config/application.yaml ships them
-        var lifecycle = new AlertLifecycle(
-                db.jdbc(),
-                db.tx(),
-                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
-                Clock.systemUTC(),
-                new SimpleMeterRegistry(),
-                () -> {});
+        var lifecycle = db.alertLifecycle(Clock.systemUTC(), new SimpleMeterRegistry());
         warmStore = new WarmStore(
                 db.jdbc(),
                 db.tx(),

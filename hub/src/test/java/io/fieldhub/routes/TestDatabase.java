@@ -3,11 +3,14 @@ package io.fieldhub.routes;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.fieldhub.alert.AlertLifecycle;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -55,6 +58,17 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
 
     public JdbcTemplate jdbc() {
         return server.jdbc;
+    }
+
+    /** The alert lifecycle on this database, with the settings config/application.yaml ships. */
+    public AlertLifecycle alertLifecycle(Clock clock, MeterRegistry meters) {
+        return new AlertLifecycle(
+                jdbc(),
+                tx(),
+                new AlertLifecycle.Settings(Duration.ofMinutes(1), Duration.ofMinutes(15), 3),
+                clock,
+                meters,
+                () -> {});
     }
 
     public TransactionTemplate tx() {
