@@ -12,10 +12,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real MQTT 5 client subscribed to every device's telemetry, keeping what arrives in order of arrival. */
+/**
+ * A real MQTT 5 client subscribed to every device's telemetry, keeping what arrives in order of arrival. It keeps a
+ * session and reconnects, so that across a broker restart it still gets what the broker had acknowledged.
+ */
 final class CountingSubscriber implements AutoCloseable {
 
     record Received(String deviceId, String messageId, long seq, String contentType, byte[] payload) {}
+
+    private static final long SESSION_EXPIRY_SECONDS = 300;
 
     private final Mqtt5AsyncClient client;
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
@@ -27,8 +32,13 @@ final class CountingSubscriber implements AutoCloseable {
                 .identifier("counter-" + UUID.randomUUID())
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
+                .automaticReconnectWithDefaultConfig()
                 .buildAsync();
-        client.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(SESSION_EXPIRY_SECONDS)
+                .send()
+                .get(10, TimeUnit.SECONDS);
         client.subscribeWith()
                 .topicFilter("devices/+/telemetry")
                 .qos(MqttQos.AT_LEAST_ONCE)
@@ -71,6 +81,6 @@ final class CountingSubscriber implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        client.disconnectWith().sessionExpiryInterval(0).send().get(10, TimeUnit.SECONDS);
     }
 }

@@ -51,6 +51,9 @@ public final class DeviceConnection implements Outbox {
     private final Shared shared;
     private final Set<Outstanding> outstanding = ConcurrentHashMap.newKeySet();
     private final AtomicInteger unacked = new AtomicInteger();
+    /** Publishes the client still holds, given-up ones included: the client's queue blocks on these, not on ours. */
+    private final AtomicInteger inClient = new AtomicInteger();
+
     private volatile boolean connectedOnce;
     private int next;
 
@@ -129,7 +132,7 @@ public final class DeviceConnection implements Outbox {
 
     @Override
     public boolean ready() {
-        return unacked.get() < WINDOW;
+        return unacked.get() < WINDOW && inClient.get() < WINDOW;
     }
 
     @Override
@@ -147,9 +150,14 @@ public final class DeviceConnection implements Outbox {
     }
 
     private void publish(Outstanding message) {
+        inClient.incrementAndGet();
         try {
-            client.publish(message.publish()).whenComplete((result, failure) -> outcome(message, result, failure));
+            client.publish(message.publish()).whenComplete((result, failure) -> {
+                inClient.decrementAndGet();
+                outcome(message, result, failure);
+            });
         } catch (RuntimeException e) {
+            inClient.decrementAndGet();
             outcome(message, null, e);
         }
     }
