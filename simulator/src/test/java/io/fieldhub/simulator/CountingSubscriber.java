@@ -24,6 +24,7 @@ final class CountingSubscriber implements AutoCloseable {
 
     private final Mqtt5AsyncClient client;
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     CountingSubscriber(String url) throws Exception {
         URI uri = URI.create(url);
@@ -33,6 +34,11 @@ final class CountingSubscriber implements AutoCloseable {
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
                 .automaticReconnectWithDefaultConfig()
+                .addDisconnectedListener(context -> {
+                    if (closed) {
+                        context.getReconnector().reconnect(false);
+                    }
+                })
                 .buildAsync();
         client.connectWith()
                 .cleanStart(false)
@@ -81,6 +87,10 @@ final class CountingSubscriber implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.disconnectWith().sessionExpiryInterval(0).send().get(10, TimeUnit.SECONDS);
+        closed = true;
+        // A client waiting to reconnect (its broker gone) has nothing to disconnect; its next attempt is its last.
+        if (client.getState().isConnected()) {
+            client.disconnectWith().sessionExpiryInterval(0).send().get(10, TimeUnit.SECONDS);
+        }
     }
 }

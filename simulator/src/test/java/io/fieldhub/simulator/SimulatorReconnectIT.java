@@ -112,6 +112,44 @@ class SimulatorReconnectIT {
     }
 
     @Test
+    void aBrokerThatLostTheSessionsGetsTheUnacknowledgedMessagesFromTheSimulator() throws Exception {
+        Path summaryFile = work.resolve("fresh.json");
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> simulate(
+                "--rate",
+                "0",
+                "--max-inflight",
+                "64",
+                "--duration",
+                "6s",
+                "--devices",
+                "4",
+                "--connections",
+                "2",
+                "--give-up-after",
+                "40s",
+                "--json-summary",
+                summaryFile.toString()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> subscriber.count() >= 200);
+
+        broker.close();
+        // Another broker on the same port, with empty data and in memory: no session survives.
+        broker = new EmbeddedBroker(home.resolve("fresh"), "127.0.0.1", port, false);
+        broker.start();
+
+        assertThat(run.get(60, TimeUnit.SECONDS))
+                .as("exit code: every message acknowledged")
+                .isZero();
+        JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
+        assertThat(summary.get("acked").longValue())
+                .isEqualTo(summary.get("sent").longValue());
+        assertThat(summary.get("errors").longValue()).isZero();
+        assertThat(summary.get("reconnects").longValue()).isGreaterThanOrEqualTo(2);
+        assertThat(summary.get("resends").longValue())
+                .as("one per publish in flight at the stop, sent again by the simulator")
+                .isBetween(1L, 64L);
+    }
+
+    @Test
     void messagesUnacknowledgedForGiveUpAfterAreGivenUpAndTheRunEnds() throws Exception {
         Path summaryFile = work.resolve("down.json");
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> simulate(

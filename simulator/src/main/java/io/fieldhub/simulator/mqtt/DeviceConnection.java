@@ -55,6 +55,7 @@ public final class DeviceConnection implements Outbox {
     private final AtomicInteger inClient = new AtomicInteger();
 
     private volatile boolean connectedOnce;
+    private volatile boolean closing;
     private int next;
 
     /** {@code password}: the device's secret, sent with the client id as username; null for none. */
@@ -76,8 +77,9 @@ public final class DeviceConnection implements Outbox {
                 .applyAutomaticReconnect()
                 .addConnectedListener(context -> connected())
                 .addDisconnectedListener(context -> {
-                    if (!connectedOnce) {
-                        // A first connect that fails is reported by connect(): the run does not start.
+                    if (!connectedOnce || closing) {
+                        // A first connect that fails is reported by connect(): the run does not start. A run that
+                        // ended while its broker was away stops trying.
                         context.getReconnector().reconnect(false);
                     } else if (context.getSource() != MqttDisconnectSource.USER) {
                         outstanding.forEach(Outstanding::interrupt);
@@ -117,6 +119,10 @@ public final class DeviceConnection implements Outbox {
     }
 
     private void connected() {
+        if (closing) {
+            client.disconnectWith().sessionExpiryInterval(0).send();
+            return;
+        }
         if (!connectedOnce) {
             connectedOnce = true;
             return;
@@ -208,8 +214,12 @@ public final class DeviceConnection implements Outbox {
         shared.inflight().release();
     }
 
-    /** Ends the session at the broker too: a finished run leaves nothing behind. */
+    /**
+     * Ends the session at the broker too: a finished run leaves nothing behind. A connection waiting to reconnect
+     * has nothing to disconnect (the future fails); its next attempt is its last.
+     */
     public CompletableFuture<Void> disconnect() {
+        closing = true;
         return client.disconnectWith().sessionExpiryInterval(0).send();
     }
 }
