@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One run: connects, sends on every connection until the budget is spent, waits for the outstanding
  * acknowledgements and sums up. A lost connection does not end the run: it comes back by itself (see
- * {@link DeviceConnection}), and a message unacknowledged for {@code --give-up-after} is counted as given up. A few sender threads tick the connections (see {@link Senders}); a progress line
- * goes out every second.
+ * {@link DeviceConnection}), and a message unacknowledged for {@code --give-up-after} is counted as given up. A few
+ * sender threads tick the connections (see {@link Senders}); a progress line goes out every second.
  */
 public final class Simulation {
 

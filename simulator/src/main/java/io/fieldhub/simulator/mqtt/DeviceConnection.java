@@ -128,7 +128,7 @@ public final class DeviceConnection implements Outbox {
             return;
         }
         shared.stats().reconnected();
-        // The resumed session sends these again (if the broker lost it, they fail and sendAgain counts them).
+        // The resumed session sends these again; if the broker lost it, they fail and outcome() sends them again.
         outstanding.forEach(message -> {
             if (message.resentAfterInterruption()) {
                 shared.stats().resent();
