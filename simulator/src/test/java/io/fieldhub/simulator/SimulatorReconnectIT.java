@@ -179,7 +179,7 @@ class SimulatorReconnectIT {
         long sent = summary.get("sent").longValue();
         long acked = summary.get("acked").longValue();
         long givenUp = summary.get("givenUp").longValue();
-        assertThat(acked).isGreaterThanOrEqualTo(20);
+        assertThat(acked).as("before the broker stopped").isPositive();
         assertThat(givenUp).as("sent while the broker was down").isPositive();
         assertThat(acked + givenUp + summary.get("errors").longValue()).isEqualTo(sent);
         assertThat(summary.get("unacknowledged").longValue()).isZero();
