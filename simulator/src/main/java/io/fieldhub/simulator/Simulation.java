@@ -17,21 +17,27 @@ import io.fieldhub.simulator.stats.ProgressReporter;
 import io.fieldhub.simulator.stats.RunStats;
 import io.fieldhub.simulator.stats.Summary;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One run: connects, sends on every connection until the budget is spent, waits for the outstanding
- * acknowledgements and sums up. A few sender threads tick the connections (see {@link Senders}); a progress line
- * goes out every second.
+ * acknowledgements and sums up. A lost connection does not end the run: it comes back by itself (see
+ * {@link DeviceConnection}), and a message unacknowledged for {@code --give-up-after} is counted as given up. A few
+ * sender threads tick the connections (see {@link Senders}); a progress line goes out every second.
  */
 public final class Simulation {
 
     /** Enough to keep a few thousand connections paced; more would only compete with the broker for the cores. */
     private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** How often overdue messages are looked for: a message is given up at most this late. */
+    private static final Duration GIVE_UP_CHECK = Duration.ofMillis(250);
 
     private final SimulationSettings settings;
     private final PrintStream console;
@@ -56,7 +62,8 @@ public final class Simulation {
 
     public Summary run() throws InterruptedException {
         List<List<Device>> dealt = Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
-        List<DeviceConnection> connections = connections(dealt);
+        ScheduledExecutorService resends = Threads.single("simulator-resend");
+        List<DeviceConnection> connections = connections(dealt, resends);
         Senders senders = null;
         ScheduledExecutorService reporter = Threads.single("simulator-progress");
         try {
@@ -77,6 +84,7 @@ public final class Simulation {
             }
             senders = new Senders(schedules, SENDER_THREADS, NanoClock.SYSTEM);
             progress.start(reporter, startNanos);
+            giveUpOverdue(resends, connections);
             runBudget.awaitOver();
             senders.finish();
             inflight.awaitIdle(settings.drainTimeout());
@@ -88,6 +96,7 @@ public final class Simulation {
                 senders.stopNow();
             }
             reporter.shutdownNow();
+            resends.shutdownNow();
             Connections.disconnectAll(connections);
         }
     }
@@ -101,17 +110,23 @@ public final class Simulation {
         }
     }
 
-    /** Without its connection a device cannot send: the run ends, and the summary counts what was lost. */
-    private synchronized void connectionLost(Throwable cause) {
-        RunBudget current = budget;
-        if (current != null && !current.isOver()) {
-            console.println(System.lineSeparator() + "Connection to " + settings.url() + " lost ("
-                    + (cause == null ? "no reason given" : cause.getMessage()) + "); ending the run");
-            current.end();
+    /** Every so often, settles the messages that waited {@code --give-up-after} for their PUBACK as given up. */
+    private void giveUpOverdue(ScheduledExecutorService executor, List<DeviceConnection> connections) {
+        long giveUpNanos = settings.giveUpAfter().toNanos();
+        if (giveUpNanos == 0) {
+            return;
         }
+        executor.scheduleWithFixedDelay(
+                () -> {
+                    long cutoff = System.nanoTime() - giveUpNanos;
+                    connections.forEach(connection -> connection.giveUpSentBefore(cutoff));
+                },
+                GIVE_UP_CHECK.toMillis(),
+                GIVE_UP_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    private List<DeviceConnection> connections(List<List<Device>> dealt) {
+    private List<DeviceConnection> connections(List<List<Device>> dealt, ScheduledExecutorService resends) {
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         var shared = new DeviceConnection.Shared(
                 settings.runId(),
@@ -119,7 +134,7 @@ public final class Simulation {
                 settings.format().encoder(),
                 stats,
                 inflight,
-                this::connectionLost);
+                resends);
         BrokerAddress broker = BrokerAddress.parse(settings.url());
         List<DeviceConnection> connections = new ArrayList<>();
         for (int c = 0; c < dealt.size(); c++) {
@@ -188,7 +203,10 @@ public final class Simulation {
                 System.currentTimeMillis(),
                 elapsedNanos / 1e9,
                 Latency.of(stats.latency()),
-                connectSeconds);
+                connectSeconds,
+                counts.givenUp(),
+                counts.reconnects(),
+                counts.resends());
     }
 
     private static String trim(double value) {

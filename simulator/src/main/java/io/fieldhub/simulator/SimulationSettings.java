@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param hotShare     share of readings above 90 degrees
  * @param seed         seed of the readings, for a repeatable run
  * @param drainTimeout how long the end of a run waits for outstanding acknowledgements
+ * @param giveUpAfter  how long a message may stay unacknowledged, across reconnects, before it is counted as given
+ *                     up; zero for never
  * @param secrets      the devices' passwords (each device then has its own connection, client id = device id), or
  *                     null to connect without credentials
  */
@@ -32,4 +34,5 @@ public record SimulationSettings(
         int qos,
         long seed,
         Duration drainTimeout,
+        Duration giveUpAfter,
         DeviceSecrets secrets) {}

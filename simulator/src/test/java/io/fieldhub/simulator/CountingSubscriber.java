@@ -12,13 +12,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real MQTT 5 client subscribed to every device's telemetry, keeping what arrives in order of arrival. */
+/**
+ * A real MQTT 5 client subscribed to every device's telemetry, keeping what arrives in order of arrival. It keeps a
+ * session and reconnects, so that across a broker restart it still gets what the broker had acknowledged.
+ */
 final class CountingSubscriber implements AutoCloseable {
 
     record Received(String deviceId, String messageId, long seq, String contentType, byte[] payload) {}
 
+    private static final long SESSION_EXPIRY_SECONDS = 300;
+
     private final Mqtt5AsyncClient client;
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     CountingSubscriber(String url) throws Exception {
         URI uri = URI.create(url);
@@ -27,8 +33,18 @@ final class CountingSubscriber implements AutoCloseable {
                 .identifier("counter-" + UUID.randomUUID())
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
+                .automaticReconnectWithDefaultConfig()
+                .addDisconnectedListener(context -> {
+                    if (closed) {
+                        context.getReconnector().reconnect(false);
+                    }
+                })
                 .buildAsync();
-        client.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(SESSION_EXPIRY_SECONDS)
+                .send()
+                .get(10, TimeUnit.SECONDS);
         client.subscribeWith()
                 .topicFilter("devices/+/telemetry")
                 .qos(MqttQos.AT_LEAST_ONCE)
@@ -71,6 +87,10 @@ final class CountingSubscriber implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        closed = true;
+        // A client waiting to reconnect (its broker gone) has nothing to disconnect; its next attempt is its last.
+        if (client.getState().isConnected()) {
+            client.disconnectWith().sessionExpiryInterval(0).send().get(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -15,6 +15,19 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
+        return parse(value, false);
+    }
+
+    /** As {@link DurationConverter}, and also {@code 0}, for an option where zero means "never". */
+    public static final class ZeroAllowed implements ITypeConverter<Duration> {
+
+        @Override
+        public Duration convert(String value) {
+            return parse(value, true);
+        }
+    }
+
+    private static Duration parse(String value, boolean zeroAllowed) {
         String text = value.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(text);
         Duration duration;
@@ -34,7 +47,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 throw new TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or 1h");
             }
         }
-        if (duration.isZero() || duration.isNegative()) {
+        if (duration.isNegative() || duration.isZero() && !zeroAllowed) {
             throw new TypeConversionException("'" + value + "' is not a positive duration");
         }
         return duration;

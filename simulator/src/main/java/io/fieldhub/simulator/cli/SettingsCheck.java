@@ -61,6 +61,7 @@ final class SettingsCheck {
                 o.qos,
                 o.seedOrRandom(),
                 o.drainTimeout,
+                o.giveUpAfter,
                 secrets());
     }
 

@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Simulated engines that publish telemetry to FieldHub over MQTT 5, each to its own topic "
                     + "devices/{deviceId}/telemetry. Progress goes to stderr every second, a summary to stdout at the "
-                    + "end. The exit code is 0 only if every message was acknowledged without error.",
+                    + "end. A lost connection comes back with backoff, and unacknowledged messages are sent again "
+                    + "with the same messageId. The exit code is 0 only if every message was acknowledged "
+                    + "without error.",
             ""
         },
         footer = {
@@ -149,6 +151,15 @@ public final class SimulateCommand implements Callable<Integer> {
             paramLabel = "TIME",
             description = "At the end, wait this long for outstanding acks (default: 30s).")
     Duration drainTimeout;
+
+    @Option(
+            names = "--give-up-after",
+            defaultValue = "2m",
+            converter = DurationConverter.ZeroAllowed.class,
+            paramLabel = "TIME",
+            description = "Count a message as given up when it is still unacknowledged this long after its first "
+                    + "send, across reconnects and resends; 0 = never (default: 2m).")
+    Duration giveUpAfter;
 
     /** The command line, as {@link io.fieldhub.simulator.Main} and in-process callers run it. */
     public static CommandLine commandLine() {

@@ -14,6 +14,9 @@ public final class RunStats {
     private final LongAdder sent = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder hot = new LongAdder();
+    private final LongAdder givenUp = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+    private final LongAdder resends = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     /** Microseconds from publish to acknowledgement; auto-resizing, so a minute-long stall is recorded too. */
     private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
@@ -35,11 +38,25 @@ public final class RunStats {
         errors.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
+    /** A message that stayed unacknowledged for {@code --give-up-after}; each message is counted once. */
+    public void givenUp() {
+        givenUp.increment();
+    }
+
+    public void reconnected() {
+        reconnects.increment();
+    }
+
+    public void resent() {
+        resends.increment();
+    }
+
     public Counts counts() {
-        // Acks and errors are read before sent, so in flight never comes out negative.
+        // Outcomes are read before sent, so in flight never comes out negative.
         long ackedNow = acked.sum();
         long errorsNow = errors.values().stream().mapToLong(LongAdder::sum).sum();
-        return new Counts(sent.sum(), ackedNow, errorsNow, hot.sum());
+        long givenUpNow = givenUp.sum();
+        return new Counts(sent.sum(), ackedNow, errorsNow, hot.sum(), givenUpNow, reconnects.sum(), resends.sum());
     }
 
     public Map<String, Long> errorsByReason() {

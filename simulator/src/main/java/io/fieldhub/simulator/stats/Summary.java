@@ -10,6 +10,9 @@ import java.util.Map;
  * @param endedAt        epoch millis when the last acknowledgement was awaited
  * @param elapsedSeconds from the first send until the outstanding acknowledgements were settled
  * @param connectSeconds how long opening every connection took (each device authenticates, when it has credentials)
+ * @param givenUp        messages still unacknowledged {@code --give-up-after} after their first send
+ * @param reconnects     connections opened again after they were lost
+ * @param resends        publishes sent again with the same messageId
  */
 public record Summary(
         String runId,
@@ -28,7 +31,10 @@ public record Summary(
         long endedAt,
         double elapsedSeconds,
         Latency latency,
-        double connectSeconds) {
+        double connectSeconds,
+        long givenUp,
+        long reconnects,
+        long resends) {
 
     public double ackedRate() {
         return elapsedSeconds > 0 ? acked / elapsedSeconds : 0;
@@ -39,9 +45,9 @@ public record Summary(
         return connectSeconds > 0 ? connections / connectSeconds : 0;
     }
 
-    /** Sent but neither acknowledged nor failed by the end of the drain. */
+    /** Sent but neither acknowledged, failed nor given up by the end of the drain. */
     public long unacknowledged() {
-        return sent - acked - errors;
+        return sent - acked - errors - givenUp;
     }
 
     public boolean clean() {

@@ -28,6 +28,9 @@ public final class SummaryJson {
         json.put("errors", s.errors());
         json.put("errorsByReason", s.errorsByReason());
         json.put("unacknowledged", s.unacknowledged());
+        json.put("givenUp", s.givenUp());
+        json.put("reconnects", s.reconnects());
+        json.put("resends", s.resends());
         json.put("hot", s.hot());
         json.put("startedAt", s.startedAt());
         json.put("endedAt", s.endedAt());

@@ -25,9 +25,14 @@ public final class SummaryText {
         for (Map.Entry<String, Long> reason : s.errorsByReason().entrySet()) {
             text.append(line("  " + reason.getKey(), Long.toString(reason.getValue())));
         }
+        if (s.givenUp() > 0) {
+            text.append(line("given up", Long.toString(s.givenUp())));
+        }
         if (s.unacknowledged() > 0) {
             text.append(line("unacknowledged", Long.toString(s.unacknowledged())));
         }
+        text.append(line("reconnects", Long.toString(s.reconnects())))
+                .append(line("resends", Long.toString(s.resends())));
         Latency l = s.latency();
         return text.append(line("elapsed", String.format(Locale.ROOT, "%.2f s", s.elapsedSeconds())))
                 .append(line("acked rate", String.format(Locale.ROOT, "%.1f msg/s", s.ackedRate())))

@@ -28,4 +28,13 @@ class DurationConverterTest {
                 .hasMessageContaining("30s, 5m or 1h");
         assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class);
     }
+
+    @Test
+    void zeroMeansNeverWhereAllowed() {
+        DurationConverter.ZeroAllowed orZero = new DurationConverter.ZeroAllowed();
+
+        assertThat(orZero.convert("0")).isZero();
+        assertThat(orZero.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> orZero.convert("-PT1S")).isInstanceOf(TypeConversionException.class);
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fieldhub.simulator.SimulationSettings;
 import io.fieldhub.simulator.payload.PayloadFormat;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -31,6 +32,8 @@ class SettingsCheckTest {
         assertThat(s.hotShare()).isEqualTo(0.01);
         assertThat(s.qos()).isEqualTo(1);
         assertThat(s.runId()).matches("[0-9a-z]{6}");
+        assertThat(s.giveUpAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(parse("--give-up-after", "0").giveUpAfter()).as("never").isZero();
     }
 
     @Test

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 class SummaryJsonTest {
 
     private static Summary summary(long acked, Map<String, Long> errors) {
+        return summary(acked, errors, 0);
+    }
+
+    private static Summary summary(long acked, Map<String, Long> errors, long givenUp) {
         long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
         return new Summary(
                 "ab12cd",
@@ -28,7 +32,10 @@ class SummaryJsonTest {
                 1764151220000L,
                 20.0,
                 new Latency(0.5, 1.25, 3.0, 12.5),
-                0.4);
+                0.4,
+                givenUp,
+                givenUp > 0 ? 3 : 0,
+                givenUp > 0 ? 50 : 0);
     }
 
     @Test
@@ -50,6 +57,27 @@ class SummaryJsonTest {
         assertThat(json.get("targetRate").doubleValue()).isEqualTo(50.0);
         assertThat(json.get("startedAt").longValue()).isEqualTo(1764151200000L);
         assertThat(json.get("latencyMs").get("p99").doubleValue()).isEqualTo(3.0);
+        assertThat(json.get("givenUp").longValue()).isZero();
+        assertThat(json.get("reconnects").longValue()).isZero();
+        assertThat(json.get("resends").longValue()).isZero();
+    }
+
+    @Test
+    void countsWhatWasGivenUpApartFromWhatIsStillUnacknowledged() throws Exception {
+        Summary afterAnOutage = summary(900, Map.of(), 80);
+
+        JsonNode json = new ObjectMapper().readTree(SummaryJson.format(afterAnOutage));
+
+        assertThat(json.get("givenUp").longValue()).isEqualTo(80);
+        assertThat(json.get("unacknowledged").longValue()).isEqualTo(20);
+        assertThat(json.get("reconnects").longValue()).isEqualTo(3);
+        assertThat(json.get("resends").longValue()).isEqualTo(50);
+        assertThat(afterAnOutage.clean()).isFalse();
+        assertThat(SummaryText.format(afterAnOutage))
+                .contains("given up         80")
+                .contains("unacknowledged   20")
+                .contains("reconnects       3")
+                .contains("resends          50");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package io.fieldhub.simulator.mqtt;
+
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A message from its first send until it is settled (acknowledged, failed or given up), sent again meanwhile as the
+ * same publish, so with the same messageId. Settling happens once, whoever gets there first: a late PUBACK of a
+ * message already given up changes nothing.
+ */
+final class Outstanding {
+
+    private static final int SENT = 0;
+    private static final int INTERRUPTED = 1;
+    private static final int RESENT = 2;
+
+    private final Mqtt5Publish publish;
+    private final long firstSentNanos;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private final AtomicInteger resendState = new AtomicInteger(SENT);
+
+    Outstanding(Mqtt5Publish publish, long firstSentNanos) {
+        this.publish = publish;
+        this.firstSentNanos = firstSentNanos;
+    }
+
+    Mqtt5Publish publish() {
+        return publish;
+    }
+
+    long firstSentNanos() {
+        return firstSentNanos;
+    }
+
+    /** True for the one caller that settles the message. */
+    boolean settle() {
+        return settled.compareAndSet(false, true);
+    }
+
+    boolean settled() {
+        return settled.get();
+    }
+
+    /** The connection dropped while the message awaited its PUBACK. */
+    void interrupt() {
+        resendState.set(INTERRUPTED);
+    }
+
+    /**
+     * The connection is back and the message goes out again, from the client's session or, when the broker lost
+     * the session, from the simulator: true for whichever reports it first, so an interruption is one resend.
+     */
+    boolean resentAfterInterruption() {
+        return resendState.compareAndSet(INTERRUPTED, RESENT);
+    }
+
+    /**
+     * The simulator sends the message again because the client's session ended: true unless the reconnect already
+     * counted this interruption.
+     */
+    boolean resentAfterSessionEnd() {
+        return resendState.getAndSet(RESENT) != RESENT;
+    }
+}
