@@ -70,7 +70,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable, Supervisor.S
             lastPort = postgres.getPort();
             watch(postgres);
         } catch (IOException | RuntimeException e) {
-            releaseLeftLock();
             throw new IllegalStateException(
                     "PostgreSQL could not start on port " + port + " with data directory " + dataDirectory
                             + " (is another server using that directory?)",
@@ -124,7 +123,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable, Supervisor.S
                 LOG.debug("closing the ended PostgreSQL in {}", dataDirectory, e);
             }
         }
-        start(lastPort);
+        try {
+            start(lastPort);
+        } catch (RuntimeException e) {
+            releaseLeftLock();
+            throw e;
+        }
     }
 
     private void removeZombiePidFile() {
@@ -141,7 +145,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable, Supervisor.S
 
     /**
      * zonky locks epg-lock in the data directory before it starts PostgreSQL and keeps the lock when the start
-     * fails; in this JVM that would fail every later start. A new file is a new lock.
+     * fails; in this JVM that would fail every later attempt. A new file is a new lock, and PostgreSQL's own
+     * postmaster.pid still keeps a second server off the directory.
      */
     private void releaseLeftLock() {
         try {

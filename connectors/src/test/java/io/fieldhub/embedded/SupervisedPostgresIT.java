@@ -3,6 +3,7 @@ package io.fieldhub.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -72,6 +73,27 @@ class SupervisedPostgresIT {
         }
         try (Connection c = connect()) {
             assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void aRestartThatFailsIsTriedAgainUntilItWorks() throws Exception {
+        Path config = tempDir.resolve("postgres/postgresql.conf");
+        String good = Files.readString(config);
+        Files.writeString(config, good + "\nnot_a_setting = on\n"); // PostgreSQL refuses to start
+        ProcessHandle.of(postgres.postmasterPid().orElseThrow()).orElseThrow().destroyForcibly();
+
+        await().atMost(DEADLINE).until(() -> supervisor.status().attempt() >= 2);
+        assertThat(supervisor.status().up()).isFalse();
+        assertThat(supervisor.status().lastError()).contains("could not start");
+        Files.writeString(config, good);
+
+        await().atMost(DEADLINE).until(() -> supervisor.status().up());
+        assertThat(supervisor.status().restarts()).isEqualTo(1);
+        try (Connection c = connect();
+                ResultSet kept = c.createStatement().executeQuery("SELECT count(*) FROM kept")) {
+            assertThat(kept.next()).isTrue();
+            assertThat(kept.getInt(1)).isOne();
         }
     }
 
