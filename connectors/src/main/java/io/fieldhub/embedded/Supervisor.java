@@ -35,7 +35,7 @@ public final class Supervisor implements AutoCloseable {
             String lastError,
             long restarts) {}
 
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
     private final String name;
