@@ -4,7 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.embedded.EmbeddedPostgresServer;
 import io.fieldhub.embedded.EmbeddedS3Server;
+import io.fieldhub.embedded.Supervisor;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
@@ -33,6 +37,26 @@ class EmbeddedServers {
                 .initializeDataSourceBuilder()
                 .type(HikariDataSource.class)
                 .build();
+    }
+
+    /** Restarts PostgreSQL when it dies (docs/operations.md#embedded-servers-restart-themselves); closed before it. */
+    @Bean
+    @ConditionalOnProperty(name = "hub.database.embedded", havingValue = "true")
+    Supervisor postgresSupervisor(EmbeddedPostgresServer postgres) {
+        return new Supervisor("PostgreSQL", postgres);
+    }
+
+    @Bean
+    MeterBinder embeddedRestarts(ObjectProvider<Supervisor> supervisors) {
+        return registry -> supervisors
+                .orderedStream()
+                .forEach(supervisor -> FunctionCounter.builder(
+                                "fieldhub.embedded.restarts",
+                                supervisor,
+                                s -> s.status().restarts())
+                        .description("times an embedded server that died was started again")
+                        .tag("server", supervisor.name())
+                        .register(registry));
     }
 
     @Bean
