@@ -19,7 +19,8 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
  * Many devices publishing QoS 1 as fast as the broker acknowledges, each over its own MQTT 5 connection (a device
- * proves who it is, see {@link TestFleet}). Remembers which message ids the broker acknowledged (PUBACK reason code 0).
+ * proves who it is, see {@link TestFleet}). Remembers which message ids the broker acknowledged (PUBACK reason code 0)
+ * and which it refused, with the reason code.
  */
 final class Burst implements AutoCloseable {
 
@@ -28,6 +29,7 @@ final class Burst implements AutoCloseable {
     private final String brokerUrl;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> refused = new ConcurrentHashMap<>();
     private final AtomicInteger failed = new AtomicInteger();
 
     Burst(String brokerUrl) {
@@ -59,9 +61,11 @@ final class Burst implements AutoCloseable {
             client.publish("devices/" + deviceId + "/telemetry", message, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    if (token.getReasonCodes()[0] == 0) {
+                    int reasonCode = token.getReasonCodes()[0];
+                    if (reasonCode == 0) {
                         acked.add(messageId);
                     } else {
+                        refused.put(messageId, reasonCode);
                         failed.incrementAndGet();
                     }
                     window.release();
@@ -95,6 +99,11 @@ final class Burst implements AutoCloseable {
 
     Set<String> acked() {
         return Set.copyOf(acked);
+    }
+
+    /** The message ids the broker answered with a PUBACK reason code other than 0, with that code. */
+    Map<String, Integer> refused() {
+        return Map.copyOf(refused);
     }
 
     int ackedCount() {
