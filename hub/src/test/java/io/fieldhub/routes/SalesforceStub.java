@@ -32,7 +32,7 @@ import java.util.Map;
  * {@code @RegisterExtension static final WireMockExtension salesforce = SalesforceStub.org();} runs one for a test
  * class and forgets every stub and request before each test.
  */
-final class SalesforceStub {
+public final class SalesforceStub {
 
     static final String TOKEN = "00D5g000004ZQbE!AQ4AQFieldHubAccessToken.yC6zTJwvPDMqW1TsIfVk2ur";
     static final String CASE_ID = "5005g00000FhUbNAAV";
@@ -43,7 +43,7 @@ final class SalesforceStub {
     private SalesforceStub() {}
 
     /** The stub org on a free local port, started for a test class; stubs and requests reset before each test. */
-    static WireMockExtension org() {
+    public static WireMockExtension org() {
         return WireMockExtension.newInstance()
                 .options(options().dynamicPort().bindAddress("127.0.0.1"))
                 .build();
@@ -123,7 +123,7 @@ final class SalesforceStub {
     }
 
     /** POST /services/oauth2/token answers with an access token for the org at the stub's address. */
-    static void tokenEndpoint(WireMockExtension org) {
+    public static void tokenEndpoint(WireMockExtension org) {
         org.stubFor(post(urlEqualTo("/services/oauth2/token")).willReturn(token(org, TOKEN)));
     }
 
@@ -139,7 +139,7 @@ final class SalesforceStub {
     }
 
     /** Every upsert by external id creates a case (201). */
-    static void upsertCreates(WireMockExtension org) {
+    public static void upsertCreates(WireMockExtension org) {
         org.stubFor(patch(urlPathMatching(API + "/sobjects/Case/" + EXTERNAL_ID + "/[^/]+"))
                 .willReturn(created()));
     }
@@ -176,14 +176,14 @@ final class SalesforceStub {
     }
 
     /** The bodies of the upserts Salesforce received, oldest first. */
-    static List<Map<String, String>> patchBodies(WireMockExtension org) {
+    public static List<Map<String, String>> patchBodies(WireMockExtension org) {
         return calls(org).stream()
                 .filter(e -> e.getRequest().getMethod().getName().equals("PATCH"))
                 .map(e -> parse(e.getRequest().getBodyAsString()))
                 .toList();
     }
 
-    static long patchCount(WireMockExtension org) {
+    public static long patchCount(WireMockExtension org) {
         return calls(org).stream()
                 .filter(e -> e.getRequest().getMethod().getName().equals("PATCH"))
                 .count();

@@ -54,13 +54,13 @@ import org.springframework.test.util.TestSocketUtils;
  * bound session, as an SMSC that goes down; {@link #start()} listens again on the same port, with no record of what
  * was submitted before.
  */
-final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
+public final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
 
     /** SMPP 3.4 command_status: invalid destination address. */
     static final int ESME_RINVDSTADR = 0x0B;
 
     /** One submit_sm as the SMSC received it. */
-    record Submitted(
+    public record Submitted(
             String messageId,
             String destination,
             byte destTon,
@@ -78,7 +78,7 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
         }
 
         /** The text: the short message less its user data header, if it has one. */
-        String text() {
+        public String text() {
             byte[] data = concatenated()
                     ? Arrays.copyOfRange(shortMessage, shortMessage[0] + 1, shortMessage.length)
                     : shortMessage;
@@ -91,7 +91,7 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
-    final int port;
+    public final int port;
     private final String systemId;
     private final String password;
     private final Set<String> refused;
@@ -102,7 +102,7 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
     private volatile Thread acceptor;
 
     /** @param refused destination addresses (without "+") answered with ESME_RINVDSTADR */
-    TestSmsc(String systemId, String password, Set<String> refused) {
+    public TestSmsc(String systemId, String password, Set<String> refused) {
         this.port = TestSocketUtils.findAvailableTcpPort();
         this.systemId = systemId;
         this.password = password;
@@ -119,7 +119,7 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
         stop();
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         submitted.clear();
         var server = new SMPPServerSessionListener(port);
         server.setMessageReceiverListener(new Receiver());
@@ -151,7 +151,7 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** Down: no more connections, and every bound session cut. */
-    void stop() {
+    public void stop() {
         SMPPServerSessionListener server = listener;
         listener = null;
         if (server != null) {
@@ -165,7 +165,7 @@ final class TestSmsc implements BeforeEachCallback, AfterEachCallback {
         sessions.clear();
     }
 
-    List<Submitted> submitted() {
+    public List<Submitted> submitted() {
         return List.copyOf(submitted);
     }
 

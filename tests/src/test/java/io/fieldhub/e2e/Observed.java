@@ -64,6 +64,15 @@ final class Observed {
                 .toList();
     }
 
+    /** The Message-ID header, by which an SMTP server tells one email from a second copy of it. */
+    static String messageId(MimeMessage message) {
+        try {
+            return message.getMessageID();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String subject(MimeMessage message) {
         try {
             return message.getSubject();

@@ -225,7 +225,8 @@ final class RunningHub implements AutoCloseable {
         }
     }
 
-    private static Path resource(String name) {
+    /** A file of the test resources, as a path the hub can read. */
+    static Path resource(String name) {
         try {
             return Path.of(RunningHub.class.getResource(name).toURI());
         } catch (java.net.URISyntaxException e) {

@@ -36,4 +36,21 @@ public record SmsProperties(
         @Min(1) int batchSize,
         @Min(1) long pollInterval,
         @Min(1) long reconnectDelay,
-        @Valid CircuitOverride circuit) {}
+        @Valid CircuitOverride circuit) {
+
+    /**
+     * SMPP 3.4 fields have fixed maximum lengths; a longer system id or password is cut or refused by the SMSC, and
+     * every bind then fails. Checked here so the start fails with the fix instead (the password is not repeated).
+     */
+    public SmsProperties {
+        if (systemId != null && systemId.length() > 15) {
+            throw new IllegalArgumentException(
+                    "hub.sms.system-id has more than the 15 characters SMPP 3.4 allows; use the account name the SMSC gave");
+        }
+        if (password != null && password.length() > 8) {
+            throw new IllegalArgumentException(
+                    "hub.sms.password has more than the 8 characters SMPP 3.4 allows, so the SMSC would refuse every"
+                            + " bind; ask the SMSC for a password of at most 8 characters");
+        }
+    }
+}
