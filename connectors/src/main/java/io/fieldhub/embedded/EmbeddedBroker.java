@@ -9,13 +9,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** An in-process HiveMQ CE MQTT 5 broker with one TCP listener, for the hub's laptop defaults. */
-public final class EmbeddedBroker implements AutoCloseable {
+public final class EmbeddedBroker implements AutoCloseable, Supervisor.Supervised {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
@@ -41,6 +43,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Room in a PUBLISH beside its payload: fixed header, topic and MQTT 5 properties (user properties included). */
     public static final int PACKET_OVERHEAD_BYTES = 8 * 1024;
 
+    static final Duration WATCH_EVERY = Duration.ofSeconds(2);
+
     private final Path dataFolder;
     private final Path extensionsFolder;
     private final String bindAddress;
@@ -51,6 +55,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private boolean plain = true;
     private int maxPacketBytes = MQTT_MAX_PACKET_BYTES;
     private EmbeddedHiveMQ hiveMq;
+    private LivenessWatch watch;
 
     public EmbeddedBroker(Path home, String bindAddress, int port, boolean persistent) {
         this(home, bindAddress, port, persistent, null);
@@ -135,6 +140,37 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** The address clients connect to, e.g. {@code tcp://localhost:1883}. */
+    @Override
+    public synchronized void onCrash(Consumer<String> listener) {
+        if (watch != null) {
+            watch.close();
+        }
+        watch = new LivenessWatch("mqtt", WATCH_EVERY, this::problem, listener);
+    }
+
+    /** HiveMQ has no state to ask; a broker is alive while its listener accepts connections. */
+    private synchronized String problem() {
+        if (hiveMq == null) {
+            return null;
+        }
+        return plain
+                ? LivenessWatch.acceptsConnections(EmbeddedHosts.clientHost(bindAddress), port)
+                : LivenessWatch.acceptsConnections(EmbeddedHosts.clientHost(tls.bindAddress()), tls.port());
+    }
+
+    /**
+     * Starts the broker again on its ports and data folder, after what is left of the one that died is stopped.
+     * Persistent sessions and their queued messages come back from the data folder; the extension starts again.
+     */
+    @Override
+    public synchronized void restart() {
+        if (hiveMq != null) {
+            stopQuietly(hiveMq);
+            hiveMq = null;
+        }
+        start();
+    }
+
     public String url() {
         return "tcp://" + EmbeddedHosts.clientHost(bindAddress) + ":" + port;
     }
@@ -146,6 +182,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Stops the broker; HiveMQ takes a few seconds to flush and release its listener. */
     @Override
     public synchronized void close() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
         if (hiveMq == null) {
             return;
         }

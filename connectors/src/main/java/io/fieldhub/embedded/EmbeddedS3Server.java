@@ -5,15 +5,23 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.filesystem.reference.FilesystemConstants;
 
-/** An S3-compatible endpoint (S3Proxy) that keeps buckets as folders and objects as files in a given directory. */
-public final class EmbeddedS3Server implements AutoCloseable {
+/**
+ * An S3-compatible endpoint (S3Proxy) that keeps buckets as folders and objects as files in a given directory.
+ * {@linkplain Supervisor Supervised}: a server whose Jetty stopped, or whose port no longer accepts connections,
+ * without {@link #close()} is reported within {@link #WATCH_EVERY} and can be started again.
+ */
+public final class EmbeddedS3Server implements AutoCloseable, Supervisor.Supervised {
+
+    static final Duration WATCH_EVERY = Duration.ofSeconds(2);
 
     private final Path directory;
     private final String bindAddress;
@@ -22,6 +30,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
     private final String secretKey;
     private BlobStoreContext blobStoreContext;
     private S3Proxy s3Proxy;
+    private LivenessWatch watch;
 
     public EmbeddedS3Server(Path directory, String bindAddress, int port, String accessKey, String secretKey) {
         if (port < 1 || port > 65535) {
@@ -75,6 +84,36 @@ public final class EmbeddedS3Server implements AutoCloseable {
         s3Proxy = candidate;
     }
 
+    @Override
+    public synchronized void onCrash(Consumer<String> listener) {
+        if (watch != null) {
+            watch.close();
+        }
+        watch = new LivenessWatch("s3", WATCH_EVERY, this::problem, listener);
+    }
+
+    private synchronized String problem() {
+        if (s3Proxy == null) {
+            return null;
+        }
+        if (!"STARTED".equals(s3Proxy.getState())) {
+            return "S3Proxy is " + s3Proxy.getState();
+        }
+        return LivenessWatch.acceptsConnections(EmbeddedHosts.clientHost(bindAddress), port);
+    }
+
+    /** Starts S3Proxy again on its port and directory, after what is left of the one that died is let go. */
+    @Override
+    public synchronized void restart() {
+        if (s3Proxy != null) {
+            stopQuietly(s3Proxy);
+            blobStoreContext.close();
+            s3Proxy = null;
+            blobStoreContext = null;
+        }
+        start();
+    }
+
     /** The URI S3 clients use as their endpoint override, e.g. {@code http://localhost:9000}. */
     public URI endpoint() {
         return URI.create("http://" + EmbeddedHosts.clientHost(bindAddress) + ":" + port);
@@ -82,6 +121,10 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
         if (s3Proxy == null) {
             return;
         }

@@ -39,7 +39,10 @@ class EmbeddedServers {
                 .build();
     }
 
-    /** Restarts PostgreSQL when it dies (docs/operations.md#embedded-servers-restart-themselves); closed before it. */
+    /**
+     * Restarts an embedded server when it dies (docs/operations.md#embedded-servers-restart-themselves); each
+     * supervisor is closed before its server, since Spring destroys a bean before the beans it depends on.
+     */
     @Bean
     @ConditionalOnProperty(name = "hub.database.embedded", havingValue = "true")
     Supervisor postgresSupervisor(EmbeddedPostgresServer postgres) {
@@ -69,6 +72,18 @@ class EmbeddedServers {
     @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
     EmbeddedBroker embeddedBroker(StartupTasks tasks) {
         return tasks.await(ParallelStart.BROKER, EmbeddedBroker.class);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "hub.s3.embedded", havingValue = "true")
+    Supervisor s3Supervisor(EmbeddedS3Server s3) {
+        return new Supervisor("S3", s3);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "hub.mqtt.embedded", havingValue = "true")
+    Supervisor brokerSupervisor(EmbeddedBroker broker) {
+        return new Supervisor("MQTT broker", broker);
     }
 
     /** Every server and the rules are up before the context is refreshed, and so before Camel starts its routes. */

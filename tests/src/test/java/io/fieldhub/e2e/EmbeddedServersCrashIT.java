@@ -1,6 +1,7 @@
 package io.fieldhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -9,6 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.embedded.EmbeddedBroker;
+import io.fieldhub.embedded.EmbeddedS3Server;
 import io.fieldhub.embedded.Supervisor;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -33,10 +36,12 @@ import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * The embedded PostgreSQL killed with SIGKILL under a device's QoS 1 stream: the hub starts it again by itself, says
- * so in health, logs and metrics, and every message it acknowledged is stored exactly once.
+ * Embedded servers that die while the hub runs: the hub starts each again by itself and says so in health, logs and
+ * metrics. PostgreSQL is killed with SIGKILL under a device's QoS 1 stream, and every message it acknowledged is
+ * stored exactly once. The S3 server and the broker run inside the hub's JVM, so their death is played by stopping
+ * them behind the hub's back; afterwards readings are archived, and devices connect and are stored, again.
  */
-class PostgresCrashIT {
+class EmbeddedServersCrashIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(90);
     static final int MESSAGES = 150;
@@ -131,6 +136,87 @@ class PostgresCrashIT {
                 }
             }
         }
+    }
+
+    @Test
+    void aStoppedS3ServerIsRestartedAndTheArchiveResumes() throws Exception {
+        var s3 = hub.bean(EmbeddedS3Server.class);
+        ((org.gaul.s3proxy.S3Proxy) field(s3, "s3Proxy")).stop();
+
+        assertRestarted("S3");
+        String id = Device.uniqueId("meter");
+        try (var device = new Device(hub, id)) {
+            assertThat(device.publishJson("{\"metrics\":{\"flow\":4.2}}", null)).containsExactly(0);
+        }
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(new Observed(hub).archived(id)).hasSize(1));
+    }
+
+    @Test
+    void aStoppedBrokerIsRestartedAndDevicesAreServedAgain() throws Exception {
+        String before = Device.uniqueId("engine");
+        try (var device = new Device(hub, before)) {
+            assertThat(device.publishJson("{\"metrics\":{\"temperature\":70}}", null))
+                    .containsExactly(0);
+        }
+        var broker = hub.bean(EmbeddedBroker.class);
+        ((com.hivemq.embedded.EmbeddedHiveMQ) field(broker, "hiveMq")).stop().join();
+
+        assertRestarted("MQTT broker");
+        // a device must still prove who it is: the extension runs again in the new broker
+        String after = Device.uniqueId("engine");
+        await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
+            try (var device = new Device(hub, after)) {
+                assertThat(device.publishJson("{\"metrics\":{\"temperature\":71}}", null))
+                        .containsExactly(0);
+            }
+        });
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(new Observed(hub).rows(after)).hasSize(1));
+        assertThat(new Observed(hub).rows(before)).hasSize(1);
+        String stranger = Device.uniqueId("engine");
+        var wrongSecret = TestFleet.options(stranger);
+        wrongSecret.setPassword("not-its-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var client = new org.eclipse.paho.mqttv5.client.MqttClient(
+                hub.mqttUrl(), stranger, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        try {
+            assertThatThrownBy(() -> client.connect(wrongSecret))
+                    .as("a wrong secret is still refused")
+                    .isInstanceOf(MqttException.class);
+        } finally {
+            client.close();
+        }
+    }
+
+    /** Health goes DOWN for the server, then UP with one more restart; the log and the metric say so. */
+    private static void assertRestarted(String server) throws Exception {
+        var health = hub.bean(HealthEndpoint.class);
+        var down = (Health) await().atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> health.healthForPath("embeddedServers"), h -> h.getStatus() == Status.DOWN);
+        assertThat(down.getDetails().get(server))
+                .asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+                .hasEntrySatisfying("status", s -> assertThat(s).asString().startsWith("restarting, attempt "));
+        await().atMost(DEADLINE)
+                .until(() -> health.healthForPath("embeddedServers").getStatus() == Status.UP);
+        assertThat(embeddedServers()
+                        .path("details")
+                        .path(server)
+                        .path("restarts")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()))
+                .anyMatch(l -> l.startsWith("WARN Embedded " + server + " stopped unexpectedly ("))
+                .anyMatch(l -> l.startsWith("INFO Embedded " + server + " restarted after "));
+        assertThat(text("/actuator/prometheus"))
+                .contains("fieldhub_embedded_restarts_total{server=\"" + server + "\"} 1.0");
+    }
+
+    /** The server object inside the hub's wrapper, to stop it without telling the wrapper. */
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        var field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(owner);
     }
 
     private static JsonNode embeddedServers() throws Exception {
