@@ -42,6 +42,24 @@ final class Device implements AutoCloseable {
         return send(json.getBytes(StandardCharsets.UTF_8), "application/json", messageId);
     }
 
+    /**
+     * Sends the reading until the hub acknowledges it with 0x00, as a device does: one that gets another code (0x80,
+     * "send it again") or no answer in time goes again with the same messageId. Returns the attempts it took.
+     */
+    int sendUntilAcknowledged(String json, String messageId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                IMqttToken token = send(json, messageId);
+                token.waitForCompletion(15_000);
+                if (token.getReasonCodes()[0] == 0) {
+                    return attempt;
+                }
+            } catch (MqttException timedOut) {
+                // no PUBACK in time: send it again
+            }
+        }
+    }
+
     /** Publishes at QoS 0: no PUBACK, the token completes once the message is written. */
     IMqttToken fire(String json, String messageId) throws MqttException {
         return send(json.getBytes(StandardCharsets.UTF_8), "application/json", messageId, 0);

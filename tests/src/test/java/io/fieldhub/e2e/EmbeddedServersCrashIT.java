@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,24 +116,11 @@ class EmbeddedServersCrashIT {
                 .contains("fieldhub_embedded_restarts_total{server=\"PostgreSQL\"} 1.0");
     }
 
-    /**
-     * Sends each message until the hub acknowledges it with 0x00, as a device does: one that gets 0x80 ("send it
-     * again") or no answer in time goes again with the same messageId.
-     */
     private static void sendAll(Device device, Set<String> acknowledged) {
         for (int i = 0; i < MESSAGES; i++) {
             String messageId = device.id + "-" + i;
-            while (!acknowledged.contains(messageId)) {
-                try {
-                    IMqttToken token = device.send("{\"metrics\":{\"flow\":%d}}".formatted(i), messageId);
-                    token.waitForCompletion(15_000);
-                    if (token.getReasonCodes()[0] == 0) {
-                        acknowledged.add(messageId);
-                    }
-                } catch (MqttException timedOut) {
-                    // no PUBACK in time: send it again
-                }
-            }
+            device.sendUntilAcknowledged("{\"metrics\":{\"flow\":%d}}".formatted(i), messageId);
+            acknowledged.add(messageId);
         }
     }
 
