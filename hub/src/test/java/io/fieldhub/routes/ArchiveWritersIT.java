@@ -90,12 +90,15 @@ class ArchiveWritersIT {
         ArchiveWriter two = writer("hub-2", s3.client(), 25);
         ExecutorService threads = Executors.newFixedThreadPool(6);
         var storing = new AtomicBoolean(true);
-        List<String> stored = new ArrayList<>();
+        List<String> stored = new ArrayList<>(List.of("engine-1/m-first"));
+        insert(db.jdbc(), "m-first");
+        one.flushAll();
+        two.flushAll();
         try {
             List<Future<List<String>>> inserters = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
-                inserters.add(threads.submit(() -> insertInTransactions(thread, 60)));
+                inserters.add(threads.submit(() -> insertInTransactions(thread, 150)));
             }
             List<Future<Integer>> flushers = List.of(
                     threads.submit(() -> flushWhile(storing, one)), threads.submit(() -> flushWhile(storing, two)));
@@ -163,16 +166,23 @@ class ArchiveWritersIT {
                 Clock.systemUTC());
     }
 
-    /** Transactions of one to three readings, committed as they come: ids and commits interleave across threads. */
+    /**
+     * Transactions of one to three readings; every other one stays open a few milliseconds after its inserts, as a
+     * store batch does while it applies alerts, so later ids of other threads commit before it.
+     */
     private List<String> insertInTransactions(int thread, int transactions) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection connection = db.dataSource().getConnection()) {
+        try (Connection connection = db.dataSource().getConnection();
+                PreparedStatement work = connection.prepareStatement("select pg_sleep(0.005)")) {
             connection.setAutoCommit(false);
             for (int t = 0; t < transactions; t++) {
                 for (int r = 0; r <= t % 3; r++) {
                     String message = "m-%d-%d-%d".formatted(thread, t, r);
                     insert(connection, message);
                     rows.add("engine-1/" + message);
+                }
+                if ((t + thread) % 2 == 0) {
+                    work.execute();
                 }
                 connection.commit();
             }
