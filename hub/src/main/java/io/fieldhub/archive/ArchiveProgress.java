@@ -95,6 +95,17 @@ final class ArchiveProgress {
                 chunk.to().id());
     }
 
+    /** Seconds since the first row not archived yet was stored; 0 when none waits. Reads without locking. */
+    double lagSeconds() {
+        Position archived = jdbc.queryForObject(
+                "select archived_xid::text::bigint, archived_id from archive_watermark where stream = 'telemetry'",
+                (rs, n) -> new Position(rs.getLong(1), rs.getLong(2)));
+        Double lag = jdbc.queryForObject("""
+                select extract(epoch from clock_timestamp() - min(stored_at))::float8
+                from (select stored_at from telemetry where (xid, id) > (%s, ?) order by xid, id limit 1) first""".formatted(XID), Double.class, xid(archived.xid()), archived.id());
+        return lag == null ? 0 : lag;
+    }
+
     private State lock() {
         return jdbc.queryForObject(
                 """

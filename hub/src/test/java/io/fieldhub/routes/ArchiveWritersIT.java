@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import io.fieldhub.archive.ArchiveLag;
 import io.fieldhub.archive.ArchiveWriter;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -66,12 +67,16 @@ class ArchiveWritersIT {
     @Test
     void aRowCommittedAfterALaterIdIsArchivedOnceItCommits() throws Exception {
         ArchiveWriter writer = writer("hub-1", s3.client(), 100);
+        var lag = new ArchiveLag(db.jdbc());
         try (Connection a = db.dataSource().getConnection()) {
             a.setAutoCommit(false);
             insert(a, "m-a");
             insert(db.jdbc(), "m-b");
 
             writer.flushAll();
+            assertThat(lag.seconds())
+                    .as("m-b waits, and the lag metric shows it")
+                    .isGreaterThan(0);
             a.commit();
         }
         assertThat(ids("select id from telemetry order by id")).containsExactly(1L, 2L);
@@ -82,6 +87,7 @@ class ArchiveWritersIT {
                 .containsOnlyKeys("engine-1/m-a", "engine-1/m-b")
                 .allSatisfy((row, copies) -> assertThat(copies).as(row).isEqualTo(1));
         assertThat(lastId()).as("the watermark covers both rows").isEqualTo(2);
+        assertThat(lag.seconds()).isZero();
     }
 
     @Test
