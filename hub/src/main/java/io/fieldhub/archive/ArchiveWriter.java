@@ -3,12 +3,12 @@ package io.fieldhub.archive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.fieldhub.archive.ArchiveProgress.Chunk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
@@ -28,20 +29,23 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The cold path: copies telemetry rows from the warm store to S3 as gzip JSON Lines, Hive-partitioned by device
- * time ({@code telemetry/date=YYYY-MM-DD/hour=HH/<instance>-<first row id>.jsonl.gz}).
+ * time ({@code telemetry/date=YYYY-MM-DD/hour=HH/<first row id>.jsonl.gz}).
  *
  * <p>It reads from PostgreSQL rather than from an in-memory buffer, so every row stored warm is archived cold even
- * across a crash: a watermark row records the last archived id and moves only after the objects are written. The
- * object key derives from the first row id, so a retry after a failure overwrites the same object, never adds a
- * second copy.
+ * across a crash, and several hubs sharing one database and bucket archive each row once
+ * (docs/architecture.md#every-stored-reading-is-archived). Rows go in commit order ({@link ArchiveProgress}). A
+ * chunk is claimed and committed before its upload, and its keys derive from its rows, so whoever finishes a claim
+ * (this hub again, or another after a crash) writes the same objects: a retry overwrites, never adds a copy.
  */
 public class ArchiveWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveWriter.class);
     private static final DateTimeFormatter PARTITION =
             DateTimeFormatter.ofPattern("'date='yyyy-MM-dd/'hour='HH").withZone(ZoneOffset.UTC);
+    private static final String COLUMNS =
+            "id, message_id, device_id, ts, received_at, metrics::text, tags::text, trace_id";
 
-    private final JdbcTemplate jdbc;
+    private final ArchiveProgress progress;
     private final TransactionTemplate tx;
     private final S3Client s3;
     private final ObjectMapper mapper;
@@ -50,7 +54,7 @@ public class ArchiveWriter {
 
     /**
      * @param bucket     target bucket
-     * @param instanceId this hub's name, part of every object key
+     * @param instanceId this hub's name, in the metadata of the objects it writes
      * @param maxRecords flush as soon as this many rows wait
      * @param maxAge     flush when the oldest waiting row is this old
      */
@@ -65,7 +69,7 @@ public class ArchiveWriter {
             ObjectMapper mapper,
             Settings settings,
             Clock clock) {
-        this.jdbc = jdbc;
+        this.progress = new ArchiveProgress(jdbc);
         this.tx = tx;
         this.s3 = s3;
         this.mapper = mapper;
@@ -75,70 +79,51 @@ public class ArchiveWriter {
 
     /** Archives the waiting rows if there are enough of them, or the oldest is old enough. Returns the count. */
     public synchronized int flushDue() {
-        return flush(false);
+        return Math.max(0, flush(false));
     }
 
     /** Archives every waiting row now (shutdown, tests). Returns the count. */
     public synchronized int flushAll() {
         int total = 0;
-        for (int n = flush(true); n > 0; n = flush(true)) {
+        for (int n = flush(true); n >= 0; n = flush(true)) {
             total += n;
         }
         return total;
     }
 
+    /** Archives one chunk; returns its rows, 0 if another writer finished it first, -1 if nothing waits. */
     private int flush(boolean force) {
+        Optional<Chunk> claimed = tx.execute(status ->
+                progress.claim(force, settings.maxRecords(), clock.instant().minus(settings.maxAge())));
+        if (claimed == null || claimed.isEmpty()) {
+            return -1;
+        }
+        Chunk chunk = claimed.get();
         Integer archived = tx.execute(status -> {
-            // The row lock makes concurrent flushers (timer, shutdown, a second instance) take turns.
-            long watermark = jdbc.queryForObject(
-                    "select last_id from archive_watermark where stream = 'telemetry' for update", Long.class);
-            if (!(force ? waiting(watermark) : due(watermark))) {
+            // the watermark row stays locked until the chunk is uploaded, so writers take turns
+            if (!progress.stillClaimed(chunk)) {
                 return 0;
             }
-            List<Row> rows = jdbc.query("""
-                    select id, message_id, device_id, ts, received_at, metrics::text, tags::text, trace_id
-                    from telemetry where id > ? order by id limit ?""", this::row, watermark, settings.maxRecords());
+            List<Row> rows = progress.rows(chunk, COLUMNS, this::row);
             write(rows);
-            jdbc.update(
-                    "update archive_watermark set last_id = ? where stream = 'telemetry'",
-                    rows.get(rows.size() - 1).id());
+            progress.finish(chunk);
             return rows.size();
         });
         return archived == null ? 0 : archived;
-    }
-
-    private boolean waiting(long watermark) {
-        return Boolean.TRUE.equals(
-                jdbc.queryForObject("select exists (select 1 from telemetry where id > ?)", Boolean.class, watermark));
-    }
-
-    /**
-     * Whether the waiting rows make an object now: decided from a count and the first row's time, so that rows
-     * which are not due yet are not read and turned into JSON on every check.
-     */
-    private boolean due(long watermark) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                """
-                select count(*) > 0 and (count(*) >= ? or (array_agg(received_at order by id))[1] <= ?)
-                from (select id, received_at from telemetry where id > ? order by id limit ?) waiting""",
-                Boolean.class,
-                settings.maxRecords(),
-                Timestamp.from(clock.instant().minus(settings.maxAge())),
-                watermark,
-                settings.maxRecords()));
     }
 
     private void write(List<Row> rows) {
         Map<String, List<Row>> byPartition = rows.stream()
                 .collect(Collectors.groupingBy(r -> PARTITION.format(r.ts()), TreeMap::new, Collectors.toList()));
         byPartition.forEach((partition, part) -> {
-            String key = "telemetry/%s/%s-%012d.jsonl.gz"
-                    .formatted(partition, settings.instanceId(), part.get(0).id());
+            String key = "telemetry/%s/%012d.jsonl.gz"
+                    .formatted(partition, part.get(0).id());
             s3.putObject(
                     b -> b.bucket(settings.bucket())
                             .key(key)
                             .contentType("application/x-ndjson")
-                            .contentEncoding("gzip"),
+                            .contentEncoding("gzip")
+                            .metadata(Map.of("writer", settings.instanceId())),
                     RequestBody.fromBytes(gzipLines(part)));
             LOG.info("archived {} records to s3://{}/{}", part.size(), settings.bucket(), key);
         });

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param home       where {@code routes/}, {@code rules/} and {@code config/} are read from
  * @param dataDir    where the embedded broker, database and object store keep their data
- * @param instanceId this hub's name in archive keys and logs
+ * @param instanceId this hub's name in logs and in the metadata of the archive objects it writes
  * @param publicUrl  the hub's HTTP address as people reach it (links in alert emails)
  */
 @Validated

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ArchiveColdRouteIT {
 
     static final String BUCKET = "fieldhub";
-    static final String KEY = "telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/hub-1-\\d{12}\\.jsonl\\.gz";
+    static final String KEY = "telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/\\d{12}\\.jsonl\\.gz";
     static final Duration MAX_AGE = Duration.ofSeconds(10);
     static final Instant TEN_O_CLOCK = Instant.parse("2026-11-26T10:15:00.250Z");
     static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
@@ -86,7 +86,7 @@ class ArchiveColdRouteIT {
         trigger();
 
         assertThat(s3.keys()).singleElement().satisfies(key -> {
-            assertThat(key).matches(KEY).isEqualTo("telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz");
+            assertThat(key).matches(KEY).isEqualTo("telemetry/date=2026-11-26/hour=10/000000000001.jsonl.gz");
             assertThat(lines(key)).isEqualTo(rows);
         });
     }
@@ -117,8 +117,8 @@ class ArchiveColdRouteIT {
         JsonNode later = insert("m-2", "engine-7", TEN_O_CLOCK.plusSeconds(30), "{\"temperature\": 80.0}");
         clock.set(receivedAt(TEN_O_CLOCK.plusSeconds(30)).plus(MAX_AGE));
         trigger();
-        assertThat(s3.keys()).hasSize(2).contains("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz");
-        assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000002.jsonl.gz"))
+        assertThat(s3.keys()).hasSize(2).contains("telemetry/date=2026-11-26/hour=10/000000000002.jsonl.gz");
+        assertThat(lines("telemetry/date=2026-11-26/hour=10/000000000002.jsonl.gz"))
                 .containsExactly(later);
     }
 
@@ -133,11 +133,11 @@ class ArchiveColdRouteIT {
 
         assertThat(s3.keys())
                 .containsExactly(
-                        "telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz",
-                        "telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz");
-        assertThat(lines("telemetry/date=2026-11-26/hour=10/hub-1-000000000001.jsonl.gz"))
+                        "telemetry/date=2026-11-26/hour=10/000000000001.jsonl.gz",
+                        "telemetry/date=2026-11-26/hour=11/000000000002.jsonl.gz");
+        assertThat(lines("telemetry/date=2026-11-26/hour=10/000000000001.jsonl.gz"))
                 .containsExactly(ten, tenAgain);
-        assertThat(lines("telemetry/date=2026-11-26/hour=11/hub-1-000000000002.jsonl.gz"))
+        assertThat(lines("telemetry/date=2026-11-26/hour=11/000000000002.jsonl.gz"))
                 .containsExactly(eleven);
     }
 

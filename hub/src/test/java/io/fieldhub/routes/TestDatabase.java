@@ -80,7 +80,8 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
         jdbc().execute(
                         "truncate telemetry, telemetry_key, notification_attempt, notification, alert_transition, alert, dead_letter,"
                                 + " device_credential, device, enrollment_group, hub_user, rule_error restart identity");
-        jdbc().update("update archive_watermark set last_id = 0");
+        jdbc().update("update archive_watermark set last_id = 0, archived_xid = '0', archived_id = 0, claim_xid = null,"
+                + " claim_id = null, covered_xid = null, covered_id = null");
     }
 
     public long count(String table) {
