@@ -59,9 +59,12 @@ class FrameCodecFuzzTest {
                     new FrameLayout.Field("ts", "epoch-millis", null),
                     new FrameLayout.Field("f64", "float64", null)));
 
-    /** The timeout only ends a hang: libFuzzer's per-input limit is whole seconds, the budget is checked apart. */
+    /**
+     * The timeout only ends a hang (libFuzzer's limit per input is in whole seconds; the budget is checked apart). In
+     * a thread of its own, so that it ends a loop that never looks at its interrupt too.
+     */
     @FuzzTest
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void decode(byte[] frame) {
         for (FrameLayout layout : List.of(ENGINE_V1, EVERY_TYPE, FLOATS)) {
             RawTelemetry raw = new RawTelemetry("engine-42", frame, layout.contentType(), "m-1", false, "t-1", NOW);

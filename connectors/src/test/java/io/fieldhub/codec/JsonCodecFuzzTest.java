@@ -16,9 +16,12 @@ class JsonCodecFuzzTest {
 
     final JsonCodec codec = new JsonCodec(new ObjectMapper());
 
-    /** The timeout only ends a hang: libFuzzer's per-input limit is whole seconds, the budget is checked apart. */
+    /**
+     * The timeout only ends a hang (libFuzzer's limit per input is in whole seconds; the budget is checked apart). In
+     * a thread of its own, so that it ends a loop that never looks at its interrupt too.
+     */
     @FuzzTest
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void decode(byte[] payload) {
         // messageIdAssigned: a messageId in the payload is read, the path with the most to check.
         RawTelemetry raw = new RawTelemetry("engine-42", payload, "application/json", "assigned-1", true, "t-1", NOW);
