@@ -46,10 +46,13 @@ public class FrameCodec implements TelemetryCodec {
                 raw.messageId(), raw.deviceId(), ts, raw.receivedAt(), metrics, layout.tags(), raw.traceId());
     }
 
-    /** 961 × 0.1 is 96.1, not 96.10000000000001: decimal scaling, as the person who wrote the layout meant. */
+    /**
+     * 961 × 0.1 is 96.1, not 96.10000000000001: decimal scaling, as the person who wrote the layout meant. A float
+     * that is NaN or infinite has no decimal form: it stays non-finite, and the validator rejects it.
+     */
     private static double scaled(double raw, double factor) {
-        return factor == 1.0
-                ? raw
+        return factor == 1.0 || !Double.isFinite(raw)
+                ? raw * factor
                 : BigDecimal.valueOf(raw).multiply(BigDecimal.valueOf(factor)).doubleValue();
     }
 

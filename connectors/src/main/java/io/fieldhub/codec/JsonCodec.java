@@ -1,5 +1,6 @@
 package io.fieldhub.codec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,10 +67,10 @@ public class JsonCodec implements TelemetryCodec {
             return node;
         } catch (JsonProcessingException e) {
             String detail = e.getOriginalMessage().replaceAll(" \\(start marker at .*", "");
-            throw new InvalidTelemetryException(
-                    "malformed JSON: " + detail + " at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr(),
-                    e);
+            // A read limit (nesting deeper than 1000, a number of over 1000 digits) comes without a location.
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new InvalidTelemetryException("malformed JSON: " + detail + where, e);
         } catch (IOException e) {
             throw new InvalidTelemetryException("unreadable JSON: " + e.getMessage(), e);
         }

@@ -23,16 +23,20 @@ final class Durations {
         }
         Duration sum = Duration.ZERO;
         Matcher m = PART.matcher(t);
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            sum = sum.plus(
-                    switch (m.group(2)) {
-                        case "ms" -> Duration.ofMillis(n);
-                        case "s" -> Duration.ofSeconds(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        default -> Duration.ofDays(n);
-                    });
+        try {
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                sum = sum.plus(
+                        switch (m.group(2)) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            case "h" -> Duration.ofHours(n);
+                            default -> Duration.ofDays(n);
+                        });
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null; // more than a long or a Duration holds
         }
         return t.startsWith("-") ? sum.negated() : sum;
     }

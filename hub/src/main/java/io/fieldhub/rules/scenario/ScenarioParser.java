@@ -2,6 +2,7 @@ package io.fieldhub.rules.scenario;
 
 import io.fieldhub.rules.scenario.Scenario.Expectation;
 import io.fieldhub.rules.scenario.Scenario.Step;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -62,6 +63,12 @@ final class ScenarioParser {
         for (YamlNode item :
                 required(map, "readings", "a scenario", node.line()).list("'readings'")) {
             Step step = step(item, steps.size() + 1);
+            if (!playable(start, step)) {
+                throw new ScenarioFormatException(
+                        item.line(),
+                        "'at' or 'ts' puts this step past the last instant a clock can show;"
+                                + " a scenario plays out within hours or days of its start");
+            }
             if (step.at().compareTo(last) < 0) {
                 throw new ScenarioFormatException(
                         item.line(),
@@ -130,6 +137,16 @@ final class ScenarioParser {
         Duration deviceTime = map.containsKey("ts") ? duration(map.get("ts"), "'ts'") : Duration.ZERO;
         String id = map.containsKey("id") ? map.get("id").text("'id'") : "reading-" + number;
         return new Step(at, device, metrics, tags, deviceTime, id, node.line());
+    }
+
+    /** Whether the step's hub time and device time are instants. */
+    private static boolean playable(Instant start, Step step) {
+        try {
+            start.plus(step.at()).plus(step.deviceTime());
+            return true;
+        } catch (DateTimeException | ArithmeticException e) {
+            return false;
+        }
     }
 
     private static Expectation expectation(YamlNode node) throws ScenarioFormatException {
