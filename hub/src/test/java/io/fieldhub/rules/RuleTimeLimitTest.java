@@ -102,8 +102,8 @@ class RuleTimeLimitTest {
                 .as("no alerts from an evaluation that did not end")
                 .isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - start))
-                .as("the reading waited for the rules at most 2.25 times the limit")
-                .isLessThan(LIMIT.multipliedBy(3));
+                .as("the reading was given up near the limit, not held until the rule's 4 s loop ended")
+                .isLessThan(LIMIT.multipliedBy(8));
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.phase()).isEqualTo("time");
@@ -165,10 +165,12 @@ class RuleTimeLimitTest {
             evaluateAndStore(reading("e-" + i, "engine-1", 95.0));
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start))
-                .as("once the rules are behind, a reading does not wait for them")
-                .isLessThan(LIMIT.multipliedBy(4));
+                .as("once the rules are behind, a reading does not wait for them (20 limits if each did)")
+                .isLessThan(LIMIT.multipliedBy(10));
         swap.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(engine.quarantine().rules()).containsExactly("Spins");
+        // the lane meets s-1 on its own rule thread, which may still be within the limit when the swap returns
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(engine.quarantine().rules()).containsExactly("Spins"));
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(engine.evaluate(reading("e-last", "engine-1", 95.0)))
                         .extracting(RaisedAlert::ruleId)
@@ -183,7 +185,9 @@ class RuleTimeLimitTest {
         long start = System.nanoTime();
         assertThat(engine.evaluate(reading("l-1", "loop-1", 20.0))).isEmpty();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LIMIT.multipliedBy(2));
+        // the chain never ends by itself: stopped, it returns within the limit; the bound leaves room for a busy
+        // machine, where a thread may wait hundreds of milliseconds for a core
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LIMIT.multipliedBy(10));
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.phase()).isEqualTo("time");
             assertThat(e.ruleId()).isEqualTo("Never stops");
