@@ -34,7 +34,7 @@ public final class HubProcess implements AutoCloseable {
     /** The runnable jar, relative to the repository root where the tests run (see tests/pom.xml). */
     static final Path JAR = Path.of("hub/target/fieldhub-exec.jar");
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
 
     public final Path home;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HubRestartsIT {
 
-    @TempDir
+    /** Kept when a test fails: the hub's logs and the simulator's output are there. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path home;
 
     static HubProcess hub;

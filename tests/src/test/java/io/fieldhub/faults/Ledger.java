@@ -115,6 +115,10 @@ final class Ledger {
                 .add("resends", run.count("resends"))
                 .add("stored", describe(stored, acked))
                 .add("archived", describe(archived, acked));
+        archived.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .limit(3)
+                .forEach(e -> figures.add("archived twice", e.getKey() + " in " + objectsHolding(e.getKey())));
         figures.print();
         assertThat(run.exitCode())
                 .as("simulator exit code (0: every message acknowledged); see %s", run.log())
@@ -122,6 +126,20 @@ final class Ledger {
         assertThat((long) acked.size()).as("messages acknowledged with 0x00").isEqualTo(run.count("sent"));
         assertOnce("stored in PostgreSQL", stored, acked);
         assertOnce("archived in S3", archived, acked);
+    }
+
+    /** The archive objects (key and ETag) that hold a record of the message: for a report of a duplicate. */
+    private List<String> objectsHolding(Entry entry) {
+        return objects.entrySet().stream()
+                .filter(o -> o.getValue().contains(entry))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    /** Waits (a few minutes at most) until every acknowledged message is archived; the archive's copies. */
+    Map<Entry, Long> awaitArchived(String runId, Set<Entry> acked) {
+        return waitFor(() -> archived(runId), acked);
     }
 
     private static Map<Entry, Long> waitFor(Callable<Map<Entry, Long>> copies, Set<Entry> acked) {
