@@ -41,7 +41,8 @@ class ExternalBrokerIT {
                 TimeUnit.MILLISECONDS.sleep(load.outage().toMillis()); // the outage itself
                 figures.seconds("start again, healthy", hub.start());
                 figures.seconds("outage", load.outage().toSeconds());
-                ledger.check(run.finish(Duration.ofMinutes(10)), figures);
+                ledger.awaitStored("engine-broker", load.count());
+                ledger.check(run.end(Duration.ofMinutes(10)), figures);
             } finally {
                 run.stop();
             }

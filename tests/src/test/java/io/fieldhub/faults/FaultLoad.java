@@ -4,11 +4,11 @@ import java.time.Duration;
 
 /**
  * The figures of the fault suite: short enough for CI by default, the issue's full ones with
- * {@code -Dfaults.long=true} (docs/testing.md#fault-suite). Each run sends a fixed count of messages at a paced rate,
- * so a slow machine makes a run longer rather than different.
+ * {@code -Dfaults.long=true} (docs/testing.md#fault-suite). Each run sends at a paced rate until {@link #count()}
+ * messages are stored, so a slow machine makes a run longer rather than different.
  *
  * @param rate     messages per second over all devices
- * @param seconds  the run's length at that rate: it sends {@code rate * seconds} messages
+ * @param seconds  the run's length at that rate: it goes on until {@code rate * seconds} messages are stored
  * @param devices  devices, each on its own authenticated connection
  * @param outage   how long a server stays down
  * @param sigterms how many times the hub is stopped with SIGTERM
@@ -28,6 +28,6 @@ record FaultLoad(int rate, int seconds, int devices, Duration outage, int sigter
 
     @Override
     public String toString() {
-        return String.format("%,d messages at %,d msg/s from %d devices", count(), rate, devices);
+        return String.format("%,d msg/s from %d devices until %,d messages are stored", rate, devices, count());
     }
 }

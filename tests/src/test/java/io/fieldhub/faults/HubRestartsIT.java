@@ -1,5 +1,7 @@
 package io.fieldhub.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fieldhub.e2e.HubProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16, R1 and R10: the hub (its jar, embedded broker, PostgreSQL and S3) killed with {@code kill -9}, or stopped
  * with SIGTERM, again and again under load from simulated devices that reconnect and resend: every message a device
  * got PUBACK 0x00 for is in PostgreSQL once and in the S3 archive once. Both scenarios run on one hub and data
- * directory, each with devices of its own; each stop comes once a further share of the run is stored.
+ * directory, each with devices of its own; each stop comes once a further share of the run is stored, while the
+ * devices are still sending.
  */
 class HubRestartsIT {
 
@@ -46,10 +49,16 @@ class HubRestartsIT {
         try {
             for (int kill = 1; kill <= 2; kill++) {
                 ledger.awaitStored("engine-kill", load.count() * kill / 3);
+                figures.add("stored at the kill", ledger.storedCount("engine-kill"));
                 figures.seconds("kill -9, process gone", hub.kill());
                 figures.seconds("start again, healthy", hub.start());
             }
-            ledger.check(run.finish(Duration.ofMinutes(10)), figures);
+            ledger.awaitStored("engine-kill", load.count());
+            SimulatorRun.Result result = run.end(Duration.ofMinutes(10));
+            ledger.check(result, figures);
+            assertThat(result.count("reconnects"))
+                    .as("every device reconnected after each kill")
+                    .isGreaterThanOrEqualTo(2L * load.devices());
         } finally {
             run.stop();
         }
@@ -63,11 +72,17 @@ class HubRestartsIT {
         try {
             for (int stop = 1; stop <= stops; stop++) {
                 ledger.awaitStored("engine-term", load.count() * stop / (stops + 1));
+                figures.add("stored at the SIGTERM", ledger.storedCount("engine-term"));
                 figures.seconds("SIGTERM, stopped", hub.terminate());
                 figures.add("exit code", hub.exitValue());
                 figures.seconds("start again, healthy", hub.start());
             }
-            ledger.check(run.finish(Duration.ofMinutes(10)), figures);
+            ledger.awaitStored("engine-term", load.count());
+            SimulatorRun.Result result = run.end(Duration.ofMinutes(10));
+            ledger.check(result, figures);
+            assertThat(result.count("reconnects"))
+                    .as("every device reconnected after each SIGTERM")
+                    .isGreaterThanOrEqualTo((long) stops * load.devices());
         } finally {
             run.stop();
         }

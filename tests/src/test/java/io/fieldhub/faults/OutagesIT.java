@@ -103,8 +103,9 @@ class OutagesIT {
             TimeUnit.MILLISECONDS.sleep(load.outage().toMillis()); // the outage itself
             postgres.start();
             Instant back = Instant.now();
-            SimulatorRun.Result result = run.finish(Duration.ofMinutes(10));
-            // the run ends once every message is acknowledged, and with this intake acknowledged means stored
+            ledger.awaitStored("engine-pg", load.count());
+            SimulatorRun.Result result = run.end(Duration.ofMinutes(10));
+            // the run ends once every message it sent is acknowledged: with this intake, stored
             Timestamp lastStored = jdbc().queryForObject(
                             "select max(stored_at) from telemetry where device_id like 'engine-pg-%' and ts < ?",
                             Timestamp.class, Timestamp.from(back));
@@ -132,7 +133,8 @@ class OutagesIT {
             TimeUnit.MILLISECONDS.sleep(load.outage().toMillis()); // the outage itself
             s3 = startS3();
             Instant back = Instant.now();
-            SimulatorRun.Result result = run.finish(Duration.ofMinutes(10));
+            ledger.awaitStored("engine-s3", load.count());
+            SimulatorRun.Result result = run.end(Duration.ofMinutes(10));
             ledger.awaitArchived("engine-s3", result.acked());
             figures.seconds("outage", load.outage().toSeconds())
                     .seconds(
@@ -157,7 +159,8 @@ class OutagesIT {
             TimeUnit.MILLISECONDS.sleep(load.outage().toMillis()); // the outage itself
             mail = startMail();
             Instant back = Instant.now();
-            SimulatorRun.Result result = run.finish(Duration.ofMinutes(10));
+            ledger.awaitStored("engine-smtp", load.count());
+            SimulatorRun.Result result = run.end(Duration.ofMinutes(10));
             String pending = """
                     select count(*) from notification n join alert a on a.id = n.alert_id
                     where a.device_id like 'engine-smtp-%' and n.channel = 'email' and n.state <> 'SENT'""";

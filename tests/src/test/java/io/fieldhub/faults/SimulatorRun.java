@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * One run of the simulator as its own process ({@code java -jar simulator/target/fieldhub-simulator.jar}, what
  * {@code ./simulate} runs): its devices are {@code <runId>-1 .. <runId>-N}, each connecting as itself with the key
  * derived from the test enrollment group, reconnecting and resending with the same messageId until every message is
- * acknowledged (never giving up). Its summary and the list of messages acknowledged with 0x00 are read at the end.
+ * acknowledged (never giving up). It sends until the test ends it (SIGTERM: the simulator stops sending, waits for
+ * every outstanding acknowledgement and sums up), so every fault a test makes meets devices still sending. Its
+ * summary and the list of messages acknowledged with 0x00 are read at the end.
  */
 final class SimulatorRun {
 
@@ -42,8 +44,8 @@ final class SimulatorRun {
     }
 
     /**
-     * Starts sending {@link FaultLoad#count()} messages to the broker at {@code url}, the share {@code hotShare} of
-     * them over 90 degrees (each raises an overheat alert on an engine: the run id should start with "engine-").
+     * Starts sending at {@link FaultLoad#rate()} to the broker at {@code url}, the share {@code hotShare} of the
+     * readings over 90 degrees (each raises an overheat alert on an engine: the run id should start with "engine-").
      */
     static SimulatorRun start(Path dir, String url, String runId, FaultLoad load, double hotShare) {
         assertThat(JAR)
@@ -62,8 +64,8 @@ final class SimulatorRun {
                 Integer.toString(load.devices()),
                 "--rate",
                 Integer.toString(load.rate()),
-                "--count",
-                Long.toString(load.count()),
+                "--duration",
+                "1h",
                 "--device-prefix",
                 runId,
                 "--run-id",
@@ -90,8 +92,9 @@ final class SimulatorRun {
         }
     }
 
-    /** Waits for the run to end: every message acknowledged, or the drain timed out. */
-    Result finish(Duration timeout) throws InterruptedException, IOException {
+    /** Ends the run and waits until every message is acknowledged, or the drain timed out. */
+    Result end(Duration timeout) throws InterruptedException, IOException {
+        process.destroy();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the simulator did not finish within " + timeout + "; see " + log);
