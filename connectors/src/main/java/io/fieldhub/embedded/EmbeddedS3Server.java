@@ -8,11 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.filesystem.reference.FilesystemConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An S3-compatible endpoint (S3Proxy) that keeps buckets as folders and objects as files in a given directory.
@@ -22,6 +27,10 @@ import org.jclouds.filesystem.reference.FilesystemConstants;
 public final class EmbeddedS3Server implements AutoCloseable, Supervisor.Supervised {
 
     static final Duration WATCH_EVERY = Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3Server.class);
+    private static final Pattern UNFINISHED_UPLOAD =
+            Pattern.compile(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path directory;
     private final String bindAddress;
@@ -50,8 +59,9 @@ public final class EmbeddedS3Server implements AutoCloseable, Supervisor.Supervi
         }
         try {
             Files.createDirectories(directory);
+            removeUnfinishedUploads();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the S3 directory " + directory, e);
+            throw new UncheckedIOException("Cannot prepare the S3 directory " + directory, e);
         }
         Properties overrides = new Properties();
         overrides.setProperty(
@@ -112,6 +122,27 @@ public final class EmbeddedS3Server implements AutoCloseable, Supervisor.Supervi
             blobStoreContext = null;
         }
         start();
+    }
+
+    /**
+     * S3Proxy writes an object to {@code <key>-<random UUID>} and then renames it to its key. A process killed in
+     * between ({@code kill -9} of the hub) leaves that file, which S3Proxy would then list as one more object: a second
+     * copy of an archive object (issue 16, R6). Its upload never answered, so no client counts on it. The price: a
+     * key that itself ends with "-" and a UUID does not survive a restart of the embedded server.
+     */
+    private void removeUnfinishedUploads() throws IOException {
+        List<Path> unfinished;
+        try (Stream<Path> files = Files.walk(directory)) {
+            unfinished = files.filter(Files::isRegularFile)
+                    .filter(file -> UNFINISHED_UPLOAD
+                            .matcher(file.getFileName().toString())
+                            .matches())
+                    .toList();
+        }
+        for (Path file : unfinished) {
+            LOG.warn("Removing {}, an upload the S3 server did not finish (it was stopped mid-write)", file);
+            Files.delete(file);
+        }
     }
 
     /** The URI S3 clients use as their endpoint override, e.g. {@code http://localhost:9000}. */

@@ -192,6 +192,27 @@ class EmbeddedServersIT {
         }
     }
 
+    @Test
+    void s3DropsAnUploadThatAKilledServerLeftUnfinished() throws Exception {
+        Path dir = tempDir.resolve("s3-killed");
+        int port = TestSocketUtils.findAvailableTcpPort();
+        EmbeddedS3Server s3 = started(new EmbeddedS3Server(dir, LOCALHOST, port, "hub-key", "hub-secret"));
+        try (S3Client client = S3Clients.create(s3.endpoint(), "us-east-1", "hub-key", "hub-secret")) {
+            client.createBucket(b -> b.bucket("archive"));
+            client.putObject(p -> p.bucket("archive").key("t/a.jsonl.gz"), RequestBody.fromString("a"));
+        }
+        s3.close();
+        // what S3Proxy leaves when its process dies between writing an object and renaming it to its key
+        Files.writeString(dir.resolve("archive/t/a.jsonl.gz-15da6379-a650-4373-b620-9a3fadde060e"), "half");
+
+        s3 = started(new EmbeddedS3Server(dir, LOCALHOST, port, "hub-key", "hub-secret"));
+        try (S3Client client = S3Clients.create(s3.endpoint(), "us-east-1", "hub-key", "hub-secret")) {
+            assertThat(client.listObjectsV2(l -> l.bucket("archive")).contents())
+                    .extracting(S3Object::key)
+                    .containsExactly("t/a.jsonl.gz");
+        }
+    }
+
     private <T extends AutoCloseable> T started(T server) {
         toClose.push(server);
         long begin = System.nanoTime();

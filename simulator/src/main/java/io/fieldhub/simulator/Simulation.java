@@ -12,10 +12,12 @@ import io.fieldhub.simulator.pacing.RunBudget;
 import io.fieldhub.simulator.pacing.Schedule;
 import io.fieldhub.simulator.pacing.TokenBucket;
 import io.fieldhub.simulator.payload.ReadingGenerator;
+import io.fieldhub.simulator.stats.AckedLog;
 import io.fieldhub.simulator.stats.Latency;
 import io.fieldhub.simulator.stats.ProgressReporter;
 import io.fieldhub.simulator.stats.RunStats;
 import io.fieldhub.simulator.stats.Summary;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,10 +62,16 @@ public final class Simulation {
 
     private double connectSeconds;
 
-    public Summary run() throws InterruptedException {
+    public Summary run() throws InterruptedException, IOException {
+        try (AckedLog ackedLog = settings.ackedOut() != null ? AckedLog.to(settings.ackedOut()) : AckedLog.none()) {
+            return run(ackedLog);
+        }
+    }
+
+    private Summary run(AckedLog ackedLog) throws InterruptedException {
         List<List<Device>> dealt = Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
         ScheduledExecutorService resends = Threads.single("simulator-resend");
-        List<DeviceConnection> connections = connections(dealt, resends);
+        List<DeviceConnection> connections = connections(dealt, resends, ackedLog);
         Senders senders = null;
         ScheduledExecutorService reporter = Threads.single("simulator-progress");
         try {
@@ -126,7 +134,8 @@ public final class Simulation {
                 TimeUnit.MILLISECONDS);
     }
 
-    private List<DeviceConnection> connections(List<List<Device>> dealt, ScheduledExecutorService resends) {
+    private List<DeviceConnection> connections(
+            List<List<Device>> dealt, ScheduledExecutorService resends, AckedLog ackedLog) {
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         var shared = new DeviceConnection.Shared(
                 settings.runId(),
@@ -134,7 +143,8 @@ public final class Simulation {
                 settings.format().encoder(),
                 stats,
                 inflight,
-                resends);
+                resends,
+                ackedLog);
         BrokerAddress broker = BrokerAddress.parse(settings.url());
         List<DeviceConnection> connections = new ArrayList<>();
         for (int c = 0; c < dealt.size(); c++) {

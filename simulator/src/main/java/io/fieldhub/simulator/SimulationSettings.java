@@ -2,6 +2,7 @@ package io.fieldhub.simulator;
 
 import io.fieldhub.simulator.mqtt.DeviceSecrets;
 import io.fieldhub.simulator.payload.PayloadFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -18,6 +19,8 @@ import java.time.Duration;
  *                     up; zero for never
  * @param secrets      the devices' passwords (each device then has its own connection, client id = device id), or
  *                     null to connect without credentials
+ * @param ackedOut     where to write each message acknowledged with 0x00 as a {@code deviceId,messageId} line, or
+ *                     null
  */
 public record SimulationSettings(
         String url,
@@ -35,4 +38,5 @@ public record SimulationSettings(
         long seed,
         Duration drainTimeout,
         Duration giveUpAfter,
-        DeviceSecrets secrets) {}
+        DeviceSecrets secrets,
+        Path ackedOut) {}

@@ -19,6 +19,7 @@ import com.hivemq.extension.sdk.api.services.Services;
 import io.fieldhub.embedded.EmbeddedBroker;
 import io.fieldhub.simulator.CountingSubscriber.Received;
 import io.fieldhub.simulator.cli.SimulateCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -67,6 +68,7 @@ class SimulatorPubAckIT {
     @Test
     void aPubAckThatAsksForTheMessageAgainIsResentWithItsIdAndARefusalIsAnError() throws Exception {
         Path summaryFile = work.resolve("puback.json");
+        Path ackedFile = work.resolve("acked.csv");
 
         int exitCode = SimulateCommand.commandLine()
                 .execute(
@@ -83,7 +85,9 @@ class SimulatorPubAckIT {
                         "--run-id",
                         "pa1",
                         "--json-summary",
-                        summaryFile.toString());
+                        summaryFile.toString(),
+                        "--acked-out",
+                        ackedFile.toString());
 
         assertThat(exitCode).as("refused messages are errors").isEqualTo(1);
         JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
@@ -106,6 +110,14 @@ class SimulatorPubAckIT {
                 .extracting(Received::messageId)
                 .doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(id).startsWith("pa1-engine-").doesNotStartWith("pa1-engine-1-"));
+        // --acked-out names exactly the messages answered 0x00, each once: neither the refused nor the first tries.
+        assertThat(Files.readAllLines(ackedFile))
+                .hasSize((int) acked)
+                .doesNotHaveDuplicates()
+                .allSatisfy(line -> assertThat(line).matches("engine-[234],pa1-engine-[234]-[0-9]+"))
+                .extracting(line -> line.substring(line.indexOf(',') + 1))
+                .containsExactlyInAnyOrderElementsOf(
+                        subscriber.received().stream().map(Received::messageId).toList());
     }
 
     private static EmbeddedExtension extension() {

@@ -20,10 +20,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The telemetry archive as a user reads it from S3: every gzip JSON Lines object under telemetry/. */
-final class Archive {
+public final class Archive {
 
     /** One archived reading's identity: the archive writer may write a row twice, PostgreSQL cannot. */
-    record Entry(String deviceId, String messageId) {}
+    public record Entry(String deviceId, String messageId) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,11 +14,11 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
  * The test devices' identities: one enrollment group whose key every e2e device derives its own from, so a device
  * registers itself on its first connection, as a factory-flashed one would.
  */
-final class TestFleet {
+public final class TestFleet {
 
     static final String GROUP = "e2e";
     /** 32 bytes, Base64: the group key of every test device. */
-    static final String GROUP_KEY = "ZTJlLXRlc3QtZ3JvdXAta2V5LTMyLWJ5dGVzLWxvbmc=";
+    public static final String GROUP_KEY = "ZTJlLXRlc3QtZ3JvdXAta2V5LTMyLWJ5dGVzLWxvbmc=";
 
     private TestFleet() {}
 

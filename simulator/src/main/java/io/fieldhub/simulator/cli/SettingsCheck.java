@@ -62,7 +62,8 @@ final class SettingsCheck {
                 o.seedOrRandom(),
                 o.drainTimeout,
                 o.giveUpAfter,
-                secrets());
+                secrets(),
+                o.ackedOut);
     }
 
     private DeviceSecrets secrets() {

@@ -145,6 +145,12 @@ public final class SimulateCommand implements Callable<Integer> {
     Path jsonSummary;
 
     @Option(
+            names = "--acked-out",
+            paramLabel = "FILE",
+            description = "Also write one deviceId,messageId line per message the broker acknowledged with 0x00.")
+    Path ackedOut;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -192,7 +198,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private static Summary runOrExplain(Simulation simulation) throws InterruptedException {
+    private static Summary runOrExplain(Simulation simulation) throws InterruptedException, IOException {
         try {
             return simulation.run();
         } catch (SimulatorException e) {

@@ -11,6 +11,7 @@ import io.fieldhub.simulator.pacing.Outbox;
 import io.fieldhub.simulator.payload.PayloadEncoder;
 import io.fieldhub.simulator.payload.Reading;
 import io.fieldhub.simulator.payload.ReadingGenerator;
+import io.fieldhub.simulator.stats.AckedLog;
 import io.fieldhub.simulator.stats.RunStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +102,8 @@ public final class DeviceConnection implements Outbox {
     /**
      * What every connection of a run shares.
      *
-     * @param resends where messages are sent again after a PUBACK that asked for it or a lost session
+     * @param resends  where messages are sent again after a PUBACK that asked for it or a lost session
+     * @param ackedLog where each message acknowledged with 0x00 is written down
      */
     public record Shared(
             String runId,
@@ -109,7 +111,8 @@ public final class DeviceConnection implements Outbox {
             PayloadEncoder encoder,
             RunStats stats,
             InflightLimit inflight,
-            ScheduledExecutorService resends) {}
+            ScheduledExecutorService resends,
+            AckedLog ackedLog) {}
 
     public CompletableFuture<?> connect() {
         return client.connectWith()
@@ -148,7 +151,11 @@ public final class DeviceConnection implements Outbox {
         long seq = device.nextSeq();
         // The send time is the device time the hub stores, so stored ts to receivedAt is the end-to-end latency.
         Reading reading = readings.next(System.currentTimeMillis());
-        Outstanding message = new Outstanding(messages.publish(device, seq, reading), System.nanoTime());
+        Outstanding message = new Outstanding(
+                device.id(),
+                messages.messageId(device, seq),
+                messages.publish(device, seq, reading),
+                System.nanoTime());
         shared.stats().sent(reading.hot());
         unacked.incrementAndGet();
         outstanding.add(message);
@@ -174,7 +181,12 @@ public final class DeviceConnection implements Outbox {
         }
         String error = PublishOutcome.error(result, failure);
         if (error == null) {
-            settle(message, () -> shared.stats().acked(System.nanoTime() - message.firstSentNanos()));
+            settle(message, () -> {
+                shared.stats().acked(System.nanoTime() - message.firstSentNanos());
+                if (PublishOutcome.success(result, failure)) {
+                    shared.ackedLog().acked(message.deviceId(), message.messageId());
+                }
+            });
         } else if (PublishOutcome.sendAgain(result, failure)) {
             boolean sessionEnded = PublishOutcome.sessionEnded(result, failure);
             if (!sessionEnded || message.resentAfterSessionEnd()) {

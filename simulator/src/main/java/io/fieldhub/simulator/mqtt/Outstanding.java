@@ -15,14 +15,26 @@ final class Outstanding {
     private static final int INTERRUPTED = 1;
     private static final int RESENT = 2;
 
+    private final String deviceId;
+    private final String messageId;
     private final Mqtt5Publish publish;
     private final long firstSentNanos;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicInteger resendState = new AtomicInteger(SENT);
 
-    Outstanding(Mqtt5Publish publish, long firstSentNanos) {
+    Outstanding(String deviceId, String messageId, Mqtt5Publish publish, long firstSentNanos) {
+        this.deviceId = deviceId;
+        this.messageId = messageId;
         this.publish = publish;
         this.firstSentNanos = firstSentNanos;
+    }
+
+    String deviceId() {
+        return deviceId;
+    }
+
+    String messageId() {
+        return messageId;
     }
 
     Mqtt5Publish publish() {

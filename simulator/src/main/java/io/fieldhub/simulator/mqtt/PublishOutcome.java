@@ -31,6 +31,12 @@ final class PublishOutcome {
         return code != null && code.isError() ? code.toString() : null;
     }
 
+    /** The broker answered reason code 0x00: taken, and (with the hub's broker intake) stored. */
+    static boolean success(Mqtt5PublishResult result, Throwable failure) {
+        Mqtt5ReasonCode code = cause(result, failure) == null ? code(result) : null;
+        return code == Mqtt5PubAckReasonCode.SUCCESS || code == Mqtt5PubRecReasonCode.SUCCESS;
+    }
+
     /**
      * Whether a device sends the message again rather than count it failed: the broker answered 0x80 (unspecified
      * error, the hub's "not stored in time, send it again"), or the client's session ended with the message

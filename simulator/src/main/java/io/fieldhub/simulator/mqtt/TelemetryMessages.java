@@ -26,6 +26,10 @@ final class TelemetryMessages {
         this.encoder = encoder;
     }
 
+    String messageId(Device device, long seq) {
+        return runId + "-" + device.id() + "-" + seq;
+    }
+
     Mqtt5Publish publish(Device device, long seq, Reading reading) {
         return Mqtt5Publish.builder()
                 .topic(device.topic())
@@ -33,7 +37,7 @@ final class TelemetryMessages {
                 .payload(encoder.encode(reading, device.site()))
                 .contentType(encoder.contentType())
                 .userProperties(Mqtt5UserProperties.of(
-                        Mqtt5UserProperty.of(MESSAGE_ID, runId + "-" + device.id() + "-" + seq),
+                        Mqtt5UserProperty.of(MESSAGE_ID, messageId(device, seq)),
                         Mqtt5UserProperty.of(SEQ, Long.toString(seq))))
                 .build();
     }
