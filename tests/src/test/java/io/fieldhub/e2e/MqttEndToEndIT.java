@@ -38,8 +38,8 @@ class MqttEndToEndIT {
         await().atMost(DEADLINE)
                 .untilAsserted(() -> assertThat(observed.archived(id)).hasSize(5));
         assertThat(observed.archiveKeys())
-                .allSatisfy(k -> assertThat(k)
-                        .matches("telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/hub-1-\\d{12}\\.jsonl\\.gz"));
+                .allSatisfy(k ->
+                        assertThat(k).matches("telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/\\d{12}\\.jsonl\\.gz"));
         JsonNode hot = observed.archived(id).stream()
                 .filter(r -> r.path("metrics").path("temperature").asDouble() > 90)
                 .findFirst()

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16, R1 and R10: the hub (its jar, embedded broker, PostgreSQL and S3) killed with {@code kill -9}, or stopped
- * with SIGTERM, again and again under load from simulated devices that reconnect and resend: every message a device
+ * with SIGTERM, under load (twice and five times in the long variant, once each in CI) from simulated devices that reconnect and resend: every message a device
  * got PUBACK 0x00 for is in PostgreSQL once and in the S3 archive once. Both scenarios run on one hub and data
  * directory, each with devices of its own; each stop comes once a further share of the run is stored, while the
  * devices are still sending.
@@ -43,12 +43,13 @@ class HubRestartsIT {
     }
 
     @Test
-    void everyAcknowledgedMessageSurvivesTwoKillNines() throws Exception {
-        var figures = new Figures("R1: kill -9 of the hub twice, " + load);
+    void everyAcknowledgedMessageSurvivesKillNines() throws Exception {
+        int kills = load.kills();
+        var figures = new Figures("R1: kill -9 of the hub " + kills + " times, " + load);
         SimulatorRun run = SimulatorRun.start(home, hub.mqttUrl(), "engine-kill", load, 0);
         try {
-            for (int kill = 1; kill <= 2; kill++) {
-                ledger.awaitStored("engine-kill", load.count() * kill / 3);
+            for (int kill = 1; kill <= kills; kill++) {
+                ledger.awaitStored("engine-kill", load.count() * kill / (kills + 1));
                 figures.add("stored at the kill", ledger.storedCount("engine-kill"));
                 figures.seconds("kill -9, process gone", hub.kill());
                 figures.seconds("start again, healthy", hub.start());
@@ -58,7 +59,7 @@ class HubRestartsIT {
             ledger.check(result, figures);
             assertThat(result.count("reconnects"))
                     .as("every device reconnected after each kill")
-                    .isGreaterThanOrEqualTo(2L * load.devices());
+                    .isGreaterThanOrEqualTo((long) kills * load.devices());
         } finally {
             run.stop();
         }
