@@ -171,8 +171,7 @@ public class RouteFiles {
         }
         Route running = camel.getRoute(id);
         if (running != null && running.getSourceResource() != null) {
-            String owner =
-                    name(Path.of(running.getSourceResource().getLocation().replaceFirst("^file:", "")));
+            String owner = fileOf(running);
             if (!owner.equals(file)) {
                 throw new IllegalArgumentException("route id '" + id + "' is already defined in " + owner);
             }
@@ -216,9 +215,7 @@ public class RouteFiles {
 
     private Set<String> routeIdsOf(String file) {
         return camel.getRoutes().stream()
-                .filter(r -> r.getSourceResource() != null
-                        && name(Path.of(r.getSourceResource().getLocation().replaceFirst("^file:", "")))
-                                .equals(file))
+                .filter(r -> r.getSourceResource() != null && fileOf(r).equals(file))
                 .map(Route::getRouteId)
                 .collect(Collectors.toSet());
     }
@@ -237,6 +234,11 @@ public class RouteFiles {
 
     public RouteFileFailure lastFailure() {
         return lastFailure;
+    }
+
+    /** The name of the file a route was loaded from (its source resource is a file: location). */
+    private static String fileOf(Route route) {
+        return name(Path.of(route.getSourceResource().getLocation().replaceFirst("^file:", "")));
     }
 
     private static boolean isRouteFile(Path path) {

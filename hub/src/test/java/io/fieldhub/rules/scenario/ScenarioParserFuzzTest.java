@@ -3,10 +3,9 @@ package io.fieldhub.rules.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.fieldhub.rules.CpuBudget;
 import io.fieldhub.rules.scenario.Scenario.Expectation;
 import io.fieldhub.rules.scenario.Scenario.Step;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -16,27 +15,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Any file in rules/tests reads as the runner reads it: each scenario a {@link Scenario} that keeps the format's
- * invariants, or a {@link ScenarioFormatException} with a reason and a line, within {@link #BUDGET}. Anything else
+ * invariants, or a {@link ScenarioFormatException} with a reason and a line, within {@link CpuBudget}. Anything else
  * that escapes fails the input. Inputs (and every crash ever found) are in
  * {@code src/test/resources/io/fieldhub/rules/scenario/ScenarioParserFuzzTestInputs/read}.
  */
 class ScenarioParserFuzzTest {
-
-    static final Duration BUDGET = Duration.ofMillis(50);
-
-    /**
-     * While fuzzing, Jazzer's coverage instrumentation makes the YAML parser several times slower ('[' 2000 times:
-     * 10 ms plain, 68 ms instrumented), so an input fails there only at ten times the budget; the inputs kept in the
-     * resources are held to the budget itself. JAZZER_FUZZ, as Jazzer reads it, says whether it is fuzzing.
-     */
-    static final Duration LIMIT = System.getenv("JAZZER_FUZZ") != null || System.getProperty("JAZZER_FUZZ") != null
-            ? BUDGET.multipliedBy(10)
-            : BUDGET;
-
-    /** Tries a slow input again this often, keeping its fastest run. */
-    static final int WARM_RUNS = 3;
-
-    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
      * The timeout only ends a hang (libFuzzer's limit per input is in whole seconds; the budget is checked apart). In
@@ -45,20 +28,7 @@ class ScenarioParserFuzzTest {
     @FuzzTest
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void read(byte[] yaml) {
-        long spent = THREADS.getCurrentThreadCpuTime();
-        readOnce(yaml);
-        spent = THREADS.getCurrentThreadCpuTime() - spent;
-        // This thread's CPU time, not the wall clock, so that a busy machine, a GC or JIT compiler thread does not
-        // count. Only the first inputs of a fresh JVM load classes and run interpreted: an input over budget is run
-        // again and judged by its fastest run, so only an input that is slow every time fails.
-        for (int run = 0; run < WARM_RUNS && spent > LIMIT.toNanos(); run++) {
-            long start = THREADS.getCurrentThreadCpuTime();
-            readOnce(yaml);
-            spent = Math.min(spent, THREADS.getCurrentThreadCpuTime() - start);
-        }
-        assertThat(Duration.ofNanos(spent))
-                .as("CPU time to read %d bytes, fastest of %d runs", yaml.length, WARM_RUNS + 1)
-                .isLessThanOrEqualTo(LIMIT);
+        CpuBudget.assertWithin("read " + yaml.length + " bytes", () -> readOnce(yaml));
     }
 
     /** As {@link ScenarioRunner} reads a file: the list of scenarios, then each scenario on its own. */
