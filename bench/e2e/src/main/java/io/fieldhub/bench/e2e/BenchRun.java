@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * <p>Settings are system properties: {@code rates} (comma-separated, default {@value #RATES}),
  * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (1000: a device per connection, as in
  * the field; the broker intake moves one message at a time per connection), {@code ceilingCount} (200000),
- * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60).
+ * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60), {@code peer} (false:
+ * true runs {@link PeerRun}'s ramps after the hub's, into the same report).
  */
 public final class BenchRun {
 
@@ -33,9 +34,14 @@ public final class BenchRun {
         System.setProperty("logback.configurationFile", "bench-logback.xml");
         int status;
         try {
-            // bench/flood runs the same jar with the argument "flood"
-            boolean flood = args.length > 0 && args[0].equals("flood");
-            status = (flood ? FloodRun.run() : run()) ? 0 : 1;
+            // bench/flood and bench/peer run the same jar with the argument "flood" or "peer"
+            String mode = args.length > 0 ? args[0] : "ramp";
+            boolean held = switch (mode) {
+                case "flood" -> FloodRun.run();
+                case "peer" -> PeerRun.run();
+                default -> run();
+            };
+            status = held ? 0 : 1;
         } catch (Exception e) {
             e.printStackTrace();
             status = 2;
@@ -50,7 +56,9 @@ public final class BenchRun {
         Path results = Files.createDirectories(home.resolve("bench/results"));
         Path work = Files.createTempDirectory("fieldhub-bench-");
         Path hubData = work.resolve("hub-data");
-        ChildProcesses.stopOnExit(hubData.resolve("postgres"));
+        List<Path> postgres = new ArrayList<>(PeerStack.postgresDirectories(work));
+        postgres.add(hubData.resolve("postgres"));
+        ChildProcesses.stopOnExit(postgres);
         int devices = Integer.getInteger("devices", 1000);
         int connections = Integer.getInteger("connections", 1000);
         int seconds = Integer.getInteger("seconds", 20);
@@ -100,6 +108,12 @@ public final class BenchRun {
             mail.stop();
         }
 
+        List<PeerStep.Result> peer = List.of();
+        if (Boolean.getBoolean("peer")) {
+            System.out.println("    the peer, same ramp (PEER=1)");
+            peer = PeerRun.measure(home, work, simulator, rates, seconds);
+        }
+
         System.out.println("4/4 report");
         Map<String, Object> settings = new TreeMap<>(Map.of(
                 "devices",
@@ -114,7 +128,7 @@ public final class BenchRun {
                 System.getProperty("heap", "1g"),
                 "hubJvmOpts",
                 String.join(" ", HubUnderTest.jvmOptions())));
-        var report = new Report(ceiling, reference, steps, settings);
+        var report = new Report(ceiling, reference, steps, peer, settings);
         Path tables = report.writeMarkdown(results);
         Path json = report.writeJson(results);
         System.out.println("    tables in " + home.relativize(tables) + ", figures in " + home.relativize(json)

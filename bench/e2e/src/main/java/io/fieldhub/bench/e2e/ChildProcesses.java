@@ -12,9 +12,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * Stops what the benchmark started when it ends, also on Ctrl-C or SIGTERM: the simulator, the hub, and the hub's
- * PostgreSQL. pg_ctl starts the postmaster in a session of its own and exits, so it is no descendant of the hub;
- * its data directory's postmaster.pid names it.
+ * Stops what the benchmark started when it ends, also on Ctrl-C or SIGTERM: the simulator, the hub, the peer, and
+ * the PostgreSQL servers (the hub's, the peer's). pg_ctl starts a postmaster in a session of its own and exits, so
+ * it is no descendant of ours; its data directory's postmaster.pid names it.
  */
 final class ChildProcesses {
 
@@ -22,7 +22,7 @@ final class ChildProcesses {
 
     private ChildProcesses() {}
 
-    static void stopOnExit(Path postgresData) {
+    static void stopOnExit(List<Path> postgresData) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(postgresData), "bench-stop-children"));
     }
 
@@ -30,7 +30,7 @@ final class ChildProcesses {
      * SIGTERM to the children (the simulator, the hub), which stop their own (the hub its PostgreSQL), again each
      * second for one started meanwhile; SIGKILL after a grace period, then to any descendant left over.
      */
-    static void stopAll(Path postgresData) {
+    static void stopAll(List<Path> postgresData) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
         for (List<ProcessHandle> children = alive(ProcessHandle.current().children());
                 !children.isEmpty();
@@ -39,12 +39,14 @@ final class ChildProcesses {
             awaitExit(children, 1);
         }
         alive(ProcessHandle.current().descendants()).forEach(ProcessHandle::destroyForcibly);
-        postmaster(postgresData).ifPresent(postgres -> {
-            postgres.destroy();
-            if (!awaitExit(List.of(postgres), GRACE_SECONDS)) {
-                postgres.destroyForcibly();
-            }
-        });
+        for (Path data : postgresData) {
+            postmaster(data).ifPresent(postgres -> {
+                postgres.destroy();
+                if (!awaitExit(List.of(postgres), GRACE_SECONDS)) {
+                    postgres.destroyForcibly();
+                }
+            });
+        }
     }
 
     private static List<ProcessHandle> alive(Stream<ProcessHandle> processes) {

@@ -66,7 +66,7 @@ final class FloodRun {
         Path home = Path.of("").toAbsolutePath();
         Path work = Files.createTempDirectory("fieldhub-flood-");
         Path hubData = work.resolve("hub-data");
-        ChildProcesses.stopOnExit(hubData.resolve("postgres"));
+        ChildProcesses.stopOnExit(List.of(hubData.resolve("postgres")));
         int seconds = Integer.getInteger("seconds", 30);
         int rounds = Integer.getInteger("rounds", 2);
         int devices = Integer.getInteger("devices", 50);

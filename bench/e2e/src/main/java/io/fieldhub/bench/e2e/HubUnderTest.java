@@ -139,7 +139,12 @@ final class HubUnderTest implements AutoCloseable {
 
     /** CPU seconds the hub process (and its threads) has used, from /proc. */
     double cpuSeconds() throws IOException {
-        String[] stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"))
+        return cpuSeconds(process.pid());
+    }
+
+    /** CPU seconds process {@code pid} (and its threads) has used, from /proc. */
+    static double cpuSeconds(long pid) throws IOException {
+        String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat"))
                 .split("\\) ")[1]
                 .split(" ");
         return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;

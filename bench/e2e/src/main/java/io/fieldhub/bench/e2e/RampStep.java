@@ -148,7 +148,7 @@ final class RampStep {
         return hub.jdbc().queryForObject(sql, Long.class, like);
     }
 
-    private static double[] percentiles(Object sqlArray) throws java.sql.SQLException {
+    static double[] percentiles(Object sqlArray) throws java.sql.SQLException {
         if (sqlArray == null) {
             return new double[0];
         }

@@ -28,9 +28,19 @@ final class Report {
             email accepted by SMTP. The archive columns count (deviceId, messageId) pairs in every archived object.
             """;
 
+    static final String METHOD_PEER = """
+            The peer is what a user would pick instead: Mosquitto (Debian package, defaults, no persistence) and
+            Node-RED (npm) subscribed at QoS 1 with a clean session, writing a PostgreSQL table without a unique key
+            through one pg pool of 10 connections, with one INSERT per message (the usual flow) or 500-row batches
+            every 100 ms (bench/nodered). The same simulator and fleet drive it. Lost = acked but never stored;
+            duplicates = rows minus distinct (device, message) pairs. The kill step kills Node-RED with -9 a third
+            of the way in and starts it again at once.
+            """;
+
     private final BrokerCeiling.Result ceiling;
     private final SubscriberReference.Result reference;
     private final List<RampStep.Result> steps;
+    private final List<PeerStep.Result> peer;
     private final Map<String, Object> settings;
     private final Instant when = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
@@ -38,10 +48,12 @@ final class Report {
             BrokerCeiling.Result ceiling,
             SubscriberReference.Result reference,
             List<RampStep.Result> steps,
+            List<PeerStep.Result> peer,
             Map<String, Object> settings) {
         this.ceiling = ceiling;
         this.reference = reference;
         this.steps = steps;
+        this.peer = peer;
         this.settings = settings;
     }
 
@@ -73,6 +85,69 @@ final class Report {
                 r.raised(),
                 r.emailed(),
                 r.keptUp() ? "kept up" : "FELL BEHIND");
+    }
+
+    static String line(PeerStep.Result r) {
+        return String.format(
+                Locale.ROOT,
+                "%s: offered %6d/s  acked %8.0f/s  stored %8.0f/s  drain %5.1f s  publish -> row p50/p99 %s ms  "
+                        + "cores %.2f  sent=%d acked=%d rows=%d lost=%d (%.1f %%) duplicates=%d  %s",
+                r.system(),
+                r.offered(),
+                r.ackedRate(),
+                r.storedRate(),
+                r.drainSeconds(),
+                ms(r.latencyMs(), 0, 2),
+                r.coresUsed(),
+                r.sent(),
+                r.acked(),
+                r.rows(),
+                r.lost(),
+                share(r.lost(), r.acked()),
+                r.duplicates(),
+                r.keptUp() ? "kept up" : "FELL BEHIND");
+    }
+
+    /** FieldHub's ramp and the peer's in one table, the columns both have. */
+    static String sideBySide(List<RampStep.Result> hub, List<PeerStep.Result> peer) {
+        var md = new StringBuilder(
+                "| system | offered msg/s | acked msg/s | stored msg/s | acked but lost "
+                        + "| duplicates | publish → row p50 / p99 ms | cores | kept up |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (RampStep.Result r : hub) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| FieldHub, embedded broker | %d | %.0f | %.0f | %d (%.1f %%) | %d | %s | %.2f | %s |%n",
+                    r.offered(),
+                    r.ackedRate(),
+                    r.storedRate(),
+                    r.acked() - r.rows(),
+                    share(r.acked() - r.rows(), r.acked()),
+                    r.archive().duplicates(),
+                    ms(r.sqlLatencyMs(), 0, 2),
+                    r.coresUsed(),
+                    r.keptUp() ? "yes" : "no"));
+        }
+        for (PeerStep.Result r : peer) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s%s | %d | %.0f | %.0f | %d (%.1f %%) | %d | %s | %s | %s |%n",
+                    r.system(),
+                    r.killed() ? ", kill -9 of Node-RED" : "",
+                    r.offered(),
+                    r.ackedRate(),
+                    r.storedRate(),
+                    r.lost(),
+                    share(r.lost(), r.acked()),
+                    r.duplicates(),
+                    ms(r.latencyMs(), 0, 2),
+                    r.killed() ? "-" : String.format(Locale.ROOT, "%.2f", r.coresUsed()),
+                    r.keptUp() ? "yes" : "no"));
+        }
+        return md.toString();
+    }
+
+    private static double share(long part, long whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
     }
 
     Path writeMarkdown(Path dir) throws IOException {
@@ -147,6 +222,12 @@ final class Report {
                         "%nSustained end to end: **%.0f msg/s**, " + "%.2f of the ceiling.%n",
                         best.storedRate(),
                         best.storedRate() / ceiling.ackedRate())));
+        if (!peer.isEmpty()) {
+            md.append("\nFieldHub beside the peer, same run:\n\n")
+                    .append(METHOD_PEER)
+                    .append('\n')
+                    .append(sideBySide(steps, peer));
+        }
         Path file = dir.resolve(name() + ".md");
         Files.writeString(file, md);
         return file;
@@ -160,6 +241,7 @@ final class Report {
         json.put("ceiling", ceiling);
         json.put("brokerAloneSubscriber", reference);
         json.put("steps", steps);
+        json.put("peer", peer);
         Path file = dir.resolve(name() + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
         return file;
