@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * {@code bench/run}: the ceiling (the hub's broker path with a route that answers at once), the broker alone with a
@@ -81,27 +82,30 @@ public final class BenchRun {
         System.out.println("3/4 hub ramp: " + rates + " msg/s, " + seconds + " s each");
         var mail = new GreenMail(new ServerSetup(HubUnderTest.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        List<RampStep.Result> steps = new ArrayList<>();
-        try (var hub = new HubUnderTest(
-                home.resolve("hub/target/fieldhub-exec.jar"),
-                hubData,
-                work.resolve("hub.log"),
-                mail.getSmtp().getPort(),
-                System.getProperty("heap", "1g"),
-                // each device sends rate / devices msg/s: a quota above every step's keeps it out of the way, while
-                // its check still runs for every message
-                List.of("--hub.ingest.quota.messages-per-second=" + UNLIMITED_QUOTA))) {
-            var step = new RampStep(hub, simulator);
-            // the JIT compiles Camel, Drools, Jackson and HiveMQ for the first minute: keep that out of the figures
-            int warmUp = Integer.getInteger("warmUpSeconds", 60);
-            System.out.println("    warming up: " + warmUp + " s at " + rates.get(0) + " msg/s (not recorded)");
-            step.run(rates.get(0), warmUp);
-            for (int rate : rates) {
-                RampStep.Result result = step.run(rate, seconds);
-                steps.add(result);
-                System.out.println("    " + Report.line(result));
-                if (!result.keptUp()) {
-                    break;
+        List<RampStep.Result> steps;
+        List<RampStep.Result> external = List.of();
+        try {
+            steps = ramp(home, hubData, work.resolve("hub.log"), mail, List.of(), simulator, null, rates, seconds);
+            if (Boolean.getBoolean("peer")) {
+                System.out.println("    FieldHub with external Mosquitto, subscription intake, same ramp (PEER=1)");
+                // a broker set up as docs/architecture.md asks: on disk, with a deep queue for the hub's session
+                try (var broker = new Mosquitto(
+                        work.resolve("mosquitto-hub"),
+                        List.of(
+                                "persistence true",
+                                "persistence_location " + work.resolve("mosquitto-hub") + "/",
+                                "max_queued_messages 10000000",
+                                "max_inflight_messages 5000"))) {
+                    external = ramp(
+                            home,
+                            work.resolve("hub-external-data"),
+                            work.resolve("hub-external.log"),
+                            mail,
+                            List.of("--hub.mqtt.broker-url=" + broker.url()),
+                            simulator,
+                            broker.url(),
+                            rates,
+                            seconds);
                 }
             }
         } finally {
@@ -128,11 +132,55 @@ public final class BenchRun {
                 System.getProperty("heap", "1g"),
                 "hubJvmOpts",
                 String.join(" ", HubUnderTest.jvmOptions())));
-        var report = new Report(ceiling, reference, steps, peer, settings);
+        var report = new Report(ceiling, reference, steps, external, peer, settings);
         Path tables = report.writeMarkdown(results);
         Path json = report.writeJson(results);
         System.out.println("    tables in " + home.relativize(tables) + ", figures in " + home.relativize(json)
                 + "; logs in " + work);
-        return steps.stream().allMatch(RampStep.Result::countsHold);
+        return Stream.concat(steps.stream(), external.stream()).allMatch(RampStep.Result::countsHold);
+    }
+
+    /**
+     * A hub on embedded defaults (or with {@code settings}, e.g. an external broker) through the rates until a step
+     * falls behind; devices publish to its embedded broker, or to {@code deviceUrl} when that is not null.
+     */
+    private static List<RampStep.Result> ramp(
+            Path home,
+            Path hubData,
+            Path log,
+            GreenMail mail,
+            List<String> settings,
+            SimulatorRun simulator,
+            String deviceUrl,
+            List<Integer> rates,
+            int seconds)
+            throws Exception {
+        List<String> hubSettings = new ArrayList<>(settings);
+        // each device sends rate / devices msg/s: a quota above every step's keeps it out of the way, while its
+        // check still runs for every message
+        hubSettings.add("--hub.ingest.quota.messages-per-second=" + UNLIMITED_QUOTA);
+        List<RampStep.Result> steps = new ArrayList<>();
+        try (var hub = new HubUnderTest(
+                home.resolve("hub/target/fieldhub-exec.jar"),
+                hubData,
+                log,
+                mail.getSmtp().getPort(),
+                System.getProperty("heap", "1g"),
+                hubSettings)) {
+            var step = deviceUrl == null ? new RampStep(hub, simulator) : new RampStep(hub, simulator, deviceUrl);
+            // the JIT compiles Camel, Drools, Jackson and HiveMQ for the first minute: keep that out of the figures
+            int warmUp = Integer.getInteger("warmUpSeconds", 60);
+            System.out.println("    warming up: " + warmUp + " s at " + rates.get(0) + " msg/s (not recorded)");
+            step.run(rates.get(0), warmUp);
+            for (int rate : rates) {
+                RampStep.Result result = step.run(rate, seconds);
+                steps.add(result);
+                System.out.println("    " + Report.line(result));
+                if (!result.keptUp()) {
+                    break;
+                }
+            }
+        }
+        return steps;
     }
 }

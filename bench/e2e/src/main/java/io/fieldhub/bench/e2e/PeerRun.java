@@ -47,7 +47,9 @@ final class PeerRun {
         Path dir = Files.createDirectories(home.resolve("bench/results"));
         Path md = dir.resolve("peer-" + when + ".md");
         Files.writeString(
-                md, "# Peer run " + when + "\n\n" + Report.METHOD_PEER + "\n" + Report.sideBySide(List.of(), results));
+                md,
+                "# Peer run " + when + "\n\n" + Report.METHOD_PEER + "\n"
+                        + Report.sideBySide(List.of(), List.of(), results));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("when", when);
         json.put("steps", results);

@@ -38,10 +38,9 @@ final class PeerStack implements AutoCloseable {
     private final Path home;
     private final Path work;
     private final Flow flow;
-    private final int mqttPort = HubUnderTest.freePort();
     private final EmbeddedPostgresServer postgres;
     private final JdbcTemplate jdbc;
-    private final Process mosquitto;
+    private final Mosquitto mosquitto;
     private Process nodeRed;
     private int nodeRedStarts;
 
@@ -55,22 +54,8 @@ final class PeerStack implements AutoCloseable {
         // the table such a flow writes to: no unique key, so a message written twice is two rows
         jdbc.execute("create table telemetry (device_id text, message_id text, ts timestamptz,"
                 + " stored_at timestamptz not null default clock_timestamp(), payload jsonb)");
-        Path conf = this.work.resolve("mosquitto.conf");
-        Files.writeString(
-                conf,
-                String.join(
-                        "\n",
-                        "listener " + mqttPort + " 127.0.0.1",
-                        "allow_anonymous true",
-                        "persistence false",
-                        "log_dest stdout",
-                        "log_type error",
-                        "log_type warning",
-                        ""));
-        mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(this.work.resolve("mosquitto.log").toFile())
-                .start();
+        // Mosquitto's defaults as Debian ships them, without persistence: Node-RED's session is clean anyway
+        mosquitto = new Mosquitto(this.work, List.of("persistence false"));
         startNodeRed();
     }
 
@@ -86,7 +71,7 @@ final class PeerStack implements AutoCloseable {
     }
 
     String mqttUrl() {
-        return "tcp://127.0.0.1:" + mqttPort;
+        return mosquitto.url();
     }
 
     Flow flow() {
@@ -99,7 +84,7 @@ final class PeerStack implements AutoCloseable {
 
     /** CPU seconds Node-RED and Mosquitto have used (Node-RED's since its last start). */
     double cpuSeconds() throws IOException {
-        return HubUnderTest.cpuSeconds(nodeRed.pid()) + HubUnderTest.cpuSeconds(mosquitto.pid());
+        return HubUnderTest.cpuSeconds(nodeRed.pid()) + mosquitto.cpuSeconds();
     }
 
     /** {@code kill -9} of Node-RED, the consumer, and a start right after, as a supervisor would. */
@@ -133,7 +118,7 @@ final class PeerStack implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment()
                 .putAll(Map.of(
-                        "PEER_MQTT_PORT", "" + mqttPort,
+                        "PEER_MQTT_PORT", "" + mosquitto.port(),
                         "PEER_HTTP_PORT", "" + HubUnderTest.freePort(),
                         "PEER_PG_PORT", "" + postgres.port(),
                         "PEER_PG_USER", postgres.user(),
@@ -153,15 +138,10 @@ final class PeerStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         nodeRed.destroy();
-        mosquitto.destroy();
-        try {
-            nodeRed.waitFor(30, TimeUnit.SECONDS);
-            mosquitto.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        nodeRed.waitFor(30, TimeUnit.SECONDS);
+        mosquitto.close();
         postgres.close();
     }
 }

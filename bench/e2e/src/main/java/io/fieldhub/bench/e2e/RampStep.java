@@ -62,10 +62,18 @@ final class RampStep {
     private final HubUnderTest hub;
     private final SimulatorRun simulator;
     private final ArchiveCount archive;
+    private final String deviceUrl;
 
+    /** Devices publish to the hub's embedded broker. */
     RampStep(HubUnderTest hub, SimulatorRun simulator) {
+        this(hub, simulator, hub.mqttUrl());
+    }
+
+    /** Devices publish to the broker at {@code deviceUrl}, e.g. an external one the hub subscribes to. */
+    RampStep(HubUnderTest hub, SimulatorRun simulator, String deviceUrl) {
         this.hub = hub;
         this.simulator = simulator;
+        this.deviceUrl = deviceUrl;
         this.archive = new ArchiveCount(hub.s3(), HubUnderTest.BUCKET);
     }
 
@@ -78,7 +86,7 @@ final class RampStep {
         String runId = "s" + (++runs) + "r" + rate;
         double cpuBefore = hub.cpuSeconds();
         long start = System.nanoTime();
-        JsonNode summary = simulator.run(runId, hub.mqttUrl(), "--rate", "" + rate, "--duration", seconds + "s");
+        JsonNode summary = simulator.run(runId, deviceUrl, "--rate", "" + rate, "--duration", seconds + "s");
         long acked = summary.path("acked").asLong();
         long simulatorEnd = System.nanoTime();
         String like = runId + "-%";

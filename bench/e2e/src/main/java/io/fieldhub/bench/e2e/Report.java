@@ -34,12 +34,15 @@ final class Report {
             through one pg pool of 10 connections, with one INSERT per message (the usual flow) or 500-row batches
             every 100 ms (bench/nodered). The same simulator and fleet drive it. Lost = acked but never stored;
             duplicates = rows minus distinct (device, message) pairs. The kill step kills Node-RED with -9 a third
-            of the way in and starts it again at once.
+            of the way in and starts it again at once. "FieldHub, external Mosquitto" is the hub's subscription
+            intake behind Mosquitto set up as docs/architecture.md asks (on disk, a deep queue); its cores are the
+            hub's alone, the peer's are Node-RED's and Mosquitto's.
             """;
 
     private final BrokerCeiling.Result ceiling;
     private final SubscriberReference.Result reference;
     private final List<RampStep.Result> steps;
+    private final List<RampStep.Result> external;
     private final List<PeerStep.Result> peer;
     private final Map<String, Object> settings;
     private final Instant when = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -48,8 +51,10 @@ final class Report {
             BrokerCeiling.Result ceiling,
             SubscriberReference.Result reference,
             List<RampStep.Result> steps,
+            List<RampStep.Result> external,
             List<PeerStep.Result> peer,
             Map<String, Object> settings) {
+        this.external = external;
         this.ceiling = ceiling;
         this.reference = reference;
         this.steps = steps;
@@ -109,24 +114,12 @@ final class Report {
     }
 
     /** FieldHub's ramp and the peer's in one table, the columns both have. */
-    static String sideBySide(List<RampStep.Result> hub, List<PeerStep.Result> peer) {
+    static String sideBySide(List<RampStep.Result> hub, List<RampStep.Result> external, List<PeerStep.Result> peer) {
         var md = new StringBuilder(
                 "| system | offered msg/s | acked msg/s | stored msg/s | acked but lost "
                         + "| duplicates | publish → row p50 / p99 ms | cores | kept up |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (RampStep.Result r : hub) {
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| FieldHub, embedded broker | %d | %.0f | %.0f | %d (%.1f %%) | %d | %s | %.2f | %s |%n",
-                    r.offered(),
-                    r.ackedRate(),
-                    r.storedRate(),
-                    r.acked() - r.rows(),
-                    share(r.acked() - r.rows(), r.acked()),
-                    r.archive().duplicates(),
-                    ms(r.sqlLatencyMs(), 0, 2),
-                    r.coresUsed(),
-                    r.keptUp() ? "yes" : "no"));
-        }
+        hubRows(md, "FieldHub, embedded broker", hub);
+        hubRows(md, "FieldHub, external Mosquitto (subscription)", external);
         for (PeerStep.Result r : peer) {
             md.append(String.format(
                     Locale.ROOT,
@@ -144,6 +137,24 @@ final class Report {
                     r.keptUp() ? "yes" : "no"));
         }
         return md.toString();
+    }
+
+    private static void hubRows(StringBuilder md, String system, List<RampStep.Result> steps) {
+        for (RampStep.Result r : steps) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.0f | %d (%.1f %%) | %d | %s | %.2f | %s |%n",
+                    system,
+                    r.offered(),
+                    r.ackedRate(),
+                    r.storedRate(),
+                    r.acked() - r.rows(),
+                    share(r.acked() - r.rows(), r.acked()),
+                    r.archive().duplicates(),
+                    ms(r.sqlLatencyMs(), 0, 2),
+                    r.coresUsed(),
+                    r.keptUp() ? "yes" : "no"));
+        }
     }
 
     private static double share(long part, long whole) {
@@ -222,11 +233,11 @@ final class Report {
                         "%nSustained end to end: **%.0f msg/s**, " + "%.2f of the ceiling.%n",
                         best.storedRate(),
                         best.storedRate() / ceiling.ackedRate())));
-        if (!peer.isEmpty()) {
+        if (!peer.isEmpty() || !external.isEmpty()) {
             md.append("\nFieldHub beside the peer, same run:\n\n")
                     .append(METHOD_PEER)
                     .append('\n')
-                    .append(sideBySide(steps, peer));
+                    .append(sideBySide(steps, external, peer));
         }
         Path file = dir.resolve(name() + ".md");
         Files.writeString(file, md);
@@ -241,6 +252,7 @@ final class Report {
         json.put("ceiling", ceiling);
         json.put("brokerAloneSubscriber", reference);
         json.put("steps", steps);
+        json.put("externalMosquitto", external);
         json.put("peer", peer);
         Path file = dir.resolve(name() + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
