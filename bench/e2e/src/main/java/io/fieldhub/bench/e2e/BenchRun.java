@@ -142,7 +142,8 @@ public final class BenchRun {
 
     /**
      * A hub on embedded defaults (or with {@code settings}, e.g. an external broker) through the rates until a step
-     * falls behind; devices publish to its embedded broker, or to {@code deviceUrl} when that is not null.
+     * falls behind, then one {@code kill -9} of it under load at {@code killRate} (2000 msg/s); devices publish to
+     * its embedded broker, or to {@code deviceUrl} when that is not null.
      */
     private static List<RampStep.Result> ramp(
             Path home,
@@ -180,6 +181,9 @@ public final class BenchRun {
                     break;
                 }
             }
+            RampStep.Result kill = step.run(Integer.getInteger("killRate", 2000), Math.max(seconds, 30), true);
+            steps.add(kill);
+            System.out.println("    kill -9 of the hub: " + Report.line(kill));
         }
         return steps;
     }

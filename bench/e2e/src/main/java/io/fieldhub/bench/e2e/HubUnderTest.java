@@ -43,7 +43,9 @@ final class HubUnderTest implements AutoCloseable {
     final int httpPort = freePort();
     final int postgresPort = freePort();
     final int s3Port = freePort();
-    private final Process process;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
     private final Path dataDir;
     private final HttpClient http = HttpClient.newHttpClient();
     private final S3Client s3;
@@ -53,7 +55,8 @@ final class HubUnderTest implements AutoCloseable {
     HubUnderTest(Path jar, Path dataDir, Path log, int smtpPort, String heap, List<String> settings)
             throws IOException {
         this.dataDir = dataDir;
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
+        this.log = log;
+        command = new ArrayList<>(List.of("java", "-Xmx" + heap));
         command.addAll(jvmOptions());
         command.addAll(List.of(
                 "-jar",
@@ -71,15 +74,32 @@ final class HubUnderTest implements AutoCloseable {
                 "--logging.level.root=WARN",
                 "--hub.notify.routing-file=bench/notifications.yaml"));
         command.addAll(settings);
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        process = start();
         jdbc = new JdbcTemplate(new DriverManagerDataSource(
                 "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres"));
         s3 = S3Clients.create(URI.create("http://localhost:" + s3Port), "us-east-1", "fieldhub", "fieldhub-secret");
         awaitHealthy(log);
         enrollTheFleet();
+    }
+
+    private Process start() throws IOException {
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    /**
+     * {@code kill -9} of the hub, then a start on the same data directory and ports, as a supervisor would;
+     * returns the seconds until it was healthy again.
+     */
+    double killAndRestart() throws IOException, InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        long start = System.nanoTime();
+        process = start();
+        awaitHealthy(log);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private void enrollTheFleet() throws IOException {

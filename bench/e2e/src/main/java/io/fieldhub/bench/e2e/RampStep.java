@@ -2,6 +2,7 @@ package io.fieldhub.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -37,7 +38,8 @@ final class RampStep {
             double coresUsed,
             long heapMb,
             long rssMb,
-            boolean keptUp) {
+            boolean keptUp,
+            boolean killed) {
 
         boolean countsHold() {
             return sent == acked
@@ -83,16 +85,32 @@ final class RampStep {
     private int runs;
 
     Result run(int rate, int seconds) throws Exception {
+        return run(rate, seconds, false);
+    }
+
+    /** {@code killHub}: {@code kill -9} of the hub a third of the way in, and a start right after. */
+    Result run(int rate, int seconds, boolean killHub) throws Exception {
         String runId = "s" + (++runs) + "r" + rate;
         double cpuBefore = hub.cpuSeconds();
         long start = System.nanoTime();
-        JsonNode summary = simulator.run(runId, deviceUrl, "--rate", "" + rate, "--duration", seconds + "s");
+        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return simulator.run(runId, deviceUrl, "--rate", "" + rate, "--duration", seconds + "s");
+            } catch (Exception e) {
+                throw new IllegalStateException("simulator run " + runId + " failed", e);
+            }
+        });
+        if (killHub) {
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds / 3));
+            System.out.printf("    kill -9 of the hub; healthy again after %.1f s%n", hub.killAndRestart());
+        }
+        JsonNode summary = run.get(30, TimeUnit.MINUTES);
         long acked = summary.path("acked").asLong();
         long simulatorEnd = System.nanoTime();
         String like = runId + "-%";
         awaitUpTo(120, () -> count("select count(*) from telemetry where message_id like ?", like) >= acked);
         double drainSeconds = (System.nanoTime() - simulatorEnd) / 1e9;
-        double cores = (hub.cpuSeconds() - cpuBefore) / ((System.nanoTime() - start) / 1e9);
+        double cores = killHub ? Double.NaN : (hub.cpuSeconds() - cpuBefore) / ((System.nanoTime() - start) / 1e9);
         long heap = hub.heapUsedMb();
         long rss = hub.rssMb();
         awaitUpTo(60, () -> count("select count(*) " + RAISED_BY_RUN + " and n.sent_at is null", like) == 0);
@@ -149,7 +167,8 @@ final class RampStep {
                 cores,
                 heap,
                 rss,
-                keptUp);
+                keptUp,
+                killHub);
     }
 
     private long count(String sql, String like) {

@@ -34,9 +34,9 @@ final class Report {
             through one pg pool of 10 connections, with one INSERT per message (the usual flow) or 500-row batches
             every 100 ms (bench/nodered). The same simulator and fleet drive it. Lost = acked but never stored;
             duplicates = rows minus distinct (device, message) pairs. The kill step kills Node-RED with -9 a third
-            of the way in and starts it again at once. "FieldHub, external Mosquitto" is the hub's subscription
-            intake behind Mosquitto set up as docs/architecture.md asks (on disk, a deep queue); its cores are the
-            hub's alone, the peer's are Node-RED's and Mosquitto's.
+            of the way in and starts it again at once; FieldHub's kill step does the same to the hub. "FieldHub,
+            external Mosquitto" is the hub's subscription intake behind Mosquitto set up as docs/architecture.md
+            asks (on disk, a deep queue); its cores are the hub's alone, the peer's Node-RED's and Mosquitto's.
             """;
 
     private final BrokerCeiling.Result ceiling;
@@ -133,7 +133,7 @@ final class Report {
                     share(r.lost(), r.acked()),
                     r.duplicates(),
                     ms(r.latencyMs(), 0, 2),
-                    r.killed() ? "-" : String.format(Locale.ROOT, "%.2f", r.coresUsed()),
+                    cores(r.coresUsed()),
                     r.keptUp() ? "yes" : "no"));
         }
         return md.toString();
@@ -143,8 +143,9 @@ final class Report {
         for (RampStep.Result r : steps) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.0f | %.0f | %d (%.1f %%) | %d | %s | %.2f | %s |%n",
+                    "| %s%s | %d | %.0f | %.0f | %d (%.1f %%) | %d | %s | %s | %s |%n",
                     system,
+                    r.killed() ? ", kill -9 of the hub" : "",
                     r.offered(),
                     r.ackedRate(),
                     r.storedRate(),
@@ -152,9 +153,13 @@ final class Report {
                     share(r.acked() - r.rows(), r.acked()),
                     r.archive().duplicates(),
                     ms(r.sqlLatencyMs(), 0, 2),
-                    r.coresUsed(),
+                    cores(r.coresUsed()),
                     r.keptUp() ? "yes" : "no"));
         }
+    }
+
+    private static String cores(double cores) {
+        return Double.isNaN(cores) ? "-" : String.format(Locale.ROOT, "%.2f", cores);
     }
 
     private static double share(long part, long whole) {
@@ -201,9 +206,10 @@ final class Report {
         for (RampStep.Result r : steps) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %d | %.0f | %.0f | %.1f | %s | %s | %s | %s | %s | %d / %d "
-                            + "| %.2f | %d | %d | %d / %d / %d / %d | %d / %d | %s |%n",
+                    "| %d%s | %.0f | %.0f | %.1f | %s | %s | %s | %s | %s | %d / %d "
+                            + "| %s | %d | %d | %d / %d / %d / %d | %d / %d | %s |%n",
                     r.offered(),
+                    r.killed() ? ", kill -9 of the hub" : "",
                     r.ackedRate(),
                     r.storedRate(),
                     r.drainSeconds(),
@@ -214,7 +220,7 @@ final class Report {
                     ms(r.emailAfterStoredMs(), 0, 2),
                     r.raised(),
                     r.emailed(),
-                    r.coresUsed(),
+                    cores(r.coresUsed()),
                     r.heapMb(),
                     r.rssMb(),
                     r.sent(),
