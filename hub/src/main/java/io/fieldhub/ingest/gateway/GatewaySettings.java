@@ -2,6 +2,7 @@ package io.fieldhub.ingest.gateway;
 
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -12,4 +13,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hub.gateways")
-public record GatewaySettings(@Min(1) int maxReadings) {}
+public record GatewaySettings(@DefaultValue("1000") @Min(1) int maxReadings) {}
