@@ -34,6 +34,10 @@ public class ApiDocs {
 
     /** The one endpoint a device calls, not a user: it authenticates the device itself (ApiSecurity, ingest). */
     public static final String DEVICE_INGEST = "/api/devices/{deviceId}/telemetry";
+    /** A gateway's batch for the devices behind it (docs/devices.md#gateways); the gateway is a device too. */
+    public static final String GATEWAY_INGEST = "/api/gateways/{gatewayId}/telemetry";
+    /** Every endpoint devices call. */
+    public static final List<String> DEVICE_INGESTS = List.of(DEVICE_INGEST, GATEWAY_INGEST);
 
     private static final Pattern HAS_ROLE = Pattern.compile("^hasRole\\('([^']+)'\\)$");
 
@@ -97,14 +101,14 @@ public class ApiDocs {
 
     @Bean
     OpenApiCustomizer deviceIngestSignIn() {
-        return api -> {
-            PathItem ingest = api.getPaths() == null ? null : api.getPaths().get(DEVICE_INGEST);
+        return api -> DEVICE_INGESTS.forEach(path -> {
+            PathItem ingest = api.getPaths() == null ? null : api.getPaths().get(path);
             Operation post = ingest == null ? null : ingest.getPost();
             if (post != null) {
                 post.setSecurity(List.of(new SecurityRequirement().addList(DEVICES)));
                 post.setDescription("Called by the device itself, not by a user: no role.");
             }
-        };
+        });
     }
 
     /** The handler's {@code @PreAuthorize} expression, the method's before the class's, as Spring Security reads it. */

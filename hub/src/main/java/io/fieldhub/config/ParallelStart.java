@@ -8,6 +8,7 @@ import io.fieldhub.ingest.BrokerExtension;
 import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.DeviceQuota;
 import io.fieldhub.ingest.DeviceSessions;
+import io.fieldhub.ingest.gateway.GatewayBrokerIntake;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.fieldhub.rules.RuleSettings;
 import java.security.SecureRandom;
@@ -20,7 +21,8 @@ import org.springframework.core.env.Environment;
 /**
  * Starts the slow, independent parts of a hub start as soon as the configuration is known, before Spring has read
  * a bean definition: the embedded PostgreSQL, S3 server and MQTT broker (with its device authentication, bean
- * {@code brokerAuthenticator}, and its intake, bean {@code brokerIntake}, when {@code hub.mqtt.intake=broker}), the
+ * {@code brokerAuthenticator}, its gateway intake, bean {@code gatewayBrokerIntake}, and its device intake, bean
+ * {@code brokerIntake}, when {@code hub.mqtt.intake=broker}), the
  * S3 client (bean {@code s3Client}), and the build of {@code rules/}. They run side by side with each other and
  * with the context's own start; the beans that need them wait ({@link StartupTasks}). Which servers run embedded is
  * decided by {@link EmbeddedDefaults}.
@@ -71,6 +73,9 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                 intake = new BrokerIntake(hub.mqtt().storeTimeout(), quota);
                 context.getBeanFactory().registerSingleton("brokerIntake", intake);
             }
+            // gateways come in through the broker whatever hub.mqtt.intake says: no subscription takes their topic
+            var gateways = new GatewayBrokerIntake(hub.mqtt().storeTimeout());
+            context.getBeanFactory().registerSingleton("gatewayBrokerIntake", gateways);
             // devices are checked against the registry once it exists (DeviceBeans); CONNECTs until then wait
             var sessions = new DeviceSessions();
             context.getBeanFactory().registerSingleton("deviceSessions", sessions);
@@ -83,7 +88,7 @@ public class ParallelStart implements ApplicationContextInitializer<GenericAppli
                     hub.mqtt().bindAddress(),
                     hub.mqtt().port(),
                     true,
-                    BrokerExtension.of(authenticator, sessions, intake));
+                    BrokerExtension.of(authenticator, sessions, intake, gateways));
             tasks.server(
                     BROKER,
                     "MQTT broker",

@@ -1,12 +1,14 @@
 package io.fieldhub.device;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A registered device: what it is ({@code type}), where ({@code site}), free {@code tags}, and whether it may
- * connect ({@code enabled}). Rules see the type, site and tags of every reading the device sends.
+ * A registered device: what it is ({@code type}), where ({@code site}), free {@code tags}, whether it may connect
+ * ({@code enabled}), and the gateways that may publish its readings ({@code via}, docs/devices.md#gateways). Rules
+ * see the type, site and tags of every reading the device sends.
  */
 public record Device(
         String id,
@@ -18,13 +20,15 @@ public record Device(
         Instant createdAt,
         Instant updatedAt,
         String updatedBy,
-        Instant lastSeen) {
+        Instant lastSeen,
+        List<String> via) {
 
     /** Device ids: what MQTT topics, URLs and S3 keys carry without escaping. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     public Device {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        via = via == null ? List.of() : List.copyOf(via);
     }
 
     /** Why {@code id} cannot name a device, or null when it can. */

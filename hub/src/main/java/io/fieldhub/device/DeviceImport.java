@@ -20,8 +20,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * ones are registered, and every rejected one is reported with its line (CSV, the header being line 1) or its
  * position (JSON, from 1) and the reason. Existing devices are left as they are and reported.
  *
- * <p>CSV: a header row naming {@code id} and any of {@code type}, {@code site}, {@code enabled}; every other column
- * {@code tags.NAME} is a tag. JSON: an array of {@code {"id", "type", "site", "enabled", "tags": {...}}}.
+ * <p>CSV: a header row naming {@code id} and any of {@code type}, {@code site}, {@code enabled}, {@code via} (the
+ * gateways that may publish for the device, separated by spaces); every other column {@code tags.NAME} is a tag.
+ * JSON: an array of {@code {"id", "type", "site", "enabled", "tags": {...}, "via": [...]}}.
  */
 public class DeviceImport {
 
@@ -34,6 +35,7 @@ public class DeviceImport {
     private record Entry(int line, DeviceSpec spec) {}
 
     private static final int CHUNK = 1_000;
+    private static final Set<String> COLUMNS = Set.of("id", "type", "site", "enabled", "via");
 
     private final JdbcClient jdbc;
     private final DeviceRegistry registry;
@@ -90,9 +92,9 @@ public class DeviceImport {
                     && cell.getValue() != null
                     && !cell.getValue().isEmpty()) {
                 tags.put(column.substring("tags.".length()), cell.getValue());
-            } else if (!Set.of("id", "type", "site", "enabled").contains(column) && !column.startsWith("tags.")) {
+            } else if (!COLUMNS.contains(column) && !column.startsWith("tags.")) {
                 throw new IllegalArgumentException(
-                        "unknown column '" + column + "' (use id, type, site, enabled," + " tags.NAME)");
+                        "unknown column '" + column + "' (use id, type, site, enabled, via, tags.NAME)");
             }
         }
         String enabled = blankToNull(row.get("enabled"));
@@ -104,7 +106,14 @@ public class DeviceImport {
                 blankToNull(row.get("type")),
                 blankToNull(row.get("site")),
                 tags,
-                enabled == null ? null : Boolean.valueOf(enabled));
+                enabled == null ? null : Boolean.valueOf(enabled),
+                via(row.get("via")));
+    }
+
+    /** {@code "gw-1 gw-2"}: the gateways of a CSV row, separated by spaces. */
+    private static List<String> via(String cell) {
+        String gateways = blankToNull(cell);
+        return gateways == null ? null : List.of(gateways.split("\\s+"));
     }
 
     private Result register(List<Entry> entries, List<Rejected> rejected, String actor) {
@@ -148,13 +157,17 @@ public class DeviceImport {
         String[] enabled = chunk.stream()
                 .map(e -> String.valueOf(e.spec().enabledOrDefault()))
                 .toArray(String[]::new);
+        // unnest cannot take an array of arrays of differing lengths: each device's gateways travel as one string
+        String[] via =
+                chunk.stream().map(e -> String.join(" ", e.spec().viaOrEmpty())).toArray(String[]::new);
         return new HashSet<>(jdbc.sql("""
-                        insert into device (id, type, site, tags, enabled, updated_by)
-                        select i, t, s, g::jsonb, e::boolean, ?
-                        from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as x(i, t, s, g, e)
+                        insert into device (id, type, site, tags, enabled, updated_by, via)
+                        select i, t, s, g::jsonb, e::boolean, ?, coalesce(string_to_array(nullif(v, ''), ' '), '{}')
+                        from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                            as x(i, t, s, g, e, v)
                         on conflict (id) do nothing
                         returning id""")
-                .params(actor, ids, types, sites, tags, enabled)
+                .params(actor, ids, types, sites, tags, enabled, via)
                 .query(String.class)
                 .list());
     }

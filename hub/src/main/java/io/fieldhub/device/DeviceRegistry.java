@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class DeviceRegistry {
 
     static final String COLUMNS =
-            "id, type, site, tags::text, enabled, group_id, created_at, updated_at, updated_by, last_seen";
+            "id, type, site, tags::text, enabled, group_id, created_at, updated_at, updated_by, last_seen, via";
     private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
@@ -42,8 +44,8 @@ public class DeviceRegistry {
 
     /** Registers a device; {@code groupId} names the enrollment group it came through, or null. */
     public Device create(DeviceSpec spec, String actor, String groupId) {
-        return jdbc.sql("insert into device (id, type, site, tags, enabled, group_id, updated_by)"
-                        + " values (?, ?, ?, ?::jsonb, ?, ?, ?) returning " + COLUMNS)
+        return jdbc.sql("insert into device (id, type, site, tags, enabled, group_id, updated_by, via)"
+                        + " values (?, ?, ?, ?::jsonb, ?, ?, ?, ?::text[]) returning " + COLUMNS)
                 .params(
                         spec.id(),
                         spec.typeOrDefault(),
@@ -51,7 +53,8 @@ public class DeviceRegistry {
                         json(spec.tagsOrEmpty()),
                         spec.enabledOrDefault(),
                         groupId,
-                        actor)
+                        actor,
+                        spec.viaOrEmpty().toArray(String[]::new))
                 .query(this::device)
                 .single();
     }
@@ -59,12 +62,13 @@ public class DeviceRegistry {
     /** Replaces what a device is; empty when there is no such device. */
     public Optional<Device> update(DeviceSpec spec, String actor) {
         Optional<Device> updated = jdbc.sql("update device set type = ?, site = ?, tags = ?::jsonb, enabled = ?,"
-                        + " updated_at = now(), updated_by = ? where id = ? returning " + COLUMNS)
+                        + " via = ?::text[], updated_at = now(), updated_by = ? where id = ? returning " + COLUMNS)
                 .params(
                         spec.typeOrDefault(),
                         spec.site(),
                         json(spec.tagsOrEmpty()),
                         spec.enabledOrDefault(),
+                        spec.viaOrEmpty().toArray(String[]::new),
                         actor,
                         spec.id())
                 .query(this::device)
@@ -91,6 +95,33 @@ public class DeviceRegistry {
                 .list();
     }
 
+    /**
+     * Which of {@code deviceIds} gateway {@code gatewayId} may publish readings for: those registered, enabled and
+     * naming it in {@code via}, and the gateway itself. Each other device maps to the reason it may not.
+     */
+    public Map<String, String> refusedVia(String gatewayId, Collection<String> deviceIds) {
+        Map<String, String> refused = new HashMap<>();
+        for (String id : deviceIds) {
+            refused.put(id, "device " + id + " is not registered");
+        }
+        jdbc.sql("select id, enabled, ? = any(via) as via_gateway from device where id = any(?::text[])")
+                .params(gatewayId, deviceIds.toArray(String[]::new))
+                .query(rs -> {
+                    String id = rs.getString("id");
+                    if (!rs.getBoolean("enabled")) {
+                        refused.put(id, "device " + id + " is disabled");
+                    } else if (rs.getBoolean("via_gateway") || id.equals(gatewayId)) {
+                        refused.remove(id);
+                    } else {
+                        refused.put(
+                                id,
+                                "device " + id + " does not name gateway " + gatewayId + " in its via list"
+                                        + " (PUT /api/devices/" + id + " with \"via\": [\"" + gatewayId + "\"])");
+                    }
+                });
+        return refused;
+    }
+
     /** Records when devices last sent a message (batched by {@link LastSeen}). */
     public void seen(Map<String, Instant> lastSeen) {
         if (lastSeen.isEmpty()) {
@@ -115,7 +146,8 @@ public class DeviceRegistry {
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")),
                 rs.getString("updated_by"),
-                instant(rs.getTimestamp("last_seen")));
+                instant(rs.getTimestamp("last_seen")),
+                List.of((String[]) rs.getArray("via").getArray()));
     }
 
     /** Tags as the {@code jsonb} columns of the device tables hold them (none: an empty object). */

@@ -30,8 +30,8 @@ import javax.naming.ldap.LdapName;
 /**
  * Who may connect to the embedded broker (docs/devices.md): a device whose MQTT username is its id and whose password
  * is its secret (or which shows a client certificate on the TLS listener), with the client id equal to its id; and
- * the hub's own client. A device may publish only under {@code devices/{itsId}/} and subscribe only to its own
- * command and desired-twin topics. Checks run on their own threads: a bcrypt must not hold up the broker's.
+ * the hub's own client. A device may publish only under {@code devices/{itsId}/} and, as a gateway, on
+ * {@code gateways/{itsId}/telemetry}, and subscribe only to its own command and desired-twin topics. Checks run on their own threads: a bcrypt must not hold up the broker's.
  */
 public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
 
@@ -157,6 +157,8 @@ public class BrokerAuthenticator implements SimpleAuthenticator, AutoCloseable {
         permissions.add(permission(own + "twin/reported", MqttActivity.PUBLISH));
         permissions.add(permission(own + "commands/+/response", MqttActivity.PUBLISH));
         permissions.add(permission(own + "commands/+", MqttActivity.SUBSCRIBE));
+        // any device may act as a gateway; whose readings it may carry is the registry's via (docs/devices.md#gateways)
+        permissions.add(permission("gateways/" + deviceId + "/telemetry", MqttActivity.PUBLISH));
         permissions.add(permission(own + "twin/desired", MqttActivity.SUBSCRIBE));
     }
 

@@ -3,6 +3,7 @@ package io.fieldhub.ingest;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -25,6 +26,18 @@ public final class BrokerExtension {
     /** With {@code sessions}, which closes the connections of revoked credentials and retired devices. */
     public static EmbeddedExtension of(
             SimpleAuthenticator authenticator, DeviceSessions sessions, BrokerIntake intake) {
+        return of(authenticator, sessions, intake, null);
+    }
+
+    /**
+     * With {@code gateways}, which takes {@code gateways/{gatewayId}/telemetry} in-process whatever the device intake
+     * (io.fieldhub.ingest.gateway.GatewayBrokerIntake); null: no gateway intake.
+     */
+    public static EmbeddedExtension of(
+            SimpleAuthenticator authenticator,
+            DeviceSessions sessions,
+            BrokerIntake intake,
+            PublishInboundInterceptor gateways) {
         return EmbeddedExtension.builder()
                 .withId("fieldhub")
                 .withName("FieldHub devices and intake")
@@ -37,10 +50,15 @@ public final class BrokerExtension {
                         if (sessions != null) {
                             sessions.attach(Services.clientService());
                         }
-                        if (intake != null) {
-                            Services.initializerRegistry()
-                                    .setClientInitializer(
-                                            (initializerInput, client) -> client.addPublishInboundInterceptor(intake));
+                        if (intake != null || gateways != null) {
+                            Services.initializerRegistry().setClientInitializer((initializerInput, client) -> {
+                                if (intake != null) {
+                                    client.addPublishInboundInterceptor(intake);
+                                }
+                                if (gateways != null) {
+                                    client.addPublishInboundInterceptor(gateways);
+                                }
+                            });
                         }
                     }
 

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Each device's message rate (docs/architecture.md#quotas): a token bucket per device that refills at
@@ -39,6 +41,27 @@ public class DeviceQuota {
         }
         return buckets.get(deviceId, id -> Bucket.builder().addLimit(limit).build())
                 .tryConsume(1);
+    }
+
+    /**
+     * Takes {@code readings.get(id)} messages from each device's bucket, all or none (a gateway's batch counts each
+     * reading against its own device); returns the first device over its rate, or null when all were taken.
+     */
+    public String take(Map<String, Integer> readings) {
+        if (limit == null) {
+            return null;
+        }
+        Map<Bucket, Integer> taken = new HashMap<>();
+        for (var device : readings.entrySet()) {
+            Bucket bucket = buckets.get(
+                    device.getKey(), id -> Bucket.builder().addLimit(limit).build());
+            if (!bucket.tryConsume(device.getValue())) {
+                taken.forEach((b, n) -> b.addTokens(n));
+                return device.getKey();
+            }
+            taken.put(bucket, device.getValue());
+        }
+        return null;
     }
 
     public boolean limited() {

@@ -15,25 +15,30 @@ import org.springframework.http.ResponseEntity;
  * as password, over HTTPS in production. 401 without valid credentials, 403 for a device that is unknown or
  * disabled, or that posts under another device's URL.
  */
-class HttpDeviceAuth {
+public class HttpDeviceAuth {
 
     private static final String CHALLENGE = "Basic realm=\"FieldHub devices\", charset=\"UTF-8\"";
 
     private final DeviceAuthenticator devices;
 
-    HttpDeviceAuth(DeviceAuthenticator devices) {
+    public HttpDeviceAuth(DeviceAuthenticator devices) {
         this.devices = devices;
     }
 
     /** The refusal to answer, or empty when the caller is device {@code deviceId}. */
     Optional<ResponseEntity<Map<String, String>>> refusal(String deviceId, String authorization) {
+        return refusal(deviceId, authorization, "/api/devices/%s/telemetry");
+    }
+
+    /** As {@link #refusal(String, String)}; {@code ownUrl} formats the URL the caller should post to instead. */
+    public Optional<ResponseEntity<Map<String, String>>> refusal(String deviceId, String authorization, String ownUrl) {
         String[] credentials = basic(authorization);
         if (credentials == null) {
             return Optional.of(unauthorized("send the device id and its secret with HTTP Basic authentication"));
         }
         if (!credentials[0].equals(deviceId)) {
-            return Optional.of(forbidden("device " + credentials[0] + " cannot post telemetry for device " + deviceId
-                    + ": post to /api/devices/" + credentials[0] + "/telemetry"));
+            return Optional.of(forbidden("device " + credentials[0] + " cannot post telemetry as " + deviceId
+                    + ": post to " + ownUrl.formatted(credentials[0])));
         }
         Verdict verdict = devices.secret(deviceId, credentials[1], "HTTP");
         return switch (verdict.outcome()) {

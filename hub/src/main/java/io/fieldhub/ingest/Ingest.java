@@ -115,7 +115,7 @@ public class Ingest {
     }
 
     /** The trace id of a W3C {@code traceparent}, or a new one. */
-    static String traceId(String traceparent) {
+    public static String traceId(String traceparent) {
         if (traceparent != null) {
             var m = TRACEPARENT.matcher(traceparent.trim());
             if (m.matches()) {

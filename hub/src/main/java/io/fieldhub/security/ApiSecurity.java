@@ -1,6 +1,7 @@
 package io.fieldhub.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.api.ApiDocs;
 import io.fieldhub.config.HubProperties;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -31,6 +32,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 
@@ -72,12 +75,15 @@ class ApiSecurity {
         return new FirstAdmin(users, hub.dataPath().resolve("admin-password"), settings.localUsers());
     }
 
-    /** Devices posting telemetry authenticate in the controller, with their own credentials. */
+    /** Devices (and gateways) posting telemetry authenticate in the controller, with their own credentials. */
     @Bean
     @Order(1)
     SecurityFilterChain deviceIngest(HttpSecurity http) throws Exception {
-        return stateless(http.securityMatcher(PathPatternRequestMatcher.withDefaults()
-                        .matcher(HttpMethod.POST, "/api/devices/{deviceId}/telemetry")))
+        var ingest = ApiDocs.DEVICE_INGESTS.stream()
+                .map(path -> (RequestMatcher)
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, path))
+                .toList();
+        return stateless(http.securityMatcher(new OrRequestMatcher(ingest)))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();
     }

@@ -55,6 +55,40 @@ class DeviceRegistryIT {
     }
 
     @Test
+    void viaNamesTheGatewaysThatMaySpeakForADeviceAndAPutReplacesIt() throws Exception {
+        String csv = """
+                id,via
+                engine-1,gw-1 gw-2
+                engine-2,
+                engine-3,engine-3
+                engine-4,gw-2
+                """;
+
+        DeviceImport.Result result = importer.csv(stream(csv), "alice");
+
+        assertThat(result.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.line()).isEqualTo(4);
+            assertThat(r.reason()).contains("cannot be its own gateway");
+        });
+        assertThat(registry.find("engine-1").orElseThrow().via()).containsExactly("gw-1", "gw-2");
+        assertThat(registry.find("engine-2").orElseThrow().via()).isEmpty();
+        registry.update(new DeviceSpec("engine-4", null, null, null, false, List.of("gw-1")), "alice");
+        assertThat(registry.find("engine-4").orElseThrow().via()).containsExactly("gw-1");
+
+        Map<String, String> refused =
+                registry.refusedVia("gw-1", List.of("engine-1", "engine-2", "engine-4", "engine-9", "gw-1"));
+
+        assertThat(refused)
+                .as("only engine-1 names gw-1; the gateway speaks for itself once it is registered")
+                .containsOnlyKeys("engine-2", "engine-4", "engine-9", "gw-1");
+        assertThat(refused.get("engine-2")).contains("does not name gateway gw-1", "via");
+        assertThat(refused.get("engine-4")).contains("disabled");
+        assertThat(refused.get("engine-9")).contains("not registered");
+        registry.create(new DeviceSpec("gw-1", null, null, null, true), "alice", null);
+        assertThat(registry.refusedVia("gw-1", List.of("gw-1"))).isEmpty();
+    }
+
+    @Test
     void aJsonImportReportsEntriesByPosition() throws Exception {
         String json = """
                 [{"id":"meter-1","type":"meter","tags":{"zone":"a"}},

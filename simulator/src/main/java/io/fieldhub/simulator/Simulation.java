@@ -69,7 +69,9 @@ public final class Simulation {
     }
 
     private Summary run(AckedLog ackedLog) throws InterruptedException {
-        List<List<Device>> dealt = Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
+        List<List<Device>> dealt = settings.gateways() > 0
+                ? Fleet.behindGateways(settings.devicePrefix(), settings.devices(), settings.gateways())
+                : Fleet.deal(settings.devicePrefix(), settings.devices(), settings.connections());
         ScheduledExecutorService resends = Threads.single("simulator-resend");
         List<DeviceConnection> connections = connections(dealt, resends, ackedLog);
         Senders senders = null;
@@ -149,9 +151,12 @@ public final class Simulation {
         List<DeviceConnection> connections = new ArrayList<>();
         for (int c = 0; c < dealt.size(); c++) {
             List<Device> devices = dealt.get(c);
-            // a device that proves who it is connects alone, with its id as client id (the hub requires both)
+            // a device that proves who it is connects alone, with its id as client id (the hub requires both); a
+            // gateway is such a device, and speaks for the devices behind it
             boolean asDevice = settings.secrets() != null;
-            String clientId = asDevice ? devices.get(0).id() : "fieldhub-sim-" + settings.runId() + "-" + (c + 1);
+            String clientId = settings.gateways() > 0
+                    ? settings.gatewayId(c + 1)
+                    : asDevice ? devices.get(0).id() : "fieldhub-sim-" + settings.runId() + "-" + (c + 1);
             String password = asDevice ? settings.secrets().of(clientId) : null;
             connections.add(new DeviceConnection(
                     broker,
@@ -159,7 +164,8 @@ public final class Simulation {
                     password,
                     devices,
                     new ReadingGenerator(seeds.nextLong(), settings.hotShare()),
-                    shared));
+                    shared,
+                    settings.batch()));
         }
         return connections;
     }
@@ -182,11 +188,14 @@ public final class Simulation {
                 : settings.duration() != null
                         ? "for " + settings.duration().toString().substring(2).toLowerCase(Locale.ROOT)
                         : "until Ctrl-C";
+        String over = settings.gateways() > 0
+                ? settings.gateways() + " gateways (" + settings.batch() + " readings a message)"
+                : settings.connections() + " connections";
         return String.format(
                 Locale.ROOT,
-                "Simulating %d devices over %d connections to %s, %s, %s, %s, run %s",
+                "Simulating %d devices over %s to %s, %s, %s, %s, run %s",
                 settings.devices(),
-                settings.connections(),
+                over,
                 settings.url(),
                 settings.format().name().toLowerCase(Locale.ROOT),
                 pace,

@@ -21,6 +21,9 @@ import java.time.Duration;
  *                     null to connect without credentials
  * @param ackedOut     where to write each message acknowledged with 0x00 as a {@code deviceId,messageId} line, or
  *                     null
+ * @param gateways     0: each device publishes its own readings; more: the devices sit behind this many gateways,
+ *                     one connection each, {@code devices / gateways} per gateway
+ * @param batch        with gateways, the readings per gateway message (a message counts once in rate and count)
  */
 public record SimulationSettings(
         String url,
@@ -39,4 +42,12 @@ public record SimulationSettings(
         Duration drainTimeout,
         Duration giveUpAfter,
         DeviceSecrets secrets,
-        Path ackedOut) {}
+        Path ackedOut,
+        int gateways,
+        int batch) {
+
+    /** The id of gateway {@code n} (from 1): {@code <devicePrefix>-gw-<n>}. */
+    public String gatewayId(int n) {
+        return devicePrefix + "-gw-" + n;
+    }
+}

@@ -56,11 +56,17 @@ class ApiDocsIT {
                 .isEqualTo("basic");
     }
 
+    /** What devices and gateways call, signed in as themselves. */
+    static final List<String> INGEST =
+            List.of("/api/devices/{deviceId}/telemetry", "/api/gateways/{gatewayId}/telemetry");
+
     @Test
     void deviceIngestIsSignedInByTheDeviceWithItsOwnScheme() {
-        JsonNode ingest = operation("post", "/api/devices/{deviceId}/telemetry");
-        assertThat(schemes(ingest)).containsExactly("deviceBasic");
-        assertThat(ingest.has("x-required-role")).isFalse();
+        for (String path : INGEST) {
+            JsonNode ingest = operation("post", path);
+            assertThat(schemes(ingest)).as(path).containsExactly("deviceBasic");
+            assertThat(ingest.has("x-required-role")).as(path).isFalse();
+        }
         assertThat(docs.at("/components/securitySchemes/deviceBasic/scheme").asText())
                 .isEqualTo("basic");
     }
@@ -77,7 +83,7 @@ class ApiDocsIT {
                 }
                 String name = op.getKey().toUpperCase() + " " + path.getKey();
                 operations.add(name);
-                if (!op.getValue().has("x-required-role") && !name.equals("POST /api/devices/{deviceId}/telemetry")) {
+                if (!op.getValue().has("x-required-role") && !INGEST.contains(path.getKey())) {
                     withoutRole.add(name);
                 }
             }

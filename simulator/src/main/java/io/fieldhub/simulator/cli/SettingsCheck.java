@@ -3,6 +3,7 @@ package io.fieldhub.simulator.cli;
 import io.fieldhub.simulator.SimulationSettings;
 import io.fieldhub.simulator.mqtt.BrokerAddress;
 import io.fieldhub.simulator.mqtt.DeviceSecrets;
+import io.fieldhub.simulator.payload.PayloadFormat;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ParameterException;
@@ -23,15 +24,26 @@ final class SettingsCheck {
 
     SimulationSettings settings() {
         SimulateCommand o = options;
-        require(o.devices >= 1, "--devices must be at least 1");
+        require(o.gateways >= 0, "--gateways must be 0 (devices publish their own readings) or more");
+        boolean viaGateways = o.gateways > 0;
+        if (viaGateways) {
+            require(o.devicesPerGateway >= 1, "--devices-per-gateway must be at least 1");
+            require(o.batch >= 1, "--batch must be at least 1");
+            require(o.connections == null, "with --gateways each gateway has one connection: leave out --connections");
+            require(o.format == PayloadFormat.JSON, "gateway messages are JSON: leave out --format");
+        }
+        int devices = viaGateways ? o.gateways * o.devicesPerGateway : o.devices;
+        require(devices >= 1, "--devices must be at least 1");
         boolean authenticated = o.credentials != null || o.groupKey != null;
         require(o.credentials == null || o.groupKey == null, "give --credentials or --group-key, not both");
-        int connections = o.connections != null
-                ? o.connections
-                : authenticated ? o.devices : Math.min(o.devices, DEFAULT_MAX_CONNECTIONS);
-        require(connections >= 1 && connections <= o.devices, "--connections must be between 1 and --devices");
+        int connections = viaGateways
+                ? o.gateways
+                : o.connections != null
+                        ? o.connections
+                        : authenticated ? devices : Math.min(devices, DEFAULT_MAX_CONNECTIONS);
+        require(connections >= 1 && connections <= devices, "--connections must be between 1 and --devices");
         require(
-                !authenticated || connections == o.devices,
+                viaGateways || !authenticated || connections == devices,
                 "with credentials every device connects as itself: --connections must equal --devices");
         require(o.rate >= 0 && Double.isFinite(o.rate), "--rate must be 0 (as fast as possible) or more");
         require(o.maxInflight >= 1, "--max-inflight must be at least 1");
@@ -48,7 +60,7 @@ final class SettingsCheck {
         }
         return new SimulationSettings(
                 o.url,
-                o.devices,
+                devices,
                 connections,
                 o.rate,
                 o.maxInflight,
@@ -63,7 +75,9 @@ final class SettingsCheck {
                 o.drainTimeout,
                 o.giveUpAfter,
                 secrets(),
-                o.ackedOut);
+                o.ackedOut,
+                o.gateways,
+                viaGateways ? o.batch : 0);
     }
 
     private DeviceSecrets secrets() {

@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
             "  Demo, against a hub started with ./mvnw -pl hub -am spring-boot:run:",
             "    ./simulate --devices 100 --rate 50",
             "  Load, as fast as the broker acknowledges, summary for a script:",
-            "    ./simulate --rate 0 --devices 800 --count 200000 --json-summary run.json"
+            "    ./simulate --rate 0 --devices 800 --count 200000 --json-summary run.json",
+            "  Gateways, each publishing 20 readings of its 50 devices per message:",
+            "    ./simulate --gateways 4 --devices-per-gateway 50 --batch 20 --rate 10 --group-key KEY"
         })
 public final class SimulateCommand implements Callable<Integer> {
 
@@ -60,6 +62,31 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--devices", defaultValue = "10", paramLabel = "N", description = "Devices (default: 10).")
     int devices;
+
+    @Option(
+            names = "--gateways",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Put the devices behind N gateways <device-prefix>-gw-1..N, one connection each, that "
+                    + "publish batches on gateways/{gatewayId}/telemetry; the hub must list each gateway in its "
+                    + "devices' via (docs/devices.md#gateways). Devices are then N x --devices-per-gateway, "
+                    + "PREFIX-1..M behind the first gateway and so on (default: 0, no gateways).")
+    int gateways;
+
+    @Option(
+            names = "--devices-per-gateway",
+            defaultValue = "10",
+            paramLabel = "M",
+            description = "With --gateways: devices behind each gateway (default: 10).")
+    int devicesPerGateway;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "10",
+            paramLabel = "K",
+            description = "With --gateways: readings per gateway message, of its devices in turn; --rate and --count "
+                    + "count messages (default: 10).")
+    int batch;
 
     @Option(
             names = "--credentials",

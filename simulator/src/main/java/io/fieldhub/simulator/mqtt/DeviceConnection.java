@@ -15,6 +15,7 @@ import io.fieldhub.simulator.stats.AckedLog;
 import io.fieldhub.simulator.stats.RunStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One MQTT 5 connection that publishes for several devices in turn, each to its own topic, and behaves as a QoS 1
+ * One MQTT 5 connection that publishes for several devices in turn, each to its own topic (or, as a gateway, a batch
+ * of their readings per message on the gateway's topic), and behaves as a QoS 1
  * device with a session: when the connection drops, the client reconnects with exponential backoff and its session
  * sends the unacknowledged publishes again (DUP set, same messageId); should the broker have lost the session, the
  * simulator sends them again itself. {@link #sendNext()} runs on the sender thread that ticks this connection;
@@ -55,18 +57,27 @@ public final class DeviceConnection implements Outbox {
     /** Publishes the client still holds, given-up ones included: the client's queue blocks on these, not on ours. */
     private final AtomicInteger inClient = new AtomicInteger();
 
+    private final String clientId;
+    private final int batch;
+    private long batches;
+
     private volatile boolean connectedOnce;
     private volatile boolean closing;
     private int next;
 
-    /** {@code password}: the device's secret, sent with the client id as username; null for none. */
+    /**
+     * {@code password}: the device's secret, sent with the client id as username; null for none. {@code batch}: 0
+     * publishes each reading on its device's topic; more makes the connection the gateway {@code clientId}, which
+     * publishes that many readings of its devices per message on {@code gateways/{clientId}/telemetry}.
+     */
     public DeviceConnection(
             BrokerAddress broker,
             String clientId,
             String password,
             List<Device> devices,
             ReadingGenerator readings,
-            Shared shared) {
+            Shared shared,
+            int batch) {
         Mqtt5ClientBuilder builder = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier(clientId)
@@ -97,6 +108,8 @@ public final class DeviceConnection implements Outbox {
         this.readings = readings;
         this.messages = new TelemetryMessages(shared.runId(), shared.qos(), shared.encoder());
         this.shared = shared;
+        this.clientId = clientId;
+        this.batch = batch;
     }
 
     /**
@@ -146,17 +159,40 @@ public final class DeviceConnection implements Outbox {
 
     @Override
     public void sendNext() {
+        if (batch > 0) {
+            sendBatch();
+            return;
+        }
         Device device = devices.get(next);
         next = (next + 1) % devices.size();
         long seq = device.nextSeq();
         // The send time is the device time the hub stores, so stored ts to receivedAt is the end-to-end latency.
         Reading reading = readings.next(System.currentTimeMillis());
-        Outstanding message = new Outstanding(
-                device.id(),
-                messages.messageId(device, seq),
-                messages.publish(device, seq, reading),
-                System.nanoTime());
-        shared.stats().sent(reading.hot());
+        send(
+                new Outstanding(
+                        device.id(),
+                        messages.messageId(device, seq),
+                        messages.publish(device, seq, reading),
+                        System.nanoTime()),
+                reading.hot());
+    }
+
+    /** A gateway's message: the next {@code batch} readings of its devices, in turn. */
+    private void sendBatch() {
+        List<TelemetryMessages.Item> items = new ArrayList<>(batch);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < batch; i++) {
+            Device device = devices.get(next);
+            next = (next + 1) % devices.size();
+            items.add(new TelemetryMessages.Item(device, device.nextSeq(), readings.next(now)));
+        }
+        send(
+                messages.gatewayMessage(clientId, ++batches, items, System.nanoTime()),
+                items.stream().anyMatch(item -> item.reading().hot()));
+    }
+
+    private void send(Outstanding message, boolean hot) {
+        shared.stats().sent(hot);
         unacked.incrementAndGet();
         outstanding.add(message);
         publish(message);
@@ -184,7 +220,7 @@ public final class DeviceConnection implements Outbox {
             settle(message, () -> {
                 shared.stats().acked(System.nanoTime() - message.firstSentNanos());
                 if (PublishOutcome.success(result, failure)) {
-                    shared.ackedLog().acked(message.deviceId(), message.messageId());
+                    message.readings().forEach(r -> shared.ackedLog().acked(r.getKey(), r.getValue()));
                 }
             });
         } else if (PublishOutcome.sendAgain(result, failure)) {

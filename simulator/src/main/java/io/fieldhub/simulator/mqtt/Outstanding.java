@@ -1,6 +1,8 @@
 package io.fieldhub.simulator.mqtt;
 
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,16 +19,34 @@ final class Outstanding {
 
     private final String deviceId;
     private final String messageId;
+    /** The readings it carries, each a device id and its message id: one, or a gateway's batch. */
+    private final List<Map.Entry<String, String>> readings;
+
     private final Mqtt5Publish publish;
     private final long firstSentNanos;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicInteger resendState = new AtomicInteger(SENT);
 
     Outstanding(String deviceId, String messageId, Mqtt5Publish publish, long firstSentNanos) {
+        this(deviceId, messageId, List.of(Map.entry(deviceId, messageId)), publish, firstSentNanos);
+    }
+
+    Outstanding(
+            String deviceId,
+            String messageId,
+            List<Map.Entry<String, String>> readings,
+            Mqtt5Publish publish,
+            long firstSentNanos) {
         this.deviceId = deviceId;
         this.messageId = messageId;
+        this.readings = readings;
         this.publish = publish;
         this.firstSentNanos = firstSentNanos;
+    }
+
+    /** The device id and message id of each reading this message carries. */
+    List<Map.Entry<String, String>> readings() {
+        return readings;
     }
 
     String deviceId() {

@@ -37,6 +37,25 @@ class SettingsCheckTest {
     }
 
     @Test
+    void gatewaysHaveOneConnectionEachAndTheirDevicesBehindThem() {
+        SimulationSettings s =
+                parse("--gateways", "4", "--devices-per-gateway", "50", "--batch", "20", "--device-prefix", "pump");
+
+        assertThat(s.devices()).isEqualTo(200);
+        assertThat(s.connections()).isEqualTo(4);
+        assertThat(s.gateways()).isEqualTo(4);
+        assertThat(s.batch()).isEqualTo(20);
+        assertThat(s.gatewayId(1)).isEqualTo("pump-gw-1");
+        assertThat(parse().batch()).as("no gateways, no batches").isZero();
+        assertThatThrownBy(() -> parse("--gateways", "2", "--batch", "0"))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--batch");
+        assertThatThrownBy(() -> parse("--gateways", "2", "--format", "frame"))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("JSON");
+    }
+
+    @Test
     void fewDevicesGetOneConnectionEach() {
         assertThat(parse("--devices", "3").connections()).isEqualTo(3);
     }
