@@ -115,7 +115,9 @@ public final class RuleSetCache {
 
     /** As {@link #writeRules(KieBase, ObjectOutput)}, from the packages and class loader of a builder. */
     static void writeRules(ClassLoader loader, Collection<KiePackage> packages, ObjectOutput out) throws IOException {
-        out.writeObject(new HashMap<>(((ProjectClassLoader) loader).getStore()));
+        Map<String, byte[]> declared = ((ProjectClassLoader) loader).getStore();
+        // null until a rule declares a class
+        out.writeObject(declared == null ? new HashMap<>() : new HashMap<>(declared));
         out.writeObject(new ArrayList<>(packages));
     }
 

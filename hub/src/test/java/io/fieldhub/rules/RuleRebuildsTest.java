@@ -76,6 +76,17 @@ class RuleRebuildsTest {
     }
 
     @Test
+    void rulesThatDeclareNoClassAreRebuiltToo() {
+        SortedMap<String, byte[]> alone = new TreeMap<>(Map.of(OVERHEAT, shipped.get(OVERHEAT)));
+        rebuilds.build(alone);
+
+        RuleRebuilds.Rebuilt rebuilt = rebuilds.build(edit(alone, OVERHEAT, "90.0", "85.0"));
+
+        assertThat(rebuilt.compiledFiles()).isEqualTo(1);
+        assertThat(passes(rebuilt.rules(), AT_87)).isTrue();
+    }
+
+    @Test
     void editsOneAfterAnotherStayEqualToFullBuilds() {
         rebuilds.build(shipped);
         SortedMap<String, byte[]> first = edit(shipped, OVERHEAT, "90.0", "85.0");
