@@ -41,7 +41,7 @@ public final class RuleSetBuilder {
     /** The file names that make up a rule set; everything else in the rules folder (scenarios, READMEs) is not. */
     public static final List<String> RULE_SUFFIXES = List.of(".drl", ".drl.csv", ".drl.xlsx", ".drl.xls");
 
-    private static final String RESOURCES = "src/main/resources/";
+    static final String RESOURCES = "src/main/resources/";
     private static final String MODEL = RESOURCES + "io/fieldhub/rules/fieldhub-model.drl";
 
     private final Duration retention;
@@ -81,6 +81,18 @@ public final class RuleSetBuilder {
         long start = System.nanoTime();
         SortedMap<String, byte[]> files = new TreeMap<>(ruleFiles);
         refuseWhatThePolicyForbids(files);
+        Compiled compiled = compile(files);
+        KieBase kieBase = kieBase(compiled.releaseId());
+        // The base keeps what it needs; dropping the module from the global repository stops reloads piling up.
+        KieServices.Factory.get().getRepository().removeKieModule(compiled.releaseId());
+        return ruleSet(files, kieBase, start);
+    }
+
+    /** A compiled module: its file system and builder, kept by {@link RuleRebuilds} to recompile what changes. */
+    record Compiled(KieFileSystem fileSystem, KieBuilder builder, ReleaseId releaseId) {}
+
+    /** Compiles every file into a module of its own; throws {@link RuleBuildException} on any error. */
+    Compiled compile(SortedMap<String, byte[]> files) {
         KieServices ks = KieServices.Factory.get();
         KieFileSystem kfs = ks.newKieFileSystem();
         files.forEach((path, content) -> kfs.write(RESOURCES + path, content));
@@ -91,18 +103,26 @@ public final class RuleSetBuilder {
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
         if (!errors.isEmpty()) {
-            List<BuildError> located = locate(errors);
-            throw new RuleBuildException(
-                    "The rule set does not build (" + located.size() + " error(s)):\n  "
-                            + located.stream().map(BuildError::toString).collect(Collectors.joining("\n  ")),
-                    located);
+            ks.getRepository().removeKieModule(releaseId);
+            throw doesNotBuild(errors);
         }
+        return new Compiled(kfs, builder, releaseId);
+    }
+
+    /** A new STREAM-mode base of the compiled module {@code releaseId}, independent of every base made before. */
+    private static KieBase kieBase(ReleaseId releaseId) {
+        KieServices ks = KieServices.Factory.get();
         var kieConf = ks.newKieBaseConfiguration();
         kieConf.setOption(EventProcessingOption.STREAM);
-        KieBase kieBase = ks.newKieContainer(releaseId).newKieBase(kieConf);
-        // The base keeps what it needs; dropping the module from the global repository stops reloads piling up.
-        ks.getRepository().removeKieModule(releaseId);
-        return ruleSet(files, kieBase, start);
+        return ks.newKieContainer(releaseId).newKieBase(kieConf);
+    }
+
+    static RuleBuildException doesNotBuild(List<Message> errors) {
+        List<BuildError> located = locate(errors);
+        return new RuleBuildException(
+                "The rule set does not build (" + located.size() + " error(s)):\n  "
+                        + located.stream().map(BuildError::toString).collect(Collectors.joining("\n  ")),
+                located);
     }
 
     /** The rule set of {@code files} compiled into {@code kieBase}, which took since {@code start} (nanoTime). */
@@ -113,7 +133,7 @@ public final class RuleSetBuilder {
                 version(files), files, kieBase, clearAfter, lookBack, (System.nanoTime() - start) / 1_000_000);
     }
 
-    private void refuseWhatThePolicyForbids(SortedMap<String, byte[]> files) {
+    void refuseWhatThePolicyForbids(SortedMap<String, byte[]> files) {
         List<PolicyViolation> violations = policy.check(files);
         if (!violations.isEmpty()) {
             throw new RuleBuildException(

@@ -3,7 +3,9 @@ package io.fieldhub.rules;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.ObjectInput;
 import java.io.ObjectInputFilter;
+import java.io.ObjectOutput;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import org.drools.core.impl.KnowledgeBaseImpl;
 import org.drools.kiesession.rulebase.InternalKnowledgeBase;
 import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
 import org.drools.wiring.api.classloader.ProjectClassLoader;
+import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.conf.EventProcessingOption;
 import org.kie.api.definition.KiePackage;
@@ -83,22 +86,14 @@ public final class RuleSetCache {
             return null;
         }
         long start = System.nanoTime();
-        var conf = KieServices.Factory.get().newKieBaseConfiguration(null, Reading.class.getClassLoader());
-        conf.setOption(EventProcessingOption.STREAM);
-        InternalKnowledgeBase kieBase = KnowledgeBaseFactory.newKnowledgeBase(conf);
+        InternalKnowledgeBase kieBase = emptyBase();
         var loader = (ProjectClassLoader) kieBase.getRootClassLoader();
         try (var in = new DroolsObjectInputStream(new BufferedInputStream(Files.newInputStream(file)), loader)) {
             in.setObjectInputFilter(CONTENT);
             if (!key.equals(in.readUTF())) {
                 return null;
             }
-            // classes the rules declare (declare ... end) are defined from here before the packages refer to them
-            @SuppressWarnings("unchecked")
-            Map<String, byte[]> declared = (Map<String, byte[]>) in.readObject();
-            loader.storeClasses(declared);
-            @SuppressWarnings("unchecked")
-            List<KiePackage> packages = (List<KiePackage>) in.readObject();
-            kieBase.addPackages(packages);
+            readRules(kieBase, in);
             return builder.ruleSet(files, kieBase, start);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             LOG.warn("The compiled rules in {} do not read back ({}); building the rules instead", file, e.toString());
@@ -106,16 +101,44 @@ public final class RuleSetCache {
         }
     }
 
+    /** A new, empty STREAM-mode base, whose class loader defines the classes its rules will declare. */
+    static InternalKnowledgeBase emptyBase() {
+        var conf = KieServices.Factory.get().newKieBaseConfiguration(null, Reading.class.getClassLoader());
+        conf.setOption(EventProcessingOption.STREAM);
+        return KnowledgeBaseFactory.newKnowledgeBase(conf);
+    }
+
+    /** Writes what {@code kieBase}'s rules are made of: the classes they declare, then the compiled packages. */
+    static void writeRules(KieBase kieBase, ObjectOutput out) throws IOException {
+        writeRules(((InternalKnowledgeBase) kieBase).getRootClassLoader(), kieBase.getKiePackages(), out);
+    }
+
+    /** As {@link #writeRules(KieBase, ObjectOutput)}, from the packages and class loader of a builder. */
+    static void writeRules(ClassLoader loader, Collection<KiePackage> packages, ObjectOutput out) throws IOException {
+        Map<String, byte[]> declared = ((ProjectClassLoader) loader).getStore();
+        // null until a rule declares a class
+        out.writeObject(declared == null ? new HashMap<>() : new HashMap<>(declared));
+        out.writeObject(new ArrayList<>(packages));
+    }
+
+    /** Reads what {@link #writeRules} wrote into {@code kieBase}, made by {@link #emptyBase}. */
+    static void readRules(InternalKnowledgeBase kieBase, ObjectInput in) throws IOException, ClassNotFoundException {
+        // classes the rules declare (declare ... end) are defined from here before the packages refer to them
+        @SuppressWarnings("unchecked")
+        Map<String, byte[]> declared = (Map<String, byte[]>) in.readObject();
+        ((ProjectClassLoader) kieBase.getRootClassLoader()).storeClasses(declared);
+        @SuppressWarnings("unchecked")
+        List<KiePackage> packages = (List<KiePackage>) in.readObject();
+        kieBase.addPackages(packages);
+    }
+
     private void write(String key, RuleSet rules) {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            var loader = (ProjectClassLoader) ((InternalKnowledgeBase) rules.kieBase()).getRootClassLoader();
-            Collection<KiePackage> packages = rules.kieBase().getKiePackages();
             try (var out = new DroolsObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
                 out.writeUTF(key);
-                out.writeObject(new HashMap<>(loader.getStore()));
-                out.writeObject(new ArrayList<>(packages));
+                writeRules(rules.kieBase(), out);
             }
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

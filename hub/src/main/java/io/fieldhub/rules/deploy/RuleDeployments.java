@@ -5,6 +5,7 @@ import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.rules.RuleBuildException;
 import io.fieldhub.rules.RuleBuildException.BuildError;
 import io.fieldhub.rules.RuleEngine;
+import io.fieldhub.rules.RuleRebuilds;
 import io.fieldhub.rules.RuleSet;
 import io.fieldhub.rules.RuleSetBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,7 @@ public class RuleDeployments {
     private static final Logger LOG = LoggerFactory.getLogger(RuleDeployments.class);
 
     private final Path rulesDir;
-    private final RuleSetBuilder builder;
+    private final RuleRebuilds builds;
     private final RuleCheck check;
     private final RuleEngine engine;
     private final RuleVersions versions;
@@ -56,7 +57,7 @@ public class RuleDeployments {
             Clock clock,
             MeterRegistry meters) {
         this.rulesDir = rulesDir;
-        this.builder = builder;
+        this.builds = new RuleRebuilds(builder);
         this.check = check;
         this.engine = engine;
         this.versions = versions;
@@ -67,11 +68,26 @@ public class RuleDeployments {
         meters.gauge("fieldhub.rules.count", engine, e -> e.rules().ruleCount());
     }
 
-    /** Records the rule set the hub started with, unless it is the one deployed last. */
+    /**
+     * Records the rule set the hub started with, unless it is the one deployed last; then compiles it once more in
+     * the background, so that the first edit recompiles only what it changed (a start may have loaded the rules
+     * compiled, from {@code RuleSetCache}, leaving nothing to reuse).
+     */
     public void recordStartup() {
         RuleSet rules = engine.rules();
         if (!versions.latestVersion().filter(rules.version()::equals).isPresent()) {
             versions.record(rules, "startup", "hub");
+        }
+        Thread prepare = new Thread(() -> prepare(rules), "rules-prepare");
+        prepare.setDaemon(true);
+        prepare.start();
+    }
+
+    private void prepare(RuleSet rules) {
+        try {
+            builds.build(rules.files());
+        } catch (RuntimeException e) {
+            LOG.debug("The rules in force were not compiled again for reuse; the first reload builds them all", e);
         }
     }
 
@@ -121,8 +137,16 @@ public class RuleDeployments {
         return lastFailure;
     }
 
-    /** A rule set built and tested: the rules (null when they do not build), and what was wrong with them. */
-    private record Candidate(RuleSet rules, List<BuildError> errors, List<String> failedScenarios) {
+    /**
+     * A rule set built and tested: the rules (null when they do not build), what was wrong with them, how many files
+     * the build compiled and how long the scenarios took.
+     */
+    private record Candidate(
+            RuleSet rules,
+            List<BuildError> errors,
+            List<String> failedScenarios,
+            int compiledFiles,
+            long scenarioMillis) {
         boolean clean() {
             return errors.isEmpty() && failedScenarios.isEmpty();
         }
@@ -130,14 +154,17 @@ public class RuleDeployments {
 
     /** Builds the files and runs the scenarios given (or, when none are given, the rules folder's) on them. */
     private Candidate candidate(Map<String, byte[]> files, Map<String, byte[]> scenarios) {
-        RuleSet rules;
+        RuleRebuilds.Rebuilt built;
         try {
-            rules = builder.build(files);
+            built = builds.build(files);
         } catch (RuleBuildException e) {
-            return new Candidate(null, e.errors(), List.of());
+            return new Candidate(null, e.errors(), List.of(), 0, 0);
         }
+        long start = System.nanoTime();
         SortedMap<String, byte[]> tests = scenarios.isEmpty() ? check.scenariosIn(rulesDir) : new TreeMap<>(scenarios);
-        return new Candidate(rules, List.of(), check.failures(rules, tests));
+        List<String> failed = check.failures(built.rules(), tests);
+        return new Candidate(
+                built.rules(), List.of(), failed, built.compiledFiles(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private Outcome put(
@@ -169,11 +196,14 @@ public class RuleDeployments {
         lastFailure = null;
         meters.counter("fieldhub.rules.reloads", "outcome", "deployed").increment();
         LOG.info(
-                "Rules version {} in force ({} rules from {} files; built in {} ms, swapped in {} ms; by {} via {})",
+                "Rules version {} in force ({} rules from {} files; built in {} ms compiling {} of them, scenarios in {}"
+                        + " ms, swapped in {} ms; by {} via {})",
                 next.version(),
                 next.ruleCount(),
                 files.size(),
                 next.buildMillis(),
+                candidate.compiledFiles(),
+                candidate.scenarioMillis(),
                 swapMillis,
                 actor,
                 source);

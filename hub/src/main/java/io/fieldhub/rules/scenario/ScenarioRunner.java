@@ -17,6 +17,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kie.api.definition.KiePackage;
@@ -44,12 +49,50 @@ public final class ScenarioRunner {
         this.lateness = lateness;
     }
 
-    /** Runs every scenario of every file (path relative to the rules folder → content), in file order. */
+    /**
+     * Runs every scenario of every file (path relative to the rules folder → content); results in file order. The
+     * scenarios are independent (each has its own engine), so they run side by side, one per core.
+     */
     public List<ScenarioResult> run(RuleSet rules, SortedMap<String, byte[]> scenarioFiles) {
         Set<String> ruleNames = ruleNames(rules);
-        List<ScenarioResult> results = new ArrayList<>();
-        scenarioFiles.forEach((file, yaml) -> results.addAll(runFile(rules, ruleNames, file, yaml)));
-        return results;
+        List<Callable<ScenarioResult>> plays = new ArrayList<>();
+        scenarioFiles.forEach((file, yaml) -> plays.addAll(playsOf(rules, ruleNames, file, yaml)));
+        int threads = Math.min(plays.size(), Runtime.getRuntime().availableProcessors());
+        if (threads <= 1) {
+            return plays.stream().map(ScenarioRunner::result).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "rules-scenario");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return pool.invokeAll(plays).stream().map(ScenarioRunner::result).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the scenarios ran", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ScenarioResult result(Callable<ScenarioResult> play) {
+        try {
+            return play.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ScenarioResult result(Future<ScenarioResult> play) {
+        try {
+            return play.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the scenarios ran", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Reads {@code tests/**}{@code /*.yaml} (and {@code .yml}) under the rules folder; empty when there is none. */
@@ -75,23 +118,27 @@ public final class ScenarioRunner {
         return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
-    private List<ScenarioResult> runFile(RuleSet rules, Set<String> ruleNames, String file, byte[] yaml) {
+    /** The file's scenarios, parsed here and each played when called; a malformed one is a failed result. */
+    private List<Callable<ScenarioResult>> playsOf(RuleSet rules, Set<String> ruleNames, String file, byte[] yaml) {
         List<YamlNode> nodes;
         try {
             nodes = ScenarioParser.scenarioNodes(yaml);
         } catch (ScenarioFormatException e) {
-            return List.of(malformed(file, "(file)", e));
+            ScenarioResult malformed = malformed(file, "(file)", e);
+            return List.of(() -> malformed);
         }
         ScenarioParser parser = new ScenarioParser();
-        List<ScenarioResult> results = new ArrayList<>();
+        List<Callable<ScenarioResult>> plays = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             try {
-                results.add(play(rules, ruleNames, file, parser.scenario(nodes.get(i))));
+                Scenario scenario = parser.scenario(nodes.get(i));
+                plays.add(() -> play(rules, ruleNames, file, scenario));
             } catch (ScenarioFormatException e) {
-                results.add(malformed(file, ScenarioParser.nameOf(nodes.get(i), i), e));
+                ScenarioResult malformed = malformed(file, ScenarioParser.nameOf(nodes.get(i), i), e);
+                plays.add(() -> malformed);
             }
         }
-        return results;
+        return plays;
     }
 
     /** hub.rules.max-firings as config/application.yaml ships it. */
