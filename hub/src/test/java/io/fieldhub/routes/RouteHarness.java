@@ -56,10 +56,12 @@ final class RouteHarness implements AutoCloseable {
         route.weaveByToString(".*\\{\\{hub\\.backbone\\.endpoint}}.*").replace().to("mock:backbone");
     }
 
-    /** What a test changes in config/application.yaml: where routes/ is, and where data goes. */
+    /** What a test changes in config/application.yaml: where routes/ is, and where data goes (one per test JVM). */
     private final Map<String, Object> overrides = new LinkedHashMap<>(Map.of(
-            "hub.home", "..",
-            "hub.data-dir", "target/route-harness"));
+            "hub.home",
+            "..",
+            "hub.data-dir",
+            "target/route-harness-" + ProcessHandle.current().pid()));
 
     private final List<String> routeFiles = new ArrayList<>(List.of("errors.camel.yaml"));
     private final Map<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> advice = new LinkedHashMap<>();

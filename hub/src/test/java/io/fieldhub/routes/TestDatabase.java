@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,26 +24,24 @@ import org.springframework.util.FileSystemUtils;
  * A real PostgreSQL with the hub's schema (Flyway, classpath:db/migration), for tests of the stores and the alert
  * lifecycle: {@code @RegisterExtension static final TestDatabase db = new TestDatabase();}. One server serves every
  * test class of the JVM (starting one takes seconds): the first TestDatabase starts it, so a test's static fields can
- * use it, and JUnit stops it when the run ends. Each test starts from empty tables.
+ * use it, and it stops when the JVM ends. Each test starts from empty tables.
  */
-public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
-
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestDatabase.class);
+public final class TestDatabase implements BeforeEachCallback {
 
     private static Server shared;
 
     private final Server server = shared();
 
+    /**
+     * Stopped by a shutdown hook, not by JUnit's root context: with two test JVMs (failsafe.forks) the runner starts
+     * a JUnit run per test class, whose end would stop the server under the next class.
+     */
     private static synchronized Server shared() {
         if (shared == null) {
             shared = new Server();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Server.class, k -> server, Server.class);
     }
 
     @Override
@@ -97,8 +94,8 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
         server.restart();
     }
 
-    /** The one server of the JVM, closed by JUnit when the run ends. */
-    private static final class Server implements ExtensionContext.Store.CloseableResource {
+    /** The one server of the JVM. */
+    private static final class Server {
 
         private final Path directory;
         private final int port;
@@ -135,13 +132,16 @@ public final class TestDatabase implements BeforeAllCallback, BeforeEachCallback
             postgres.start();
         }
 
-        @Override
-        public void close() throws IOException {
+        void close() {
             dataSource.close();
             postgres.close();
             // the postmaster removes its pid file last, after close() has returned
             await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(directory.resolve("postmaster.pid")));
-            FileSystemUtils.deleteRecursively(directory);
+            try {
+                FileSystemUtils.deleteRecursively(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
