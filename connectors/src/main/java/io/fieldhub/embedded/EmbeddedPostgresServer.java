@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgresServer implements AutoCloseable, Supervisor.Supervised {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
-
-    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private final Path dataDirectory;
     private final int requestedPort;
@@ -62,8 +59,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable, Supervisor.S
                     // directory, which it also deletes on close: false keeps the hub's data.
                     .setCleanDataDirectory(false)
                     .setPort(port)
-                    // zonky gives up after 10 s by default; a machine busy with other work can take longer
-                    .setPGStartupWait(STARTUP_WAIT)
                     // zonky tunes for throwaway test databases (postgres -F and synchronous_commit=off);
                     // the hub's data must survive a crash or power loss, so restore PostgreSQL's defaults.
                     .setServerConfig("fsync", "on")
