@@ -185,7 +185,7 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
     private static Exchange exchange(CamelContext camel, PublishPacket publish) {
         Exchange exchange = new DefaultExchange(camel);
         Message in = exchange.getMessage();
-        in.setBody(bytes(publish.getPayload().orElse(null)));
+        in.setBody(payload(publish));
         in.setHeader(TOPIC, publish.getTopic());
         publish.getContentType().ifPresent(type -> in.setHeader(TelemetryHeaders.CONTENT_TYPE, type));
         publish.getUserProperties().getFirst("messageId").ifPresent(id -> in.setHeader(MESSAGE_ID, id));
@@ -193,7 +193,9 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
         return exchange;
     }
 
-    private static byte[] bytes(ByteBuffer payload) {
+    /** A publish's payload as bytes (none: empty), leaving HiveMQ's buffer as it was. */
+    public static byte[] payload(PublishPacket publish) {
+        ByteBuffer payload = publish.getPayload().orElse(null);
         if (payload == null) {
             return new byte[0];
         }

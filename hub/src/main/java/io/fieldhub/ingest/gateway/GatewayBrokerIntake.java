@@ -9,9 +9,9 @@ import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import io.fieldhub.deadletter.DeadLetters;
+import io.fieldhub.ingest.BrokerIntake;
 import io.fieldhub.ingest.TelemetryHeaders;
 import io.fieldhub.telemetry.InvalidTelemetryException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.AsyncProducer;
@@ -101,7 +101,7 @@ public class GatewayBrokerIntake implements PublishInboundInterceptor {
     private static Exchange exchange(CamelContext camel, String gatewayId, PublishPacket publish) {
         Exchange exchange = new DefaultExchange(camel);
         Message in = exchange.getMessage();
-        in.setBody(bytes(publish.getPayload().orElse(null)));
+        in.setBody(BrokerIntake.payload(publish));
         in.setHeader(GatewayBatches.GATEWAY_ID, gatewayId);
         in.setHeader(TelemetryHeaders.SOURCE, "mqtt");
         publish.getContentType().ifPresent(type -> in.setHeader(TelemetryHeaders.CONTENT_TYPE, type));
@@ -112,15 +112,6 @@ public class GatewayBrokerIntake implements PublishInboundInterceptor {
                 .getFirst("traceparent")
                 .ifPresent(tp -> in.setHeader(GatewayBatches.TRACEPARENT, tp));
         return exchange;
-    }
-
-    private static byte[] bytes(ByteBuffer payload) {
-        if (payload == null) {
-            return new byte[0];
-        }
-        byte[] bytes = new byte[payload.remaining()];
-        payload.duplicate().get(bytes);
-        return bytes;
     }
 
     /** The PUBACK for what the flow did with the message and its readings. */
