@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -29,18 +28,9 @@ public final class GatewayBatchEncoder {
             for (var device : byDevice.entrySet()) {
                 json.writeArrayFieldStart(device.getKey());
                 for (Entry entry : device.getValue()) {
-                    Reading reading = entry.reading();
                     json.writeStartObject();
                     json.writeStringField("messageId", entry.messageId());
-                    json.writeNumberField("ts", reading.ts());
-                    json.writeObjectFieldStart("metrics");
-                    json.writeNumberField("temperature", BigDecimal.valueOf(reading.temperatureTenths(), 1));
-                    json.writeNumberField("rpm", reading.rpm());
-                    json.writeNumberField("oilPressure", BigDecimal.valueOf(reading.oilPressureHundredths(), 2));
-                    json.writeEndObject();
-                    json.writeObjectFieldStart("tags");
-                    json.writeStringField("site", entry.site());
-                    json.writeEndObject();
+                    JsonEncoder.writeFields(json, entry.reading(), entry.site());
                     json.writeEndObject();
                 }
                 json.writeEndArray();

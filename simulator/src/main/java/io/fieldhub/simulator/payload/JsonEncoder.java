@@ -26,19 +26,24 @@ public final class JsonEncoder implements PayloadEncoder {
         var bytes = new ByteArrayOutputStream(128);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             json.writeStartObject();
-            json.writeNumberField("ts", reading.ts());
-            json.writeObjectFieldStart("metrics");
-            json.writeNumberField("temperature", BigDecimal.valueOf(reading.temperatureTenths(), 1));
-            json.writeNumberField("rpm", reading.rpm());
-            json.writeNumberField("oilPressure", BigDecimal.valueOf(reading.oilPressureHundredths(), 2));
-            json.writeEndObject();
-            json.writeObjectFieldStart("tags");
-            json.writeStringField("site", site);
-            json.writeEndObject();
+            writeFields(json, reading, site);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** A reading's fields ({@code ts}, {@code metrics}, {@code tags}) into the object {@code json} has open. */
+    static void writeFields(JsonGenerator json, Reading reading, String site) throws IOException {
+        json.writeNumberField("ts", reading.ts());
+        json.writeObjectFieldStart("metrics");
+        json.writeNumberField("temperature", BigDecimal.valueOf(reading.temperatureTenths(), 1));
+        json.writeNumberField("rpm", reading.rpm());
+        json.writeNumberField("oilPressure", BigDecimal.valueOf(reading.oilPressureHundredths(), 2));
+        json.writeEndObject();
+        json.writeObjectFieldStart("tags");
+        json.writeStringField("site", site);
+        json.writeEndObject();
     }
 }
