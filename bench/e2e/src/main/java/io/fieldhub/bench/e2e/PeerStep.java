@@ -59,13 +59,8 @@ final class PeerStep {
         String like = runId + "-%";
         double cpuBefore = peer.cpuSeconds();
         long start = System.nanoTime();
-        CompletableFuture<JsonNode> summary = CompletableFuture.supplyAsync(() -> {
-            try {
-                return simulator.run(runId, peer.mqttUrl(), "--rate", "" + rate, "--duration", seconds + "s");
-            } catch (Exception e) {
-                throw new IllegalStateException("simulator run " + runId + " failed", e);
-            }
-        });
+        CompletableFuture<JsonNode> summary =
+                simulator.runAsync(runId, peer.mqttUrl(), "--rate", "" + rate, "--duration", seconds + "s");
         if (killConsumer) {
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds / 3));
             peer.killAndRestartConsumer();

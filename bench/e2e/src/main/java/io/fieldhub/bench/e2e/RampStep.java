@@ -93,13 +93,8 @@ final class RampStep {
         String runId = "s" + (++runs) + "r" + rate;
         double cpuBefore = hub.cpuSeconds();
         long start = System.nanoTime();
-        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return simulator.run(runId, deviceUrl, "--rate", "" + rate, "--duration", seconds + "s");
-            } catch (Exception e) {
-                throw new IllegalStateException("simulator run " + runId + " failed", e);
-            }
-        });
+        CompletableFuture<JsonNode> run =
+                simulator.runAsync(runId, deviceUrl, "--rate", "" + rate, "--duration", seconds + "s");
         if (killHub) {
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds / 3));
             System.out.printf("    kill -9 of the hub; healthy again after %.1f s%n", hub.killAndRestart());

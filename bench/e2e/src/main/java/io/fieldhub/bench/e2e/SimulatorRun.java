@@ -3,10 +3,12 @@ package io.fieldhub.bench.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +47,20 @@ final class SimulatorRun {
                 HubUnderTest.GROUP_KEY,
                 "--device-prefix",
                 prefix);
+    }
+
+    /** {@link #run} on another thread, for a step that does something to the system while the devices publish. */
+    CompletableFuture<JsonNode> runAsync(String runId, String url, String... pace) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(runId, url, pace);
+            } catch (IOException e) {
+                throw new UncheckedIOException("simulator run " + runId + " failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("simulator run " + runId + " interrupted", e);
+            }
+        });
     }
 
     /** One run against the broker at {@code url}; {@code pace} is --rate with --duration or --count. */
