@@ -2,6 +2,7 @@ package io.fieldhub.config;
 
 import io.fieldhub.ingest.BrokerAuthenticator;
 import io.fieldhub.ingest.BrokerIntake;
+import io.fieldhub.ingest.InProcessIntake;
 import io.fieldhub.ingest.OrderedAckMqttClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,16 +34,16 @@ class MqttBeans {
      */
     private static final Duration ACK_STEP_OVER = Duration.ofSeconds(2);
 
-    /** The broker intake starts handing over once Camel's routes run; publishes that come earlier wait. */
+    /** The in-process intakes (devices, gateways) start handing over once Camel's routes run. */
     @Bean
-    CamelContextConfiguration brokerIntakeStart(ObjectProvider<BrokerIntake> intake) {
+    CamelContextConfiguration inProcessIntakesStart(ObjectProvider<InProcessIntake> intakes) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {}
 
             @Override
             public void afterApplicationStart(CamelContext camel) {
-                intake.ifAvailable(i -> i.connect(camel));
+                intakes.orderedStream().forEach(i -> i.connect(camel));
             }
         };
     }

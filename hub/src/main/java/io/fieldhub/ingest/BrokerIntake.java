@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * A telemetry publish is not passed on to MQTT subscribers: the hub is its consumer, so the broker keeps no queue for
  * it. What this promises, and its cost for a gateway on one connection: docs/architecture.md#acknowledged-means-stored
  */
-public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
+public class BrokerIntake implements PublishInboundInterceptor, InProcessIntake, MeterBinder {
 
     /** The route that takes the handed-over publishes. */
     public static final String ENDPOINT = "direct:ingest-broker";
@@ -116,7 +116,7 @@ public class BrokerIntake implements PublishInboundInterceptor, MeterBinder {
                 .register(meters);
     }
 
-    /** Starts handing publishes to the flow; called once Camel has started its routes. */
+    @Override
     public void connect(CamelContext camel) {
         AsyncProducer producer;
         try {

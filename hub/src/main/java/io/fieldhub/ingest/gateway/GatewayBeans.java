@@ -7,16 +7,13 @@ import io.fieldhub.ingest.DeviceQuota;
 import io.fieldhub.process.DeviceLanes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The beans route {@code ingest-gateway} calls, and the start of the embedded broker's gateway intake (bean
- * {@code gatewayBrokerIntake}, made with the broker) once Camel runs.
+ * The beans route {@code ingest-gateway} calls. The embedded broker's gateway intake (bean
+ * {@code gatewayBrokerIntake}) is made with the broker and started with the other in-process intakes (MqttBeans).
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayBeans {
@@ -35,18 +32,5 @@ class GatewayBeans {
     @Bean(destroyMethod = "stop")
     GatewayFanOut gatewayFanOut(DeadLetters deadLetters, DeviceQuota quota, MeterRegistry meters, DeviceLanes lanes) {
         return new GatewayFanOut(deadLetters, quota, meters, lanes.count());
-    }
-
-    @Bean
-    CamelContextConfiguration gatewayIntakeStart(ObjectProvider<GatewayBrokerIntake> intake) {
-        return new CamelContextConfiguration() {
-            @Override
-            public void beforeApplicationStart(CamelContext camel) {}
-
-            @Override
-            public void afterApplicationStart(CamelContext camel) {
-                intake.ifAvailable(i -> i.connect(camel));
-            }
-        };
     }
 }

@@ -10,6 +10,7 @@ import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import io.fieldhub.deadletter.DeadLetters;
 import io.fieldhub.ingest.BrokerIntake;
+import io.fieldhub.ingest.InProcessIntake;
 import io.fieldhub.ingest.TelemetryHeaders;
 import io.fieldhub.telemetry.InvalidTelemetryException;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * is (0x99 with the reason). With the embedded broker gateways always come in this way, whatever
  * {@code hub.mqtt.intake} says. docs/devices.md#gateways
  */
-public class GatewayBrokerIntake implements PublishInboundInterceptor {
+public class GatewayBrokerIntake implements PublishInboundInterceptor, InProcessIntake {
 
     /** The route that takes the handed-over gateway messages. */
     public static final String ENDPOINT = "direct:ingest-gateway";
@@ -52,7 +53,7 @@ public class GatewayBrokerIntake implements PublishInboundInterceptor {
         this.notStoredInTime = "FieldHub did not store this gateway message within " + storeTimeout + ": send it again";
     }
 
-    /** Starts handing gateway messages to the flow; called once Camel has started its routes. */
+    @Override
     public void connect(CamelContext camel) {
         AsyncProducer producer;
         try {
