@@ -87,8 +87,10 @@ public final class BatchInsertPaths {
                 }
             }
             System.out.printf(
-                    "%n%d rounds of %,d rows per path and batch size; %.0f s, JVM CPU %.1f s; load average before %s,"
-                            + " after %s (%d cores)%n",
+                    "%n%s, PostgreSQL %s: %d rounds of %,d rows per path and batch size; %.0f s, JVM CPU %.1f s;"
+                            + " load average before %s, after %s (%d cores)%n%n",
+                    Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+                    con.getMetaData().getDatabaseProductVersion(),
                     rounds,
                     rowsPerCell,
                     (System.nanoTime() - started) / 1e9,
