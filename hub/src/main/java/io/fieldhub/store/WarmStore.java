@@ -50,11 +50,13 @@ public class WarmStore extends AsyncProcessorSupport {
      * go first into telemetry_key, whose primary key (device id, message id) recognises a resend for
      * hub.retention.dedupe-window (docs/retention.md); only readings whose key was new are inserted, in batch order.
      * It returns the keys it stored, so only fresh messages (not replays of stored ones) reach the alert lifecycle.
+     * The arrays travel in binary (docs/architecture.md#warm-store-batched-transactional has the measurements):
+     * times as epoch microseconds, which interval arithmetic turns back into timestamptz exactly.
      */
     private static final String INSERT_TELEMETRY = """
             with batch as (
                 select distinct on (d, m) m, d, t, r, x, g, tr, n
-                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                from unnest(?::text[], ?::text[], ?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[])
                      with ordinality as b(m, d, t, r, x, g, tr, n)
                 order by d, m, n),
             fresh as (
@@ -63,7 +65,8 @@ public class WarmStore extends AsyncProcessorSupport {
                 on conflict do nothing
                 returning device_id, message_id)
             insert into telemetry (message_id, device_id, ts, received_at, metrics, tags, trace_id)
-            select b.m, b.d, b.t::timestamptz, b.r::timestamptz, b.x::jsonb, b.g::jsonb, b.tr
+            select b.m, b.d, timestamptz 'epoch' + b.t * interval '1 microsecond',
+                   timestamptz 'epoch' + b.r * interval '1 microsecond', b.x::jsonb, b.g::jsonb, b.tr
             from batch b join fresh f on f.device_id = b.d and f.message_id = b.m
             order by b.n
             returning device_id, message_id""";
@@ -220,28 +223,14 @@ public class WarmStore extends AsyncProcessorSupport {
     private Written insert(List<Pending> batch) {
         Set<String> freshIds = jdbc.execute((ConnectionCallback<Set<String>>) con -> {
             try (PreparedStatement ps = con.prepareStatement(INSERT_TELEMETRY)) {
-                ps.setArray(1, PgArrays.of(con, "text", batch, p -> p.record().messageId()));
-                ps.setArray(2, PgArrays.of(con, "text", batch, p -> p.record().deviceId()));
+                ps.setArray(1, PgArrays.texts(con, batch, p -> p.record().messageId()));
+                ps.setArray(2, PgArrays.texts(con, batch, p -> p.record().deviceId()));
                 // in PostgreSQL's microseconds, exactly as the alert lifecycle writes and compares device times
-                ps.setArray(
-                        3,
-                        PgArrays.of(
-                                con,
-                                "text",
-                                batch,
-                                p -> PgArrays.instant(p.record().ts())));
-                ps.setArray(
-                        4,
-                        PgArrays.of(
-                                con,
-                                "text",
-                                batch,
-                                p -> PgArrays.instant(p.record().receivedAt())));
-                ps.setArray(
-                        5, PgArrays.of(con, "text", batch, p -> json(p.record().metrics())));
-                ps.setArray(
-                        6, PgArrays.of(con, "text", batch, p -> json(p.record().tags())));
-                ps.setArray(7, PgArrays.of(con, "text", batch, p -> p.record().traceId()));
+                ps.setArray(3, PgArrays.epochMicros(con, batch, p -> p.record().ts()));
+                ps.setArray(4, PgArrays.epochMicros(con, batch, p -> p.record().receivedAt()));
+                ps.setArray(5, PgArrays.texts(con, batch, p -> json(p.record().metrics())));
+                ps.setArray(6, PgArrays.texts(con, batch, p -> json(p.record().tags())));
+                ps.setArray(7, PgArrays.texts(con, batch, p -> p.record().traceId()));
                 Set<String> ids = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
