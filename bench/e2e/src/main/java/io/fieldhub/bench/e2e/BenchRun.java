@@ -20,13 +20,20 @@ import java.util.stream.Stream;
  * <p>Settings are system properties: {@code rates} (comma-separated, default {@value #RATES}),
  * {@code seconds} per step (20), {@code devices} (1000), {@code connections} (1000: a device per connection, as in
  * the field; the broker intake moves one message at a time per connection), {@code ceilingCount} (200000),
- * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60), {@code peer} (false:
- * true runs {@link PeerRun}'s ramps after the hub's, into the same report).
+ * {@code heap} of the hub (1g), {@code warmUpSeconds} before the first recorded step (60), {@code gatewayRates}
+ * (readings/s, default {@value #GATEWAY_RATES}; empty: no gateway steps), {@code peer} (false: true runs
+ * {@link PeerRun}'s ramps after the hub's, into the same report). The report ends with the goals ({@link Goals}).
  */
 public final class BenchRun {
 
     /** Finer steps around where the hub topped out on this machine (~12,000 msg/s in 2026-11), then the goal. */
     static final String RATES = "2000,5000,8000,10000,12000,15000,20000,50000";
+
+    /** Readings per second through gateways: around the goals (20,000 over one connection, 50,000 over ten). */
+    static final String GATEWAY_RATES = "20000,50000,80000";
+
+    /** Readings per gateway message in the gateway steps. */
+    static final int GATEWAY_BATCH = 100;
 
     /** Messages per second per device, far above what any step sends. */
     static final int UNLIMITED_QUOTA = 1_000_000;
@@ -59,6 +66,8 @@ public final class BenchRun {
         Path hubData = work.resolve("hub-data");
         List<Path> postgres = new ArrayList<>(PeerStack.postgresDirectories(work));
         postgres.add(hubData.resolve("postgres"));
+        postgres.add(work.resolve("hub-external-data/postgres"));
+        postgres.add(work.resolve("hub-gateways-data/postgres"));
         ChildProcesses.stopOnExit(postgres);
         int devices = Integer.getInteger("devices", 1000);
         int connections = Integer.getInteger("connections", 1000);
@@ -112,6 +121,18 @@ public final class BenchRun {
             mail.stop();
         }
 
+        List<GatewayStep.Result> gateways = List.of();
+        List<Integer> gatewayRates = Arrays.stream(
+                        System.getProperty("gatewayRates", GATEWAY_RATES).split(","))
+                .map(String::trim)
+                .filter(r -> !r.isEmpty())
+                .map(Integer::valueOf)
+                .toList();
+        if (!gatewayRates.isEmpty()) {
+            System.out.println("    gateways: " + gatewayRates + " readings/s, " + seconds + " s each");
+            gateways = gatewayRamp(home, work, gatewayRates, seconds);
+        }
+
         List<PeerStep.Result> peer = List.of();
         if (Boolean.getBoolean("peer")) {
             System.out.println("    the peer, same ramp (PEER=1)");
@@ -132,12 +153,13 @@ public final class BenchRun {
                 System.getProperty("heap", "1g"),
                 "hubJvmOpts",
                 String.join(" ", HubUnderTest.jvmOptions())));
-        var report = new Report(ceiling, reference, steps, external, peer, settings);
+        var report = new Report(ceiling, reference, steps, external, peer, gateways, settings);
         Path tables = report.writeMarkdown(results);
         Path json = report.writeJson(results);
         System.out.println("    tables in " + home.relativize(tables) + ", figures in " + home.relativize(json)
                 + "; logs in " + work);
-        return Stream.concat(steps.stream(), external.stream()).allMatch(RampStep.Result::countsHold);
+        return Stream.concat(steps.stream(), external.stream()).allMatch(RampStep.Result::countsHold)
+                && gateways.stream().allMatch(GatewayStep.Result::countsHold);
     }
 
     /**
@@ -186,5 +208,44 @@ public final class BenchRun {
             System.out.println("    kill -9 of the hub: " + Report.line(kill));
         }
         return steps;
+    }
+
+    /**
+     * A hub of their own for the gateways: ten gateways of 100 devices, then one of 1,000, each message
+     * {@value #GATEWAY_BATCH} readings, through the rates until a step falls behind.
+     */
+    private static List<GatewayStep.Result> gatewayRamp(Path home, Path work, List<Integer> rates, int seconds)
+            throws Exception {
+        Path jar = home.resolve("simulator/target/fieldhub-simulator.jar");
+        List<GatewayStep.Result> results = new ArrayList<>();
+        var mail = new GreenMail(new ServerSetup(HubUnderTest.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try (var hub = new HubUnderTest(
+                home.resolve("hub/target/fieldhub-exec.jar"),
+                work.resolve("hub-gateways-data"),
+                work.resolve("hub-gateways.log"),
+                mail.getSmtp().getPort(),
+                System.getProperty("heap", "1g"),
+                List.of("--hub.ingest.quota.messages-per-second=" + UNLIMITED_QUOTA))) {
+            for (var fleet : List.of(
+                    SimulatorRun.gateways(jar, work, 10, 100, GATEWAY_BATCH, "gwten"),
+                    SimulatorRun.gateways(jar, work, 1, 1000, GATEWAY_BATCH, "gwone"))) {
+                var step = new GatewayStep(hub, fleet);
+                int warmUp = Integer.getInteger("warmUpSeconds", 60);
+                System.out.println("    warming up: " + warmUp + " s at " + rates.get(0) + " readings/s");
+                step.run(rates.get(0), warmUp);
+                for (int rate : rates) {
+                    GatewayStep.Result result = step.run(rate, seconds);
+                    results.add(result);
+                    System.out.println("    " + GatewayStep.line(result));
+                    if (!result.keptUp()) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            mail.stop();
+        }
+        return results;
     }
 }

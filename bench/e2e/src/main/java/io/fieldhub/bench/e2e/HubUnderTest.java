@@ -104,22 +104,41 @@ final class HubUnderTest implements AutoCloseable {
 
     private void enrollTheFleet() throws IOException {
         String group = "{\"id\":\"bench\",\"type\":\"engine\",\"groupKey\":\"" + GROUP_KEY + "\"}";
+        HttpResponse<String> made = post("/api/enrollment-groups", "application/json", group);
+        if (made.statusCode() != 201) {
+            throw new IOException("the benchmark's enrollment group was not made: HTTP " + made.statusCode());
+        }
+    }
+
+    /**
+     * Registers {@code perGateway} devices {@code prefix-1 ..} behind each gateway {@code prefix-gw-1 ..}, as the
+     * simulator's gateway mode deals them (docs/devices.md#gateways); the gateways enroll themselves on connecting.
+     */
+    void importDevices(String prefix, int gateways, int perGateway) throws IOException {
+        StringBuilder csv = new StringBuilder("id,via\n");
+        for (int i = 1; i <= gateways * perGateway; i++) {
+            csv.append(prefix).append('-').append(i).append(',');
+            csv.append(prefix).append("-gw-").append((i - 1) / perGateway + 1).append('\n');
+        }
+        HttpResponse<String> imported = post("/api/devices/import", "text/csv", csv.toString());
+        if (imported.statusCode() != 200) {
+            throw new IOException(
+                    "the gateways' devices were not imported: HTTP " + imported.statusCode() + " " + imported.body());
+        }
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body) throws IOException {
         try {
-            int status = http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create("http://localhost:" + httpPort + "/api/enrollment-groups"))
-                                    .header("Content-Type", "application/json")
-                                    .header("Authorization", admin())
-                                    .POST(HttpRequest.BodyPublishers.ofString(group))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-            if (status != 201) {
-                throw new IOException("the benchmark's enrollment group was not made: HTTP " + status);
-            }
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                            .header("Content-Type", contentType)
+                            .header("Authorization", admin())
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while enrolling the fleet", e);
+            throw new IOException("interrupted during POST " + path, e);
         }
     }
 

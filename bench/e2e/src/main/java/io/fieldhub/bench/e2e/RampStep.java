@@ -182,7 +182,7 @@ final class RampStep {
         return ms;
     }
 
-    private static void awaitUpTo(int seconds, BooleanSupplier done) {
+    static void awaitUpTo(int seconds, BooleanSupplier done) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));

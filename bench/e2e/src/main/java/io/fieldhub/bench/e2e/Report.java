@@ -44,6 +44,7 @@ final class Report {
     private final List<RampStep.Result> steps;
     private final List<RampStep.Result> external;
     private final List<PeerStep.Result> peer;
+    private final List<GatewayStep.Result> gateways;
     private final Map<String, Object> settings;
     private final Instant when = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
@@ -53,8 +54,10 @@ final class Report {
             List<RampStep.Result> steps,
             List<RampStep.Result> external,
             List<PeerStep.Result> peer,
+            List<GatewayStep.Result> gateways,
             Map<String, Object> settings) {
         this.external = external;
+        this.gateways = gateways;
         this.ceiling = ceiling;
         this.reference = reference;
         this.steps = steps;
@@ -239,6 +242,11 @@ final class Report {
                         "%nSustained end to end: **%.0f msg/s**, " + "%.2f of the ceiling.%n",
                         best.storedRate(),
                         best.storedRate() / ceiling.ackedRate())));
+        if (!gateways.isEmpty()) {
+            md.append("\nGateways (docs/devices.md#gateways), a hub of their own, rates in readings/s:\n\n")
+                    .append(GatewayStep.table(gateways));
+        }
+        md.append("\nThe goals, from this run:\n\n").append(Goals.table(ceiling.ackedRate(), steps, gateways));
         if (!peer.isEmpty() || !external.isEmpty()) {
             md.append("\nFieldHub beside the peer, same run:\n\n")
                     .append(METHOD_PEER)
@@ -260,6 +268,7 @@ final class Report {
         json.put("steps", steps);
         json.put("externalMosquitto", external);
         json.put("peer", peer);
+        json.put("gateways", gateways);
         Path file = dir.resolve(name() + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
         return file;
@@ -280,7 +289,7 @@ final class Report {
                 System.getProperty("java.version"));
     }
 
-    private static String ms(double[] values, int... which) {
+    static String ms(double[] values, int... which) {
         StringBuilder s = new StringBuilder();
         for (int i : which) {
             s.append(s.length() == 0 ? "" : " / ")

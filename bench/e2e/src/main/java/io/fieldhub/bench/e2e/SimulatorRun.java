@@ -33,21 +33,56 @@ final class SimulatorRun {
 
     /** A fleet whose device ids are {@code prefix-1 .. prefix-N}, e.g. a second fleet beside the first. */
     SimulatorRun(Path jar, Path workDir, int devices, int connections, String prefix) {
+        // every device proves who it is, with the key the benchmark's enrollment group derives for it
+        this(
+                jar,
+                workDir,
+                List.of(
+                        "--devices",
+                        "" + devices,
+                        "--connections",
+                        "" + connections,
+                        "--max-inflight",
+                        "" + connections * BROKER_RECEIVE_MAXIMUM,
+                        "--group-key",
+                        HubUnderTest.GROUP_KEY,
+                        "--device-prefix",
+                        prefix));
+    }
+
+    private SimulatorRun(Path jar, Path workDir, List<String> fleet) {
         this.jar = jar;
         this.workDir = workDir;
-        // every device proves who it is, with the key the benchmark's enrollment group derives for it
-        this.fleet = List.of(
-                "--devices",
-                "" + devices,
-                "--connections",
-                "" + connections,
-                "--max-inflight",
-                "" + connections * BROKER_RECEIVE_MAXIMUM,
-                "--group-key",
-                HubUnderTest.GROUP_KEY,
-                "--device-prefix",
-                prefix);
+        this.fleet = fleet;
     }
+
+    /**
+     * Devices {@code prefix-1 ..} behind {@code gateways} gateways {@code prefix-gw-1 ..}, one connection each, each
+     * message {@code batch} readings; --rate and --count then count messages. The gateways enroll with the group key;
+     * their devices must be in the registry with the gateway in their via ({@link HubUnderTest#importDevices}).
+     */
+    static Gateways gateways(Path jar, Path workDir, int gateways, int perGateway, int batch, String prefix) {
+        var simulator = new SimulatorRun(
+                jar,
+                workDir,
+                List.of(
+                        "--gateways",
+                        "" + gateways,
+                        "--devices-per-gateway",
+                        "" + perGateway,
+                        "--batch",
+                        "" + batch,
+                        "--max-inflight",
+                        "" + gateways * BROKER_RECEIVE_MAXIMUM,
+                        "--group-key",
+                        HubUnderTest.GROUP_KEY,
+                        "--device-prefix",
+                        prefix));
+        return new Gateways(simulator, prefix, gateways, perGateway, batch);
+    }
+
+    /** A gateway fleet: its simulator and how it is dealt. */
+    record Gateways(SimulatorRun simulator, String prefix, int gateways, int perGateway, int batch) {}
 
     /** {@link #run} on another thread, for a step that does something to the system while the devices publish. */
     CompletableFuture<JsonNode> runAsync(String runId, String url, String... pace) {
