@@ -15,8 +15,13 @@ public final class PgArrays {
 
     private PgArrays() {}
 
+    /** An array of {@code type}; a text[] goes in binary, as {@link #texts} explains. */
     public static <T> Array of(Connection con, String type, Collection<T> rows, Function<T, Object> column)
             throws SQLException {
+        if (type.equals("text")) {
+            String[] values = rows.stream().map(column).map(String.class::cast).toArray(String[]::new);
+            return con.unwrap(PGConnection.class).createArrayOf(type, values);
+        }
         return con.createArrayOf(type, rows.stream().map(column).toArray());
     }
 
