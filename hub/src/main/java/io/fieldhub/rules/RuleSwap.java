@@ -1,0 +1,73 @@
+package io.fieldhub.rules;
+
+import io.fieldhub.alert.RaisedAlert;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Puts a rule set in force on every partition with each lane stopped only briefly: each partition's new session is
+ * built off its lane, all at once ({@link RuleTakeOver}), while the lanes keep evaluating on the old rules. Where a
+ * build fails or runs past its limit, that lane swaps on its own thread as before, within the same limit.
+ */
+final class RuleSwap {
+
+    private final RuleWorkers workers;
+    private final RuleLimits limits;
+    private final Consumer<List<RuleError>> report;
+    private volatile Executor builders = RuleTakeOver::ownThread;
+
+    RuleSwap(RuleWorkers workers, RuleLimits limits, Consumer<List<RuleError>> report) {
+        this.workers = workers;
+        this.limits = limits;
+        this.report = report;
+    }
+
+    /** Where the new sessions are built: a thread each by default; tests slow the builds down or make them fail. */
+    void buildOn(Executor executor) {
+        this.builders = executor;
+    }
+
+    /** Returns, per partition, what the new rules raised on the state they took over; only once every lane switched. */
+    List<RuleWorkers.Result> swap(RuleSet next) {
+        long limit = limits.maxEvaluationNanos;
+        Map<RulePartition, RuleTakeOver> takeOvers = new IdentityHashMap<>();
+        try {
+            for (RuleTakeOver t :
+                    workers.callAll(w -> w.unit(null, limit, () -> w.partition().takeOverBy(next)), false)) {
+                if (t != null) {
+                    takeOvers.put(t.partition(), t);
+                    t.start(builders);
+                }
+            }
+            Map<RuleTakeOver, Boolean> ready = new IdentityHashMap<>();
+            List<RuleError> failed = new ArrayList<>();
+            takeOvers.values().forEach(t -> ready.put(t, t.ready(failed)));
+            if (!failed.isEmpty()) {
+                report.accept(failed);
+            }
+            return workers.callAll(
+                    w -> {
+                        RulePartition p = w.partition();
+                        RuleTakeOver t = takeOvers.get(p);
+                        if (t == null || !t.claim()) {
+                            // this lane started again meanwhile, on the new rules already
+                            return RuleWorkers.Result.NONE;
+                        }
+                        return ready.get(t)
+                                ? w.unit(null, limit * (1 + t.changes() / 1000), () -> result(p, p.takeOver(t)))
+                                : w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> result(p, p.swap(next)));
+                    },
+                    false);
+        } finally {
+            takeOvers.values().forEach(RuleTakeOver::discard);
+        }
+    }
+
+    private static RuleWorkers.Result result(RulePartition p, List<RaisedAlert> raised) {
+        return new RuleWorkers.Result(raised, p.drainErrors(), 0);
+    }
+}
