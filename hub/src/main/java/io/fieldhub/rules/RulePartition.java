@@ -73,7 +73,7 @@ final class RulePartition {
         state.lastMetrics = record.metrics();
         state.lastTimestamp = ts;
         if (takeOver != null) {
-            takeOver = takeOver.evaluated(reading);
+            takeOver = takeOver.recorded(reading);
         }
         alerts.evaluating(reading);
         try {
@@ -150,7 +150,6 @@ final class RulePartition {
     /** Copies what a session of {@code next} needs to take over from this one, and records the lane from now on. */
     RuleTakeOver takeOverBy(RuleSet next) {
         takeOver = new RuleTakeOver(
-                this,
                 next,
                 clock.getCurrentTime(),
                 held.live(),
@@ -168,13 +167,14 @@ final class RulePartition {
         takeOver = null;
         KieSession old = session;
         t.catchUp(clock.getCurrentTime(), errors);
+        RuleTakeOver.Built next = t.built();
         rules = t.rules();
-        session = t.session();
+        session = next.session();
         clock = session.getSessionClock();
-        alerts = t.alerts();
-        guard = t.guard();
+        alerts = next.alerts();
+        guard = next.guard();
         guard.deadline(deadline);
-        held = t.held();
+        held = next.held();
         for (DeviceState state : devices.values()) {
             RuleTakeOver.Fact fact = t.fact(state.device.getId());
             if (fact != null) {
@@ -201,7 +201,7 @@ final class RulePartition {
         session.delete(state.handle);
         held.drop(deviceId);
         if (takeOver != null) {
-            takeOver = takeOver.forgotten(deviceId);
+            takeOver = takeOver.recorded(new RuleTakeOver.Forgotten(deviceId));
         }
     }
 

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Puts a rule set in force on every partition with each lane stopped only briefly: each partition's new session is
@@ -18,7 +20,7 @@ final class RuleSwap {
     private final RuleWorkers workers;
     private final RuleLimits limits;
     private final Consumer<List<RuleError>> report;
-    private volatile Executor builders = RuleTakeOver::ownThread;
+    private volatile Executor builders = RuleSwap::ownThread;
 
     RuleSwap(RuleWorkers workers, RuleLimits limits, Consumer<List<RuleError>> report) {
         this.workers = workers;
@@ -34,12 +36,16 @@ final class RuleSwap {
     /** Returns, per partition, what the new rules raised on the state they took over; only once every lane switched. */
     List<RuleWorkers.Result> swap(RuleSet next) {
         long limit = limits.maxEvaluationNanos;
-        Map<RulePartition, RuleTakeOver> takeOvers = new IdentityHashMap<>();
+        // put by the lanes; RulePartition has identity equality
+        Map<RulePartition, RuleTakeOver> takeOvers = new ConcurrentHashMap<>();
         try {
-            for (RuleTakeOver t :
-                    workers.callAll(w -> w.unit(null, limit, () -> w.partition().takeOverBy(next)), false)) {
+            Function<RulePartition, RuleTakeOver> copy = p -> {
+                RuleTakeOver t = p.takeOverBy(next);
+                takeOvers.put(p, t);
+                return t;
+            };
+            for (RuleTakeOver t : workers.callAll(w -> w.unit(null, limit, () -> copy.apply(w.partition())), false)) {
                 if (t != null) {
-                    takeOvers.put(t.partition(), t);
                     t.start(builders);
                 }
             }
@@ -65,6 +71,15 @@ final class RuleSwap {
         } finally {
             takeOvers.values().forEach(RuleTakeOver::discard);
         }
+    }
+
+    /** A thread for one build: a swap is rare, and a build stuck in a rule must not hold a pool's thread. */
+    private static void ownThread(Runnable build) {
+        Thread thread = new Thread(build, "rules-take-over");
+        thread.setDaemon(true);
+        // a wish: Linux ignores Java's priorities unless the JVM is told otherwise
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
     }
 
     private static RuleWorkers.Result result(RulePartition p, List<RaisedAlert> raised) {

@@ -34,10 +34,12 @@ final class RuleTakeOver {
     /** A device's fact in the new session. */
     record Fact(Device device, FactHandle handle) {}
 
-    /** A device forgotten while the new session was built. */
-    private record Forgotten(String deviceId) {}
+    /** A device the lane forgot while the new session was built. */
+    record Forgotten(String deviceId) {}
 
-    private final RulePartition partition;
+    /** The new session, with its readings held, its alerts global and its guard. */
+    record Built(KieSession session, HeldReadings held, Alerts alerts, FiringGuard guard) {}
+
     private final RuleSet rules;
     private final long clockMillis;
     private final List<Reading> readings;
@@ -57,20 +59,17 @@ final class RuleTakeOver {
     // Whether the build is running now, and whether the swap gave up on it while it ran; guarded by this.
     private boolean building;
     private boolean leftBehind;
-    private KieSession session;
-    private HeldReadings held;
+    private Built session;
     private Map<String, Fact> facts;
 
     /** Copies the state to take over; on the lane, which must record from now on ({@link #evaluated}). */
     RuleTakeOver(
-            RulePartition partition,
             RuleSet rules,
             long clockMillis,
             List<Reading> readings,
             List<Device> liveDevices,
             RuleLimits limits,
             Quarantine quarantine) {
-        this.partition = partition;
         this.rules = rules;
         this.clockMillis = clockMillis;
         this.readings = readings;
@@ -84,14 +83,6 @@ final class RuleTakeOver {
         this.limits = limits;
         this.quarantine = quarantine;
         this.guard = new FiringGuard(quarantine, limits);
-    }
-
-    /** A thread for one build: a swap is rare, and a build stuck in a rule must not hold a pool's thread. */
-    static void ownThread(Runnable build) {
-        Thread thread = new Thread(build, "rules-take-over");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        thread.start();
     }
 
     /**
@@ -169,9 +160,8 @@ final class RuleTakeOver {
             HeldReadings readingsHeld = new HeldReadings(fresh);
             readings.forEach(r -> readingsHeld.insert(r, errors));
             guard.fire(fresh, null, errors);
-            session = fresh;
+            session = new Built(fresh, readingsHeld, alerts, guard);
             facts = inserted;
-            held = readingsHeld;
             if (built.complete(null)) {
                 fresh = null;
             }
@@ -190,17 +180,8 @@ final class RuleTakeOver {
         }
     }
 
-    /** On the lane: records a reading it evaluated; returns this take-over, or null once it is over. */
-    RuleTakeOver evaluated(Reading reading) {
-        return recorded(reading);
-    }
-
-    /** On the lane: records a device it forgot; returns this take-over, or null once it is over. */
-    RuleTakeOver forgotten(String deviceId) {
-        return recorded(new Forgotten(deviceId));
-    }
-
-    private RuleTakeOver recorded(Object change) {
+    /** On the lane: records a reading it evaluated, or a device it forgot; returns this, or null once it is over. */
+    RuleTakeOver recorded(Object change) {
         if (!recording) {
             return null;
         }
@@ -224,7 +205,7 @@ final class RuleTakeOver {
         recording = false;
         built.cancel(false);
         if (claimed.compareAndSet(false, true) && built.isDone() && !built.isCompletedExceptionally()) {
-            session.dispose();
+            session.session().dispose();
         }
     }
 
@@ -234,19 +215,19 @@ final class RuleTakeOver {
      */
     void catchUp(long laneClockMillis, List<RuleError> into) {
         into.addAll(errors);
-        SessionPseudoClock clock = session.getSessionClock();
+        SessionPseudoClock clock = session.session().getSessionClock();
         if (laneClockMillis > clock.getCurrentTime()) {
             clock.advanceTime(laneClockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
         }
         for (Object change : meanwhile) {
             if (change instanceof Reading r) {
-                held.insert(r, into);
+                session.held().insert(r, into);
             } else if (change instanceof Forgotten f) {
                 Fact fact = facts.remove(f.deviceId());
                 if (fact != null) {
-                    session.delete(fact.handle());
+                    session.session().delete(fact.handle());
                 }
-                held.drop(f.deviceId());
+                session.held().drop(f.deviceId());
             }
         }
         meanwhile.clear();
@@ -259,31 +240,15 @@ final class RuleTakeOver {
 
     /** Deletes the facts of devices the lane no longer holds. */
     void dropUnclaimed() {
-        facts.values().forEach(f -> session.delete(f.handle()));
+        facts.values().forEach(f -> session.session().delete(f.handle()));
         facts.clear();
-    }
-
-    RulePartition partition() {
-        return partition;
     }
 
     RuleSet rules() {
         return rules;
     }
 
-    KieSession session() {
+    Built built() {
         return session;
-    }
-
-    HeldReadings held() {
-        return held;
-    }
-
-    Alerts alerts() {
-        return alerts;
-    }
-
-    FiringGuard guard() {
-        return guard;
     }
 }
