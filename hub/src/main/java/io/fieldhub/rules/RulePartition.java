@@ -168,7 +168,7 @@ final class RulePartition {
         KieSession old = session;
         t.catchUp(clock.getCurrentTime(), errors);
         RuleTakeOver.Built next = t.built();
-        rules = t.rules();
+        rules = next.rules();
         session = next.session();
         clock = session.getSessionClock();
         alerts = next.alerts();

@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts a rule set in force on every partition with each lane stopped only briefly: each partition's new session is
@@ -16,6 +19,8 @@ import java.util.function.Function;
  * build fails or runs past its limit, that lane swaps on its own thread as before, within the same limit.
  */
 final class RuleSwap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSwap.class);
 
     private final RuleWorkers workers;
     private final RuleLimits limits;
@@ -36,6 +41,7 @@ final class RuleSwap {
     /** Returns, per partition, what the new rules raised on the state they took over; only once every lane switched. */
     List<RuleWorkers.Result> swap(RuleSet next) {
         long limit = limits.maxEvaluationNanos;
+        long start = System.nanoTime();
         // put by the lanes; RulePartition has identity equality
         Map<RulePartition, RuleTakeOver> takeOvers = new ConcurrentHashMap<>();
         try {
@@ -49,13 +55,16 @@ final class RuleSwap {
                     t.start(builders);
                 }
             }
+            long copied = System.nanoTime();
             Map<RuleTakeOver, Boolean> ready = new IdentityHashMap<>();
             List<RuleError> failed = new ArrayList<>();
             takeOvers.values().forEach(t -> ready.put(t, t.ready(failed)));
             if (!failed.isEmpty()) {
                 report.accept(failed);
             }
-            return workers.callAll(
+            long built = System.nanoTime();
+            AtomicInteger meanwhile = new AtomicInteger();
+            List<RuleWorkers.Result> results = workers.callAll(
                     w -> {
                         RulePartition p = w.partition();
                         RuleTakeOver t = takeOvers.get(p);
@@ -63,11 +72,24 @@ final class RuleSwap {
                             // this lane started again meanwhile, on the new rules already
                             return RuleWorkers.Result.NONE;
                         }
+                        meanwhile.addAndGet(t.changes());
                         return ready.get(t)
                                 ? w.unit(null, limit * (1 + t.changes() / 1000), () -> result(p, p.takeOver(t)))
                                 : w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> result(p, p.swap(next)));
                     },
                     false);
+            // where a swap's time goes, once per reload: the lanes stop only for the first and last phases
+            LOG.info(
+                    "Rules swapped on {} lanes: copied in {} ms, built off the lanes in {} ms ({} readings, {} lanes on"
+                            + " their own thread instead), taken over in {} ms ({} changes meanwhile)",
+                    takeOvers.size(),
+                    (copied - start) / 1_000_000,
+                    (built - copied) / 1_000_000,
+                    takeOvers.values().stream().mapToInt(RuleTakeOver::readings).sum(),
+                    ready.values().stream().filter(r -> !r).count(),
+                    (System.nanoTime() - built) / 1_000_000,
+                    meanwhile.get());
+            return results;
         } finally {
             takeOvers.values().forEach(RuleTakeOver::discard);
         }

@@ -37,8 +37,8 @@ final class RuleTakeOver {
     /** A device the lane forgot while the new session was built. */
     record Forgotten(String deviceId) {}
 
-    /** The new session, with its readings held, its alerts global and its guard. */
-    record Built(KieSession session, HeldReadings held, Alerts alerts, FiringGuard guard) {}
+    /** The new session of the new rules, with its readings held, its alerts global and its guard. */
+    record Built(RuleSet rules, KieSession session, HeldReadings held, Alerts alerts, FiringGuard guard) {}
 
     private final RuleSet rules;
     private final long clockMillis;
@@ -59,10 +59,10 @@ final class RuleTakeOver {
     // Whether the build is running now, and whether the swap gave up on it while it ran; guarded by this.
     private boolean building;
     private boolean leftBehind;
-    private Built session;
+    private Built next;
     private Map<String, Fact> facts;
 
-    /** Copies the state to take over; on the lane, which must record from now on ({@link #evaluated}). */
+    /** Copies the state to take over; on the lane, which must record from now on ({@link #recorded}). */
     RuleTakeOver(
             RuleSet rules,
             long clockMillis,
@@ -160,7 +160,7 @@ final class RuleTakeOver {
             HeldReadings readingsHeld = new HeldReadings(fresh);
             readings.forEach(r -> readingsHeld.insert(r, errors));
             guard.fire(fresh, null, errors);
-            session = new Built(fresh, readingsHeld, alerts, guard);
+            next = new Built(rules, fresh, readingsHeld, alerts, guard);
             facts = inserted;
             if (built.complete(null)) {
                 fresh = null;
@@ -189,6 +189,11 @@ final class RuleTakeOver {
         return this;
     }
 
+    /** Readings copied to take over. */
+    int readings() {
+        return readings.size();
+    }
+
     /** Changes recorded on the lane since the copy. */
     int changes() {
         return meanwhile.size();
@@ -205,7 +210,7 @@ final class RuleTakeOver {
         recording = false;
         built.cancel(false);
         if (claimed.compareAndSet(false, true) && built.isDone() && !built.isCompletedExceptionally()) {
-            session.session().dispose();
+            next.session().dispose();
         }
     }
 
@@ -215,19 +220,19 @@ final class RuleTakeOver {
      */
     void catchUp(long laneClockMillis, List<RuleError> into) {
         into.addAll(errors);
-        SessionPseudoClock clock = session.session().getSessionClock();
+        SessionPseudoClock clock = next.session().getSessionClock();
         if (laneClockMillis > clock.getCurrentTime()) {
             clock.advanceTime(laneClockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
         }
         for (Object change : meanwhile) {
             if (change instanceof Reading r) {
-                session.held().insert(r, into);
+                next.held().insert(r, into);
             } else if (change instanceof Forgotten f) {
                 Fact fact = facts.remove(f.deviceId());
                 if (fact != null) {
-                    session.session().delete(fact.handle());
+                    next.session().delete(fact.handle());
                 }
-                session.held().drop(f.deviceId());
+                next.held().drop(f.deviceId());
             }
         }
         meanwhile.clear();
@@ -240,15 +245,11 @@ final class RuleTakeOver {
 
     /** Deletes the facts of devices the lane no longer holds. */
     void dropUnclaimed() {
-        facts.values().forEach(f -> session.session().delete(f.handle()));
+        facts.values().forEach(f -> next.session().delete(f.handle()));
         facts.clear();
     }
 
-    RuleSet rules() {
-        return rules;
-    }
-
     Built built() {
-        return session;
+        return next;
     }
 }
