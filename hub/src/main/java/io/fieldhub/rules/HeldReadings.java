@@ -40,7 +40,7 @@ final class HeldReadings {
         held.add(handle);
     }
 
-    /** The readings still in the session (a rule may have deleted some), in device-time order. */
+    /** The readings still in the session (a rule may have deleted some), in no order: see {@link #inOrder}. */
     List<Reading> live() {
         List<Reading> live = new ArrayList<>(held.size());
         for (DefaultEventHandle h : held) {
@@ -48,8 +48,13 @@ final class HeldReadings {
                 live.add((Reading) h.getObject());
             }
         }
-        live.sort(Comparator.comparingLong(Reading::getTimestamp));
         return live;
+    }
+
+    /** Sorts readings in device-time order, the order they are inserted in again. */
+    static List<Reading> inOrder(List<Reading> readings) {
+        readings.sort(Comparator.comparingLong(Reading::getTimestamp));
+        return readings;
     }
 
     /** Deletes a device's readings from the session. */

@@ -135,7 +135,7 @@ final class RulePartition {
      */
     List<RaisedAlert> swap(RuleSet next) {
         takeOver = null;
-        List<Reading> live = held.live();
+        List<Reading> live = HeldReadings.inOrder(held.live());
         KieSession old = session;
         rules = next;
         session = newSession(next, old.<SessionPseudoClock>getSessionClock().getCurrentTime());
@@ -201,7 +201,7 @@ final class RulePartition {
         session.delete(state.handle);
         held.drop(deviceId);
         if (takeOver != null) {
-            takeOver = takeOver.recorded(new RuleTakeOver.Forgotten(deviceId));
+            takeOver = takeOver.recorded(new LaneChanges.Forgotten(deviceId));
         }
     }
 

@@ -81,7 +81,7 @@ final class RuleSwap {
             // where a swap's time goes, once per reload: the lanes stop only for the first and last phases
             LOG.info(
                     "Rules swapped on {} lanes: copied in {} ms, built off the lanes in {} ms ({} readings, {} lanes on"
-                            + " their own thread instead), taken over in {} ms ({} changes meanwhile)",
+                            + " their own thread instead), taken over in {} ms ({} changes left to take in)",
                     takeOvers.size(),
                     (copied - start) / 1_000_000,
                     (built - copied) / 1_000_000,

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * briefly: {@link RulePartition#takeOverBy} copies what the new session needs (the readings held, copies of the
  * devices, since the lane changes their silence, and the rule clock) and from then on records what the lane does. On
  * a thread of its own: {@link #build} opens the new session, inserts that state and fires once, as the old swap did
- * on the lane. On the lane again, briefly: {@link RulePartition#takeOver} lets the new session {@link #catchUp} with
+ * on the lane, then takes in what the lane recorded so far. On the lane again, briefly: {@link RulePartition#takeOver} lets the new session {@link #catchUp} with
  * what the lane did meanwhile and puts it in place of the old.
  *
  * <p>{@link Reading} is immutable (final fields over an immutable record, no setter a {@code modify} could call), so
@@ -33,9 +33,6 @@ final class RuleTakeOver {
 
     /** A device's fact in the new session. */
     record Fact(Device device, FactHandle handle) {}
-
-    /** A device the lane forgot while the new session was built. */
-    record Forgotten(String deviceId) {}
 
     /** The new session of the new rules, with its readings held, its alerts global and its guard. */
     record Built(RuleSet rules, KieSession session, HeldReadings held, Alerts alerts, FiringGuard guard) {}
@@ -51,8 +48,7 @@ final class RuleTakeOver {
     private final List<RuleError> errors = new ArrayList<>();
     private final CompletableFuture<Void> built = new CompletableFuture<>();
     private final AtomicBoolean claimed = new AtomicBoolean();
-    // What the lane evaluated (readings) and forgot (devices) since the copy, in order; used on the lane only.
-    private final List<Object> meanwhile = new ArrayList<>();
+    private final LaneChanges meanwhile = new LaneChanges();
     private volatile boolean recording = true;
     private long limitNanos;
     private long deadline;
@@ -158,10 +154,14 @@ final class RuleTakeOver {
                 inserted.put(d.getId(), new Fact(d, fresh.insert(d)));
             }
             HeldReadings readingsHeld = new HeldReadings(fresh);
-            readings.forEach(r -> readingsHeld.insert(r, errors));
+            // sorted here rather than on the lane
+            HeldReadings.inOrder(readings).forEach(r -> readingsHeld.insert(r, errors));
             guard.fire(fresh, null, errors);
             next = new Built(rules, fresh, readingsHeld, alerts, guard);
             facts = inserted;
+            // what the lane did during the build goes in here too, so the lane is left only what comes during this
+            meanwhile.apply(meanwhile.size(), next, facts, errors);
+            guard.fire(fresh, null, errors);
             if (built.complete(null)) {
                 fresh = null;
             }
@@ -194,7 +194,7 @@ final class RuleTakeOver {
         return readings.size();
     }
 
-    /** Changes recorded on the lane since the copy. */
+    /** Changes recorded on the lane and not yet taken into the new session. */
     int changes() {
         return meanwhile.size();
     }
@@ -224,18 +224,7 @@ final class RuleTakeOver {
         if (laneClockMillis > clock.getCurrentTime()) {
             clock.advanceTime(laneClockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
         }
-        for (Object change : meanwhile) {
-            if (change instanceof Reading r) {
-                next.held().insert(r, into);
-            } else if (change instanceof Forgotten f) {
-                Fact fact = facts.remove(f.deviceId());
-                if (fact != null) {
-                    next.session().delete(fact.handle());
-                }
-                next.held().drop(f.deviceId());
-            }
-        }
-        meanwhile.clear();
+        meanwhile.apply(Integer.MAX_VALUE, next, facts, into);
     }
 
     /** The new session's fact of a device, taken out so that {@link #dropUnclaimed} leaves it; null when none. */
