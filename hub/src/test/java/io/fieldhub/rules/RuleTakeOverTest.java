@@ -162,6 +162,35 @@ class RuleTakeOverTest {
     }
 
     @Test
+    void whatTheLaneDidAfterTheBuildIsTakenInAtTheTakeOver() {
+        RulePartition lane = new RulePartition(build(OLD), T0.toEpochMilli(), new RuleLimits(), new Quarantine());
+        long ruleClock = T0.toEpochMilli();
+        // what a RuleWorker sets for each unit of work: a minute is more than this test takes
+        lane.deadline(System.nanoTime() + Duration.ofMinutes(1).toNanos());
+        lane.evaluate(record("c-1", 1), ruleClock);
+        lane.evaluate(record("g-1", 2), ruleClock);
+        RuleTakeOver takeOver = lane.takeOverBy(build(NEW));
+        takeOver.start(Runnable::run);
+        // after the build: only the take-over on the lane can take these in
+        lane.evaluate(record("c-1", 3), ruleClock);
+        lane.forget("g-1");
+
+        assertThat(takeOver.ready(new java.util.ArrayList<>())).isTrue();
+        assertThat(takeOver.claim()).isTrue();
+        assertThat(lane.takeOver(takeOver)).isEmpty();
+        assertThat(lane.liveReadings()).as("c-1's two readings").isEqualTo(2);
+        assertThat(lane.evaluate(record("c-1", 4), ruleClock)).singleElement().satisfies(a -> {
+            assertThat(a.ruleId()).isEqualTo("Three");
+            assertThat(a.value()).isEqualTo(3.0);
+        });
+        lane.evaluate(record("g-1", 5), ruleClock);
+        assertThat(lane.evaluate(record("g-1", 6), ruleClock))
+                .as("g-1 left with its reading")
+                .isEmpty();
+        lane.dispose();
+    }
+
+    @Test
     void aBuildThatCannotStartFallsBackToTheSwapOnTheLane() {
         evaluate("c-1", 1);
         evaluate("c-1", 2);
@@ -217,8 +246,11 @@ class RuleTakeOverTest {
     }
 
     private List<RaisedAlert> evaluate(String deviceId, int second) {
+        return engine.evaluate(record(deviceId, second));
+    }
+
+    private TelemetryRecord record(String deviceId, int second) {
         Instant ts = T0.plusSeconds(second);
-        return engine.evaluate(
-                new TelemetryRecord("m-" + ++seq, deviceId, ts, ts, Map.of("temperature", 95.0), Map.of(), "trace"));
+        return new TelemetryRecord("m-" + ++seq, deviceId, ts, ts, Map.of("temperature", 95.0), Map.of(), "trace");
     }
 }
