@@ -50,15 +50,17 @@ final class RuleSwap {
                 takeOvers.put(p, t);
                 return t;
             };
+            List<RuleTakeOver> started = new ArrayList<>();
             for (RuleTakeOver t : workers.callAll(w -> w.unit(null, limit, () -> copy.apply(w.partition())), false)) {
                 if (t != null) {
                     t.start(builders);
+                    started.add(t);
                 }
             }
             long copied = System.nanoTime();
             Map<RuleTakeOver, Boolean> ready = new IdentityHashMap<>();
             List<RuleError> failed = new ArrayList<>();
-            takeOvers.values().forEach(t -> ready.put(t, t.ready(failed)));
+            started.forEach(t -> ready.put(t, t.ready(failed)));
             if (!failed.isEmpty()) {
                 report.accept(failed);
             }
@@ -73,7 +75,7 @@ final class RuleSwap {
                             return RuleWorkers.Result.NONE;
                         }
                         meanwhile.addAndGet(t.changes());
-                        return ready.get(t)
+                        return Boolean.TRUE.equals(ready.get(t))
                                 ? w.unit(null, limit * (1 + t.changes() / 1000), () -> result(p, p.takeOver(t)))
                                 : w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> result(p, p.swap(next)));
                     },
