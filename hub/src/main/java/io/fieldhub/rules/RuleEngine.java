@@ -32,6 +32,7 @@ public class RuleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
 
     private final RuleWorkers workers;
+    private final RuleSwap swaps;
     private final RuleLimits limits = new RuleLimits();
     private final Quarantine quarantine = new Quarantine();
     private final Clock clock;
@@ -53,6 +54,7 @@ public class RuleEngine {
         this.clock = clock;
         this.latenessMillis = lateness.toMillis();
         this.workers = new RuleWorkers(partitions, limits, quarantine, this::rules, this::ruleClock, this::report);
+        this.swaps = new RuleSwap(workers, limits, this::report);
         this.late = meters.counter("fieldhub.rules.late");
         this.evicted = meters.counter("fieldhub.rules.evicted");
         this.skipped = meters.counter("fieldhub.rules.skipped");
@@ -202,7 +204,8 @@ public class RuleEngine {
     }
 
     /**
-     * Puts a rule set in force for every device: each partition moves its state over between two readings, and a
+     * Puts a rule set in force for every device, and returns once every partition runs it: each builds a session of
+     * the new rules on what it holds off its lane, and puts it in place between two readings ({@link RuleSwap}); a
      * partition that starts again meanwhile starts on the new rules. The quarantine ends. A swap re-evaluates what
      * rule memory holds, so its time limit is the evaluation limit once, and once more per 1,000 readings held.
      * Returns what the new rules raised on the state they took over.
@@ -210,20 +213,16 @@ public class RuleEngine {
     public List<RaisedAlert> swap(RuleSet next) {
         rules = next;
         quarantine.clear();
-        long limit = limits.maxEvaluationNanos;
         List<RaisedAlert> raised = new ArrayList<>();
-        for (RuleWorkers.Result result : workers.callAll(
-                w -> {
-                    RulePartition p = w.partition();
-                    return w.unit(null, limit * (1 + p.liveReadings() / 1000), () -> {
-                        List<RaisedAlert> swapped = p.swap(next);
-                        return new RuleWorkers.Result(swapped, p.drainErrors(), 0);
-                    });
-                },
-                false)) {
+        for (RuleWorkers.Result result : swaps.swap(next)) {
             raised.addAll(applied(Objects.requireNonNullElse(result, RuleWorkers.Result.NONE)));
         }
         return raised;
+    }
+
+    /** The swaps' builds of new sessions off the lanes; tests slow them down or make them fail. */
+    RuleSwap swaps() {
+        return swaps;
     }
 
     /** Feeds stored readings (oldest first) back into the windows, as after a restart; returns what they raised. */

@@ -3,15 +3,12 @@ package io.fieldhub.rules;
 import io.fieldhub.alert.RaisedAlert;
 import io.fieldhub.telemetry.TelemetryRecord;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import org.drools.core.common.DefaultEventHandle;
 import org.kie.api.runtime.KieSession;
-import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
 /**
@@ -21,39 +18,26 @@ import org.kie.api.time.SessionPseudoClock;
  */
 final class RulePartition {
 
-    private static final long MINUTE = 60_000;
-
     private final Map<String, DeviceState> devices = new HashMap<>();
-    private final Alerts alerts = new Alerts();
-    // Every reading in rule memory, oldest device time first: they leave from the front once older than the
-    // look-back, or beyond the memory cap. Oldest first also keeps an early leave cheap: Drools finds the reading at
-    // the front of each window's own queue instead of searching the whole window for it.
-    private final PriorityQueue<DefaultEventHandle> held = new PriorityQueue<>();
     private final RuleLimits limits;
-    private final FiringGuard guard;
-
+    private final Quarantine quarantine;
     private final List<RuleError> errors = new ArrayList<>();
     private long evicted;
+    private long deadline;
+    // The session, its alerts global and guard, and its readings: replaced together by a swap.
+    private Alerts alerts = new Alerts();
+    private volatile FiringGuard guard;
+    private HeldReadings held;
     private RuleSet rules;
     private KieSession session;
     private SessionPseudoClock clock;
-
-    /** What the partition remembers of a device between readings: its fact and its previous reading's values. */
-    private static final class DeviceState {
-        final Device device;
-        FactHandle handle;
-        Map<String, Double> lastMetrics = Map.of();
-        long lastTimestamp;
-        long newest = Long.MIN_VALUE;
-
-        DeviceState(Device device) {
-            this.device = device;
-        }
-    }
+    // A take-over being built off the lane, which records what the lane does meanwhile; null when none.
+    private RuleTakeOver takeOver;
 
     RulePartition(RuleSet rules, long clockMillis, RuleLimits limits, Quarantine quarantine) {
         this.rules = rules;
         this.limits = limits;
+        this.quarantine = quarantine;
         this.guard = new FiringGuard(quarantine, limits);
         this.session = newSession(rules, clockMillis);
     }
@@ -69,7 +53,7 @@ final class RulePartition {
                     Reading.typeOf(record.deviceId(), record.tags()),
                     record.tags().getOrDefault("site", "")));
             state.newest = ts;
-            state.device.setMinutesSilent(minutesSilent(state));
+            state.device.setMinutesSilent(state.minutesSilent(clock.getCurrentTime()));
             state.handle = session.insert(state.device);
             devices.put(record.deviceId(), state);
         } else if (ts > state.newest) {
@@ -88,6 +72,9 @@ final class RulePartition {
         }
         state.lastMetrics = record.metrics();
         state.lastTimestamp = ts;
+        if (takeOver != null) {
+            takeOver = takeOver.recorded(reading);
+        }
         alerts.evaluating(reading);
         try {
             guard.fire(session, record, errors);
@@ -118,6 +105,7 @@ final class RulePartition {
 
     /** The evaluation starting now must end by {@code deadlineNanos} (nanoTime); past it, no rule fires. */
     void deadline(long deadlineNanos) {
+        deadline = deadlineNanos;
         guard.deadline(deadlineNanos);
     }
 
@@ -141,24 +129,63 @@ final class RulePartition {
     }
 
     /**
-     * Moves the partition's state onto a new rule set: a new session on the same clock, the same devices, and the
-     * readings still held, re-inserted in device-time order. Returns what the new rules raised while taking the
-     * state over.
+     * Moves the partition's state onto a new rule set here, on the lane: a new session on the same clock, the same
+     * devices, and the readings still held, re-inserted in device-time order. Returns what the new rules raised while
+     * taking the state over. The fallback when the new session could not be built off the lane ({@link RuleTakeOver}).
      */
     List<RaisedAlert> swap(RuleSet next) {
-        List<Reading> live = new ArrayList<>(held.size());
-        for (DefaultEventHandle h : held) {
-            if (h.isValid()) {
-                live.add((Reading) h.getObject());
-            }
-        }
-        live.sort(Comparator.comparingLong(Reading::getTimestamp));
+        takeOver = null;
+        List<Reading> live = HeldReadings.inOrder(held.live());
         KieSession old = session;
         rules = next;
         session = newSession(next, old.<SessionPseudoClock>getSessionClock().getCurrentTime());
         devices.values().forEach(d -> d.handle = session.insert(d.device));
-        held.clear();
-        live.forEach(r -> held.add((DefaultEventHandle) session.insert(r)));
+        live.forEach(r -> held.insert(r, errors));
+        old.dispose();
+        guard.fire(session, null, errors);
+        expire();
+        return alerts.drain();
+    }
+
+    /** Copies what a session of {@code next} needs to take over from this one, and records the lane from now on. */
+    RuleTakeOver takeOverBy(RuleSet next) {
+        takeOver = new RuleTakeOver(
+                next,
+                clock.getCurrentTime(),
+                held.live(),
+                devices.values().stream().map(d -> d.device).toList(),
+                limits,
+                quarantine);
+        return takeOver;
+    }
+
+    /**
+     * Puts the session {@code t} built in place of this one, once it caught up with what the lane did meanwhile.
+     * Returns what the new rules raised while taking the state over, as {@link #swap}.
+     */
+    List<RaisedAlert> takeOver(RuleTakeOver t) {
+        takeOver = null;
+        KieSession old = session;
+        t.catchUp(clock.getCurrentTime(), errors);
+        RuleTakeOver.Built next = t.built();
+        rules = next.rules();
+        session = next.session();
+        clock = session.getSessionClock();
+        alerts = next.alerts();
+        guard = next.guard();
+        guard.deadline(deadline);
+        held = next.held();
+        for (DeviceState state : devices.values()) {
+            RuleTakeOver.Fact fact = t.fact(state.device.getId());
+            if (fact != null) {
+                state.device = fact.device();
+                state.handle = fact.handle();
+            } else {
+                state.handle = session.insert(state.device);
+            }
+            judgeSilence(state);
+        }
+        t.dropUnclaimed();
         old.dispose();
         guard.fire(session, null, errors);
         expire();
@@ -172,15 +199,10 @@ final class RulePartition {
             return;
         }
         session.delete(state.handle);
-        held.removeIf(handle -> {
-            boolean mine = handle.isValid()
-                    && handle.getObject() instanceof Reading r
-                    && r.getDeviceId().equals(deviceId);
-            if (mine) {
-                session.delete(handle);
-            }
-            return mine;
-        });
+        held.drop(deviceId);
+        if (takeOver != null) {
+            takeOver = takeOver.recorded(new LaneChanges.Forgotten(deviceId));
+        }
     }
 
     /** How many readings have left rule memory early because of the cap. */
@@ -203,34 +225,11 @@ final class RulePartition {
 
     /** Lets go of the readings older than every window, and the oldest beyond the memory cap. */
     private void expire() {
-        long horizon = clock.getCurrentTime() - lookBackMillis();
-        while (!held.isEmpty()) {
-            DefaultEventHandle oldest = held.peek();
-            boolean valid = oldest.isValid();
-            boolean expired = valid && oldest.getStartTimestamp() < horizon;
-            if (valid && !expired && held.size() <= limits.maxReadings) {
-                return;
-            }
-            held.poll();
-            if (valid) {
-                session.delete(oldest);
-                evicted += expired ? 0 : 1;
-            }
-        }
+        evicted += held.expire(clock.getCurrentTime() - lookBackMillis(), limits.maxReadings);
     }
 
-    /** Tells the rules a device's silence in whole minutes when it changed: at most once a minute per device. */
     private void judgeSilence(DeviceState state) {
-        int minutes = minutesSilent(state);
-        if (minutes != state.device.getMinutesSilent()) {
-            state.device.setMinutesSilent(minutes);
-            session.update(state.handle, state.device, Device.MINUTES_SILENT);
-        }
-    }
-
-    private int minutesSilent(DeviceState state) {
-        long silent = clock.getCurrentTime() - state.newest;
-        return silent <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, silent / MINUTE);
+        state.judgeSilence(session, clock.getCurrentTime());
     }
 
     private void advanceTo(long ruleClockMillis) {
@@ -243,6 +242,7 @@ final class RulePartition {
     private KieSession newSession(RuleSet set, long clockMillis) {
         KieSession fresh = RuleSessions.open(set, clockMillis, alerts, guard);
         clock = fresh.getSessionClock();
+        held = new HeldReadings(fresh);
         return fresh;
     }
 }

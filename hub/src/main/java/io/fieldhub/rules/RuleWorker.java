@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  */
 final class RuleWorker {
 
-    private static final AtomicInteger STUCK = new AtomicInteger();
+    // Also counts take-over builds left behind in a rule (RuleTakeOver).
+    static final AtomicInteger STUCK = new AtomicInteger();
 
     private final RulePartition partition;
     private final Thread thread;

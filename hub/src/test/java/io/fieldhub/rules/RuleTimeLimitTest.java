@@ -172,6 +172,13 @@ class RuleTimeLimitTest {
                 .as("once the rules are behind, a reading does not wait for them (20 limits if each did)")
                 .isLessThan(LIMIT.multipliedBy(10));
         swap.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(errors)
+                .as("the new session's build, off the lane, was stuck in the rule and left behind")
+                .anySatisfy(e -> {
+                    assertThat(e.phase()).isEqualTo("time");
+                    assertThat(e.ruleId()).isEqualTo("Spins");
+                    assertThat(e.error()).contains("on its own thread instead");
+                });
         // the lane meets s-1 on its own rule thread, which may still be within the limit when the swap returns
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(engine.quarantine().rules()).containsExactly("Spins"));
