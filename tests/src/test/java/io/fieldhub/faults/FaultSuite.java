@@ -11,7 +11,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 /**
  * A class of the fault suite: the suite's classes run one at a time (they share the lock, which also keeps a class's
  * tests in order), in a thread of their own beside the in-process tests, which run one class at a time in the
- * other (tests/pom.xml). Most of the suite's time is waiting, through outages and hub starts
+ * other (tests/pom.xml): much of the suite's time is waiting, through outages and catch-ups
  * (docs/testing.md#suite-time).
  */
 @Target(ElementType.TYPE)
