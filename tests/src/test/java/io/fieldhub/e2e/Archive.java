@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,6 +27,8 @@ public final class Archive {
     public record Entry(String deviceId, String messageId) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern UPLOAD_IN_PROGRESS =
+            Pattern.compile(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final S3Client s3;
     private final String bucket;
@@ -38,7 +41,17 @@ public final class Archive {
     List<String> keys() {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("telemetry/")).contents().stream()
                 .map(S3Object::key)
+                .filter(key -> !uploadInProgress(key))
                 .toList();
+    }
+
+    /**
+     * The embedded S3 server (S3Proxy's filesystem backend) writes an object as {@code <key>-<uuid>} and renames it
+     * once written, and lists that file meanwhile: a half-written copy that is gone when read. Real S3 lists an
+     * object only once it is whole.
+     */
+    public static boolean uploadInProgress(String key) {
+        return UPLOAD_IN_PROGRESS.matcher(key).matches();
     }
 
     /** Every archived record the predicate wants: each object listed, downloaded and decompressed. */

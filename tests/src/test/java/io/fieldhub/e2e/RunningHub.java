@@ -3,6 +3,7 @@ package io.fieldhub.e2e;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.fieldhub.FieldHubApplication;
+import io.fieldhub.embedded.EmbeddedS3Server;
 import io.fieldhub.embedded.S3Clients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -131,6 +132,17 @@ final class RunningHub implements AutoCloseable {
             context.close();
             context = null;
         }
+    }
+
+    /**
+     * The stopped hub's object store, served alone by an S3 server on the hub's S3 port: what the hub left there,
+     * with no start of the hub that could write more. The caller closes it.
+     */
+    EmbeddedS3Server storedObjects() {
+        var server =
+                new EmbeddedS3Server(dataDir.resolve("objects"), "127.0.0.1", s3Port, "fieldhub", "fieldhub-secret");
+        server.start();
+        return server;
     }
 
     <T> T bean(Class<T> type) {

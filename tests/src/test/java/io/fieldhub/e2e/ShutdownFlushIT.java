@@ -25,9 +25,11 @@ class ShutdownFlushIT {
             assertThat(observed.archived(id)).isEmpty();
 
             hub.stop();
-            hub.start();
 
-            assertThat(observed.archived(id)).hasSize(3);
+            // read from the object store alone: a start of the hub could write what the stop left behind
+            try (var objects = hub.storedObjects()) {
+                assertThat(observed.archived(id)).hasSize(3);
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.test.util.TestSocketUtils;
  * message to the device at once and keeps it for the hub's session; once the hub is back, every message the broker
  * acknowledged is in PostgreSQL once and in the archive once.
  */
+@FaultSuite
 class ExternalBrokerIT {
 
     /** Kept when a test fails: the hub's logs and the simulator's output are there. */

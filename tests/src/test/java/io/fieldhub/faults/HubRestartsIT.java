@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * spares the second run's own stretch of load, its simulator and its check. Each stop comes once a further share of
  * the run is stored, while the devices are still sending.
  */
+@FaultSuite
 class HubRestartsIT {
 
     /** Kept when a test fails: the hub's logs and the simulator's output are there. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fieldhub.e2e.Archive;
 import io.fieldhub.e2e.Archive.Entry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,6 +90,9 @@ final class Ledger {
             for (S3Object object : client.listObjectsV2Paginator(
                             b -> b.bucket(bucket).prefix("telemetry/"))
                     .contents()) {
+                if (Archive.uploadInProgress(object.key())) {
+                    continue;
+                }
                 List<Entry> records =
                         objects.computeIfAbsent(object.key() + " " + object.eTag(), k -> read(client, object.key()));
                 records.stream()

@@ -36,6 +36,7 @@ import org.springframework.test.util.TestSocketUtils;
  * again on the same port and data. Nothing acknowledged is lost, the archive and the emails complete afterwards, and
  * no email reaches the SMTP server twice. The three scenarios share the hub, each with devices of its own.
  */
+@FaultSuite
 class OutagesIT {
 
     /** Kept when a test fails: the hub's logs and the simulator's output are there. */
