@@ -58,18 +58,28 @@ class RetentionIT {
                     List<String> gone = new ArrayList<>(old);
                     gone.removeAll(stored(jdbc, device));
                     // read after PostgreSQL: a reading dropped before it was archived could never be archived later
-                    List<String> archived = archive
-                            .records(r -> device.equals(r.path("deviceId").asText()))
-                            .stream()
-                            .map(r -> r.path("messageId").asText())
-                            .toList();
-                    assertThat(archived)
-                            .as("a reading that left PostgreSQL is archived")
-                            .containsAll(gone);
+                    List<String> missing = notArchived(archive, device, gone);
+                    if (!missing.isEmpty()) {
+                        // once more: the embedded S3 server's listing can miss an object while another in the same
+                        // folder is renamed into place; a reading really lost stays missing
+                        missing = notArchived(archive, device, missing);
+                    }
+                    assertThat(missing)
+                            .as("readings that left PostgreSQL but are not in the archive")
+                            .isEmpty();
                     return gone.size() == old.size();
                 });
 
         assertThat(stored(jdbc, device)).containsExactly("today");
+    }
+
+    private static List<String> notArchived(Archive archive, String device, List<String> messageIds) {
+        List<String> archived = archive.records(r -> device.equals(r.path("deviceId").asText())).stream()
+                .map(r -> r.path("messageId").asText())
+                .toList();
+        List<String> missing = new ArrayList<>(messageIds);
+        missing.removeAll(archived);
+        return missing;
     }
 
     private static List<String> stored(JdbcTemplate jdbc, String device) {
