@@ -25,7 +25,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,16 +117,8 @@ public class BrokerIntake implements PublishInboundInterceptor, InProcessIntake,
 
     @Override
     public void connect(CamelContext camel) {
-        AsyncProducer producer;
-        try {
-            // block=false: once the route has stopped (the hub is stopping), a publish is answered "send it again"
-            // at once instead of after the direct component's 30 s wait for a consumer
-            producer = camel.getEndpoint(ENDPOINT + "?block=false").createAsyncProducer();
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "MQTT intake: cannot send to " + ENDPOINT + " (is routes/" + "ingest-broker.camel.yaml there?)", e);
-        }
-        ServiceHelper.startService(producer);
+        AsyncProducer producer =
+                InProcessIntake.startProducer(camel, ENDPOINT, "MQTT intake", "ingest-broker.camel.yaml");
         flow.complete(new Flow(camel, producer));
         LOG.info("MQTT intake: the embedded broker hands devices/+/telemetry to route ingest-broker; a PUBACK means"
                 + " stored");

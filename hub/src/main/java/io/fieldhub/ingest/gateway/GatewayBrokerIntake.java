@@ -21,7 +21,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +54,8 @@ public class GatewayBrokerIntake implements PublishInboundInterceptor, InProcess
 
     @Override
     public void connect(CamelContext camel) {
-        AsyncProducer producer;
-        try {
-            producer = camel.getEndpoint(ENDPOINT + "?block=false").createAsyncProducer();
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "gateway intake: cannot send to " + ENDPOINT + " (is routes/ingest-gateway.camel.yaml there?)", e);
-        }
-        ServiceHelper.startService(producer);
+        AsyncProducer producer =
+                InProcessIntake.startProducer(camel, ENDPOINT, "gateway intake", "ingest-gateway.camel.yaml");
         flow.complete(new Flow(camel, producer));
     }
 
