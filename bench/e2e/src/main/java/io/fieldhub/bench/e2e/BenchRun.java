@@ -178,18 +178,8 @@ public final class BenchRun {
             List<Integer> rates,
             int seconds)
             throws Exception {
-        List<String> hubSettings = new ArrayList<>(settings);
-        // each device sends rate / devices msg/s: a quota above every step's keeps it out of the way, while its
-        // check still runs for every message
-        hubSettings.add("--hub.ingest.quota.messages-per-second=" + UNLIMITED_QUOTA);
         List<RampStep.Result> steps = new ArrayList<>();
-        try (var hub = new HubUnderTest(
-                home.resolve("hub/target/fieldhub-exec.jar"),
-                hubData,
-                log,
-                mail.getSmtp().getPort(),
-                System.getProperty("heap", "1g"),
-                hubSettings)) {
+        try (var hub = hub(home, hubData, log, mail, settings)) {
             var step = deviceUrl == null ? new RampStep(hub, simulator) : new RampStep(hub, simulator, deviceUrl);
             // the JIT compiles Camel, Drools, Jackson and HiveMQ for the first minute: keep that out of the figures
             int warmUp = Integer.getInteger("warmUpSeconds", 60);
@@ -220,13 +210,8 @@ public final class BenchRun {
         List<GatewayStep.Result> results = new ArrayList<>();
         var mail = new GreenMail(new ServerSetup(HubUnderTest.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        try (var hub = new HubUnderTest(
-                home.resolve("hub/target/fieldhub-exec.jar"),
-                work.resolve("hub-gateways-data"),
-                work.resolve("hub-gateways.log"),
-                mail.getSmtp().getPort(),
-                System.getProperty("heap", "1g"),
-                List.of("--hub.ingest.quota.messages-per-second=" + UNLIMITED_QUOTA))) {
+        try (var hub =
+                hub(home, work.resolve("hub-gateways-data"), work.resolve("hub-gateways.log"), mail, List.of())) {
             for (var fleet : List.of(
                     SimulatorRun.gateways(jar, work, 10, 100, GATEWAY_BATCH, "gwten"),
                     SimulatorRun.gateways(jar, work, 1, 1000, GATEWAY_BATCH, "gwone"))) {
@@ -247,5 +232,21 @@ public final class BenchRun {
             mail.stop();
         }
         return results;
+    }
+
+    /** The hub jar on its data directory, emailing {@code mail}, with {@code settings} after the benchmark's own. */
+    private static HubUnderTest hub(Path home, Path data, Path log, GreenMail mail, List<String> settings)
+            throws Exception {
+        List<String> hubSettings = new ArrayList<>(settings);
+        // each device sends rate / devices msg/s: a quota above every step's keeps it out of the way, while its
+        // check still runs for every message
+        hubSettings.add("--hub.ingest.quota.messages-per-second=" + UNLIMITED_QUOTA);
+        return new HubUnderTest(
+                home.resolve("hub/target/fieldhub-exec.jar"),
+                data,
+                log,
+                mail.getSmtp().getPort(),
+                System.getProperty("heap", "1g"),
+                hubSettings);
     }
 }

@@ -70,15 +70,7 @@ final class GatewayStep {
         double drainSeconds = (System.nanoTime() - simulatorEnd) / 1e9;
         double cpu = hub.cpuSeconds() - cpuBefore;
         double cores = cpu / ((System.nanoTime() - start) / 1e9);
-        RampStep.awaitUpTo(
-                60,
-                () -> hub.jdbc()
-                                .queryForObject(
-                                        "select count(*) from telemetry t, archive_watermark w where w.stream ="
-                                                + " 'telemetry' and t.message_id like ? and t.id > w.last_id",
-                                        Long.class,
-                                        like)
-                        == 0);
+        RampStep.awaitArchived(hub, like);
         Map<String, Object> rows = hub.jdbc().queryForMap("""
                 select count(*) as n,
                        extract(epoch from max(stored_at) - min(received_at)) as span,
@@ -105,7 +97,7 @@ final class GatewayStep {
     }
 
     private long rows(String like) {
-        return hub.jdbc().queryForObject("select count(*) from telemetry where message_id like ?", Long.class, like);
+        return RampStep.count(hub, "select count(*) from telemetry where message_id like ?", like);
     }
 
     static String line(Result r) {

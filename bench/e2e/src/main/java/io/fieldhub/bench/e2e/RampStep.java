@@ -109,13 +109,7 @@ final class RampStep {
         long heap = hub.heapUsedMb();
         long rss = hub.rssMb();
         awaitUpTo(60, () -> count("select count(*) " + RAISED_BY_RUN + " and n.sent_at is null", like) == 0);
-        awaitUpTo(
-                60,
-                () -> count(
-                                "select count(*) from telemetry t, archive_watermark w where w.stream ="
-                                        + " 'telemetry' and t.message_id like ? and t.id > w.last_id",
-                                like)
-                        == 0);
+        awaitArchived(hub, like);
 
         Map<String, Object> rows = hub.jdbc().queryForMap("""
                 select count(*) as n,
@@ -167,7 +161,23 @@ final class RampStep {
     }
 
     private long count(String sql, String like) {
+        return count(hub, sql, like);
+    }
+
+    static long count(HubUnderTest hub, String sql, String like) {
         return hub.jdbc().queryForObject(sql, Long.class, like);
+    }
+
+    /** Waits up to a minute for the archive watermark to pass every row whose message id is {@code like}. */
+    static void awaitArchived(HubUnderTest hub, String like) {
+        awaitUpTo(
+                60,
+                () -> count(
+                                hub,
+                                "select count(*) from telemetry t, archive_watermark w where w.stream ="
+                                        + " 'telemetry' and t.message_id like ? and t.id > w.last_id",
+                                like)
+                        == 0);
     }
 
     static double[] percentiles(Object sqlArray) throws java.sql.SQLException {
