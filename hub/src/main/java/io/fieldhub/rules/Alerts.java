@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code alerts} global that rule consequences raise alerts on, for example
@@ -16,6 +17,7 @@ public final class Alerts {
     private final List<RaisedAlert> raised = new ArrayList<>();
     private String firingRule;
     private Duration clearAfter;
+    private Map<String, Duration> clearAfterByRule = Map.of();
     private long clockMillis;
     private Reading current;
 
@@ -88,9 +90,14 @@ public final class Alerts {
         this.current = reading;
     }
 
-    void firing(String ruleName, Duration ruleClearAfter, long ruleClockMillis) {
+    /** The rules now in force: each alert carries its rule's {@code @clearAfter} from them. */
+    void rulesIn(RuleSet rules) {
+        this.clearAfterByRule = rules.clearAfter();
+    }
+
+    void firing(String ruleName, long ruleClockMillis) {
         this.firingRule = ruleName;
-        this.clearAfter = ruleClearAfter;
+        this.clearAfter = clearAfterByRule.get(ruleName);
         this.clockMillis = ruleClockMillis;
     }
 

@@ -33,6 +33,7 @@ public class RuleEngine {
 
     private final RuleWorkers workers;
     private final RuleSwap swaps;
+    private final RuleUpdate updates;
     private final RuleLimits limits = new RuleLimits();
     private final Quarantine quarantine = new Quarantine();
     private final Clock clock;
@@ -55,6 +56,7 @@ public class RuleEngine {
         this.latenessMillis = lateness.toMillis();
         this.workers = new RuleWorkers(partitions, limits, quarantine, this::rules, this::ruleClock, this::report);
         this.swaps = new RuleSwap(workers, limits, this::report);
+        this.updates = new RuleUpdate(workers, limits);
         this.late = meters.counter("fieldhub.rules.late");
         this.evicted = meters.counter("fieldhub.rules.evicted");
         this.skipped = meters.counter("fieldhub.rules.skipped");
@@ -204,17 +206,29 @@ public class RuleEngine {
     }
 
     /**
-     * Puts a rule set in force for every device, and returns once every partition runs it: each builds a session of
-     * the new rules on what it holds off its lane, and puts it in place between two readings ({@link RuleSwap}); a
-     * partition that starts again meanwhile starts on the new rules. The quarantine ends. A swap re-evaluates what
-     * rule memory holds, so its time limit is the evaluation limit once, and once more per 1,000 readings held.
-     * Returns what the new rules raised on the state they took over.
+     * Puts a rule set in force for every device, and returns once every partition runs it. An edit of DRL files
+     * that declare nothing changes the base in force in place, the lanes keeping their sessions ({@link RuleUpdate});
+     * otherwise each partition builds a session of the new rules on what it holds off its lane, and puts it in place
+     * between two readings ({@link RuleSwap}). A partition that starts again meanwhile starts on the new rules. The
+     * quarantine ends. Either re-evaluates what rule memory holds, so its time limit is the evaluation limit once,
+     * and once more per 1,000 readings held. Returns what the new rules raised on the state they took over.
      */
     public List<RaisedAlert> swap(RuleSet next) {
-        rules = next;
         quarantine.clear();
+        List<RuleWorkers.Result> results = null;
+        // a rule thread left stuck in a session would keep Drools from ever changing the base it shares
+        RuleDelta delta = RuleWorker.stuckThreads() == 0 ? RuleDelta.between(rules, next) : null;
+        if (delta != null) {
+            RuleSet updated = RuleUpdate.inPlace(rules, next);
+            rules = updated;
+            results = updates.apply(delta, updated);
+        }
+        if (results == null) {
+            rules = next;
+            results = swaps.swap(next);
+        }
         List<RaisedAlert> raised = new ArrayList<>();
-        for (RuleWorkers.Result result : swaps.swap(next)) {
+        for (RuleWorkers.Result result : results) {
             raised.addAll(applied(Objects.requireNonNullElse(result, RuleWorkers.Result.NONE)));
         }
         return raised;

@@ -147,6 +147,18 @@ final class RulePartition {
         return alerts.drain();
     }
 
+    /**
+     * Goes on with {@code next}, whose base is the one in force, changed in place ({@link RuleUpdate}): the same
+     * session, readings and devices; fires what the changed rules match in them and returns it, as {@link #swap}.
+     */
+    List<RaisedAlert> updatedTo(RuleSet next) {
+        rules = next;
+        RuleSessions.useAlerts(session, next, alerts);
+        guard.fire(session, null, errors);
+        expire();
+        return alerts.drain();
+    }
+
     /** Copies what a session of {@code next} needs to take over from this one, and records the lane from now on. */
     RuleTakeOver takeOverBy(RuleSet next) {
         takeOver = new RuleTakeOver(

@@ -60,7 +60,7 @@ public final class RuleRebuilds {
         long start = System.nanoTime();
         SortedMap<String, byte[]> files = new TreeMap<>(ruleFiles);
         builder.refuseWhatThePolicyForbids(files);
-        Set<String> changed = reusable(files) ? changed(files) : null;
+        Set<String> changed = last != null ? changedFiles(lastFiles, files) : null;
         if (changed == null) {
             discard();
             last = builder.compile(files);
@@ -123,25 +123,25 @@ public final class RuleRebuilds {
         }
     }
 
-    private boolean reusable(SortedMap<String, byte[]> files) {
-        return last != null
-                && files.entrySet().stream()
-                        .noneMatch(f -> f.getKey().endsWith(".drl")
-                                && text(f.getValue()).contains("extends"));
-    }
-
-    /** The paths added, removed or changed since the last build; null when one of them needs a full build. */
-    private Set<String> changed(SortedMap<String, byte[]> files) {
-        Set<String> paths = new TreeSet<>(files.keySet());
-        paths.addAll(lastFiles.keySet());
+    /**
+     * The paths added, removed or changed from {@code before} to {@code now}; null when one of them needs a full
+     * build (a decision table, or a file declaring what others compile against), or any file uses {@code extends}.
+     */
+    static Set<String> changedFiles(SortedMap<String, byte[]> before, SortedMap<String, byte[]> now) {
+        if (now.entrySet().stream()
+                .anyMatch(f -> f.getKey().endsWith(".drl") && text(f.getValue()).contains("extends"))) {
+            return null;
+        }
+        Set<String> paths = new TreeSet<>(now.keySet());
+        paths.addAll(before.keySet());
         Set<String> changed = new TreeSet<>();
         for (String path : paths) {
-            byte[] before = lastFiles.get(path);
-            byte[] now = files.get(path);
-            if (before != null && Arrays.equals(before, now)) {
+            byte[] was = before.get(path);
+            byte[] is = now.get(path);
+            if (was != null && Arrays.equals(was, is)) {
                 continue;
             }
-            if (!path.endsWith(".drl") || shares(before) || shares(now)) {
+            if (!path.endsWith(".drl") || shares(was) || shares(is)) {
                 return null;
             }
             changed.add(path);

@@ -18,9 +18,7 @@ final class RuleSessions {
         KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
         KieSession session = set.kieBase().newKieSession(conf, null);
-        if (declaresAlerts(set)) {
-            session.setGlobal("alerts", alerts);
-        }
+        useAlerts(session, set, alerts);
         SessionPseudoClock clock = session.getSessionClock();
         clock.advanceTime(clockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
         session.addEventListener(guard);
@@ -29,10 +27,18 @@ final class RuleSessions {
             @Override
             public void beforeMatchFired(BeforeMatchFiredEvent event) {
                 String rule = event.getMatch().getRule().getName();
-                alerts.firing(rule, set.clearAfter().get(rule), clock.getCurrentTime());
+                alerts.firing(rule, clock.getCurrentTime());
             }
         });
         return session;
+    }
+
+    /** Hands the rules of {@code set} (in force in {@code session}) the alerts global, where they declare it. */
+    static void useAlerts(KieSession session, RuleSet set, Alerts alerts) {
+        alerts.rulesIn(set);
+        if (declaresAlerts(set)) {
+            session.setGlobal("alerts", alerts);
+        }
     }
 
     private static boolean declaresAlerts(RuleSet set) {

@@ -47,8 +47,11 @@ class RuleTakeOverTest {
                 alerts.raise("INFO", "busy", $d);
             end
             """;
-    // The new rules count each device's readings in the window: a reading lost or counted twice shows.
+    // The new rules count each device's readings in the window: a reading lost or counted twice shows. They declare a
+    // type, so new sessions take over rather than the base changing in place (RuleUpdate).
     private static final String NEW = HEADER + """
+            declare Marker
+            end
             rule "Three"
             when
                 $d : Device()
