@@ -184,6 +184,33 @@ class RulesReloadRouteIT {
     }
 
     @Test
+    @Order(5)
+    void aStartOnRulesThatFailTheirScenariosSaysWhichFail() throws Exception {
+        Path wet = rules.resolve("tests/pump-wet.yaml");
+        Files.writeString(wet, """
+                scenarios:
+                  - name: a wet pump raises a warning too
+                    readings:
+                      - {at: 0s, device: pump-2, metrics: {flow: 3.0}}
+                    expect:
+                      - {rule: Pump dry, device: pump-2}
+                """);
+        try {
+            deployments.recordStartup();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> deployments.lastFailure() != null);
+            assertThat(deployments.lastFailure().source()).isEqualTo("startup");
+            assertThat(deployments.lastFailure().scenarios())
+                    .singleElement()
+                    .asString()
+                    .contains("tests/pump-wet.yaml")
+                    .contains("a wet pump raises a warning too");
+        } finally {
+            Files.delete(wet);
+        }
+    }
+
+    @Test
     @Order(4)
     void aFileThatBreaksTheRulePolicyIsRefusedBeforeItCanRun() throws Exception {
         Files.writeString(rules.resolve("acme/pump-dry.drl"), PUMP_DRY);

@@ -69,9 +69,11 @@ public class RuleDeployments {
     }
 
     /**
-     * Records the rule set the hub started with, unless it is the one deployed last; then compiles it once more in
-     * the background, so that the first edit recompiles only what it changed (a start may have loaded the rules
-     * compiled, from {@code RuleSetCache}, leaving nothing to reuse).
+     * Records the rule set the hub started with, unless it is the one deployed last; then, in the background,
+     * compiles it once more, so that the first edit recompiles only what it changed (a start may have loaded the
+     * rules compiled, from {@code RuleSetCache}, leaving nothing to reuse), and runs the scenarios on it: a start on
+     * rules that fail them says so at once (the log, {@link #lastFailure()}), and the first edit's check does not run
+     * on cold code.
      */
     public void recordStartup() {
         RuleSet rules = engine.rules();
@@ -84,10 +86,22 @@ public class RuleDeployments {
     }
 
     private void prepare(RuleSet rules) {
+        RuleSet prepared;
         try {
-            builds.build(rules.files());
+            prepared = builds.build(rules.files()).rules();
         } catch (RuntimeException e) {
             LOG.debug("The rules in force were not compiled again for reuse; the first reload builds them all", e);
+            return;
+        }
+        List<String> failed = check.failures(prepared, check.scenariosIn(rulesDir));
+        if (!failed.isEmpty() && engine.rules().version().equals(rules.version())) {
+            lastFailure = new Failure(clock.instant(), "startup", "hub", List.of(), failed);
+            LOG.warn(
+                    "The rules in force fail {} scenario(s) of {}/tests, so every edit is refused until they pass. Fix"
+                            + " the rules or the scenarios:\n  {}",
+                    failed.size(),
+                    rulesDir,
+                    String.join("\n  ", failed));
         }
     }
 
