@@ -12,12 +12,14 @@ import org.kie.api.time.SessionPseudoClock;
 /** Opens the sessions partitions evaluate in: a pseudo clock at the rule clock, the alerts global, the guard. */
 final class RuleSessions {
 
+    // One for every session: making one reads Drools' property files from the class path each time, which cost each
+    // scenario of a reload's check a class path search (sessions only read it).
+    private static final KieSessionConfiguration PSEUDO_CLOCK = pseudoClock();
+
     private RuleSessions() {}
 
     static KieSession open(RuleSet set, long clockMillis, Alerts alerts, FiringGuard guard) {
-        KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
-        conf.setOption(ClockTypeOption.PSEUDO);
-        KieSession session = set.kieBase().newKieSession(conf, null);
+        KieSession session = set.kieBase().newKieSession(PSEUDO_CLOCK, null);
         useAlerts(session, set, alerts);
         SessionPseudoClock clock = session.getSessionClock();
         clock.advanceTime(clockMillis - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
@@ -31,6 +33,12 @@ final class RuleSessions {
             }
         });
         return session;
+    }
+
+    private static KieSessionConfiguration pseudoClock() {
+        KieSessionConfiguration conf = KieServices.Factory.get().newKieSessionConfiguration();
+        conf.setOption(ClockTypeOption.PSEUDO);
+        return conf;
     }
 
     /** Hands the rules of {@code set} (in force in {@code session}) the alerts global, where they declare it. */

@@ -100,7 +100,7 @@ public final class RuleSetBuilder {
         // A fresh ReleaseId per build, so a reload never collides with the module already in the repository.
         ReleaseId releaseId = ks.newReleaseId("io.fieldhub", "rules", "1.0.0-" + UUID.randomUUID());
         kfs.generateAndWritePomXML(releaseId);
-        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        KieBuilder builder = ks.newKieBuilder(kfs, RuleClassLoader.INSTANCE).buildAll();
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
         if (!errors.isEmpty()) {
             ks.getRepository().removeKieModule(releaseId);
@@ -114,7 +114,7 @@ public final class RuleSetBuilder {
         KieServices ks = KieServices.Factory.get();
         var kieConf = ks.newKieBaseConfiguration();
         kieConf.setOption(EventProcessingOption.STREAM);
-        return ks.newKieContainer(releaseId).newKieBase(kieConf);
+        return ks.newKieContainer(releaseId, RuleClassLoader.INSTANCE).newKieBase(kieConf);
     }
 
     static RuleBuildException doesNotBuild(List<Message> errors) {

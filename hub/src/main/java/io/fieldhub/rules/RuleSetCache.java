@@ -103,7 +103,7 @@ public final class RuleSetCache {
 
     /** A new, empty STREAM-mode base, whose class loader defines the classes its rules will declare. */
     static InternalKnowledgeBase emptyBase() {
-        var conf = KieServices.Factory.get().newKieBaseConfiguration(null, Reading.class.getClassLoader());
+        var conf = KieServices.Factory.get().newKieBaseConfiguration(null, RuleClassLoader.INSTANCE);
         conf.setOption(EventProcessingOption.STREAM);
         return KnowledgeBaseFactory.newKnowledgeBase(conf);
     }
