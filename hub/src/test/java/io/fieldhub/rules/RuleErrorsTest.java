@@ -1,5 +1,6 @@
 package io.fieldhub.rules;
 
+import static io.fieldhub.rules.TestRules.HOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldhub.alert.RaisedAlert;
@@ -24,12 +25,7 @@ class RuleErrorsTest {
             import io.fieldhub.rules.Reading
             global io.fieldhub.rules.Alerts alerts
 
-            rule "Hot"
-            when
-                $r : Reading( metric("temperature") > 90.0 )
-            then
-                alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-            end
+            """ + HOT + """
 
             rule "Divides by zero"
             when

@@ -1,5 +1,6 @@
 package io.fieldhub.rules;
 
+import static io.fieldhub.rules.TestRules.HOT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,14 +72,7 @@ class RuleMemoryTest {
 
     @Test
     void withoutWindowsNoReadingIsKeptPastItsOwnEvaluation() {
-        engine = engine(HEADER + """
-                rule "Hot"
-                when
-                    $r : Reading( metric("temperature") > 90.0 )
-                then
-                    alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-                end
-                """);
+        engine = engine(HEADER + HOT);
 
         assertThat(engine.evaluate(reading("m-1", T0)))
                 .singleElement()
@@ -98,13 +92,7 @@ class RuleMemoryTest {
                 then
                     alerts.raise("WARNING", "hot lately", $d);
                 end
-                rule "Hot"
-                when
-                    $r : Reading( metric("temperature") > 90.0 )
-                then
-                    alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-                end
-                """);
+                """ + HOT);
 
         var raised = engine.evaluate(reading("late", T0.minus(Duration.ofHours(1))));
 

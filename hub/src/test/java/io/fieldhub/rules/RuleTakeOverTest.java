@@ -1,5 +1,9 @@
 package io.fieldhub.rules;
 
+import static io.fieldhub.rules.TestRules.HEADER;
+import static io.fieldhub.rules.TestRules.HOT;
+import static io.fieldhub.rules.TestRules.T0;
+import static io.fieldhub.rules.TestRules.hot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldhub.alert.RaisedAlert;
@@ -7,7 +11,6 @@ import io.fieldhub.routes.SettableClock;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,21 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class RuleTakeOverTest {
 
-    private static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
-    private static final String HEADER = """
-            package t
-            import io.fieldhub.rules.Reading
-            import io.fieldhub.rules.Device
-            global io.fieldhub.rules.Alerts alerts
-            """;
     // The rules in force before the swap: a window, so that readings stay in rule memory to be taken over.
-    private static final String OLD = HEADER + """
-            rule "Hot"
-            when
-                $r : Reading( metric("temperature") > 90.0 )
-            then
-                alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-            end
+    private static final String OLD = HEADER + HOT + """
             rule "Busy"
             when
                 $d : Device()
@@ -253,7 +243,6 @@ class RuleTakeOverTest {
     }
 
     private TelemetryRecord record(String deviceId, int second) {
-        Instant ts = T0.plusSeconds(second);
-        return new TelemetryRecord("m-" + ++seq, deviceId, ts, ts, Map.of("temperature", 95.0), Map.of(), "trace");
+        return hot("m-" + ++seq, deviceId, second);
     }
 }

@@ -1,5 +1,6 @@
 package io.fieldhub.rules;
 
+import static io.fieldhub.rules.TestRules.HOT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,12 +35,7 @@ class RuleTimeLimitTest {
             import io.fieldhub.rules.Reading
             global io.fieldhub.rules.Alerts alerts
 
-            rule "Hot"
-            when
-                $r : Reading( metric("temperature") > 90.0 )
-            then
-                alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-            end
+            """ + HOT + """
 
             rule "Three hot"
             when

@@ -1,5 +1,9 @@
 package io.fieldhub.rules;
 
+import static io.fieldhub.rules.TestRules.HEADER;
+import static io.fieldhub.rules.TestRules.HOT;
+import static io.fieldhub.rules.TestRules.T0;
+import static io.fieldhub.rules.TestRules.hot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -8,7 +12,6 @@ import io.fieldhub.routes.SettableClock;
 import io.fieldhub.telemetry.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,22 +29,6 @@ import org.junit.jupiter.api.Test;
  * hold, the changed rules see it at once, and the rules that did not change do not fire again.
  */
 class RuleUpdateTest {
-
-    private static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
-    private static final String HEADER = """
-            package t
-            import io.fieldhub.rules.Reading
-            import io.fieldhub.rules.Device
-            global io.fieldhub.rules.Alerts alerts
-            """;
-    private static final String HOT = HEADER + """
-            rule "Hot"
-            when
-                $r : Reading( metric("temperature") > 90.0 )
-            then
-                alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-            end
-            """;
 
     private final RuleSetBuilder builder = new RuleSetBuilder(Duration.ofMinutes(15));
     private final RuleRebuilds rebuilds = new RuleRebuilds(builder);
@@ -65,7 +52,7 @@ class RuleUpdateTest {
 
     @BeforeEach
     void start() {
-        RuleSet first = builder.build(files("t/hot.drl", HOT, "t/count.drl", count(5, "5m")));
+        RuleSet first = builder.build(files("t/hot.drl", HEADER + HOT, "t/count.drl", count(5, "5m")));
         engine = new RuleEngine(first, 2, Duration.ofSeconds(30), clock, new SimpleMeterRegistry());
         // far beyond any update here, so no reading skips the rules on a slow machine
         engine.limitTime(Duration.ofSeconds(60));
@@ -83,7 +70,7 @@ class RuleUpdateTest {
         }
         var base = engine.rules().kieBase();
 
-        List<RaisedAlert> raised = swap(files("t/hot.drl", HOT, "t/count.drl", count(3, "2m")));
+        List<RaisedAlert> raised = swap(files("t/hot.drl", HEADER + HOT, "t/count.drl", count(3, "2m")));
 
         assertThat(raised)
                 .as("only the edited rule fires, on the three readings held; Hot does not fire on them again")
@@ -142,7 +129,7 @@ class RuleUpdateTest {
         List<Boolean> inPlace = new ArrayList<>();
         var base = engine.rules().kieBase();
         for (int edit = 0; edit < 6; edit++) {
-            swap(files("t/hot.drl", HOT, "t/count.drl", count(edit % 2 == 0 ? 3 : 4, "5m")));
+            swap(files("t/hot.drl", HEADER + HOT, "t/count.drl", count(edit % 2 == 0 ? 3 : 4, "5m")));
             inPlace.add(engine.rules().kieBase() == base);
         }
         editing.set(false);
@@ -167,7 +154,7 @@ class RuleUpdateTest {
         }
         var base = engine.rules().kieBase();
 
-        List<RaisedAlert> raised = swap(files("t/hot.drl", HOT, "t/count.drl", count(3, "5m") + """
+        List<RaisedAlert> raised = swap(files("t/hot.drl", HEADER + HOT, "t/count.drl", count(3, "5m") + """
                 declare Marker
                 end
                 """));
@@ -202,7 +189,6 @@ class RuleUpdateTest {
     }
 
     private synchronized TelemetryRecord record(String deviceId, int second) {
-        Instant ts = T0.plusSeconds(second);
-        return new TelemetryRecord("m-" + ++seq, deviceId, ts, ts, Map.of("temperature", 95.0), Map.of(), "trace");
+        return hot("m-" + ++seq, deviceId, second);
     }
 }

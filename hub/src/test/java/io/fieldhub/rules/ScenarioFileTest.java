@@ -1,5 +1,7 @@
 package io.fieldhub.rules;
 
+import static io.fieldhub.rules.TestRules.HEADER;
+import static io.fieldhub.rules.TestRules.HOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldhub.rules.scenario.ScenarioResult;
@@ -19,18 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Scenario files are found under rules/tests; a malformed one fails with its file and line, never with a throw. */
 class ScenarioFileTest {
 
-    static final RuleSet RULES =
-            new RuleSetBuilder(Duration.ofMinutes(15)).build(Map.of("t/hot.drl", """
-            package t
-            import io.fieldhub.rules.Reading
-            global io.fieldhub.rules.Alerts alerts
-            rule "Hot"
-            when
-                $r : Reading( metric("temperature") > 90.0 )
-            then
-                alerts.raise("CRITICAL", "hot", $r, "temperature", 90.0);
-            end
-            """.getBytes(StandardCharsets.UTF_8)));
+    static final RuleSet RULES = new RuleSetBuilder(Duration.ofMinutes(15))
+            .build(Map.of("t/hot.drl", (HEADER + HOT).getBytes(StandardCharsets.UTF_8)));
 
     @Test
     void aSchemaErrorFailsOnlyItsScenarioNamingItsLine() {
