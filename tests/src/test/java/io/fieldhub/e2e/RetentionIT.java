@@ -74,7 +74,9 @@ class RetentionIT {
     }
 
     private static List<String> notArchived(Archive archive, String device, List<String> messageIds) {
-        List<String> archived = archive.records(r -> device.equals(r.path("deviceId").asText())).stream()
+        List<String> archived = archive
+                .records(r -> device.equals(r.path("deviceId").asText()))
+                .stream()
                 .map(r -> r.path("messageId").asText())
                 .toList();
         List<String> missing = new ArrayList<>(messageIds);
