@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.system.ApplicationHome;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -164,5 +166,11 @@ class RuleBeans {
             MeterRegistry meters) {
         return new RuleDeployments(
                 hub.homePath().resolve("rules"), builder, check, engine, versions, alerts, clock, meters);
+    }
+
+    /** Prepares the first rule edit once the hub is ready: during the start it competed with the start for a core. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> rulesPrepare(RuleDeployments deployments) {
+        return ready -> deployments.prepareInBackground();
     }
 }

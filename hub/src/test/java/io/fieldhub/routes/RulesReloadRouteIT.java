@@ -96,6 +96,7 @@ class RulesReloadRouteIT {
                 Clock.systemUTC(),
                 meters);
         deployments.recordStartup();
+        deployments.prepareInBackground();
         hub = new RouteHarness()
                 .property("hub.home", home)
                 .property("hub.rules.watch", true)
@@ -196,7 +197,7 @@ class RulesReloadRouteIT {
                       - {rule: Pump dry, device: pump-2}
                 """);
         try {
-            deployments.recordStartup();
+            deployments.prepareInBackground();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> deployments.lastFailure() != null);
             assertThat(deployments.lastFailure().source()).isEqualTo("startup");

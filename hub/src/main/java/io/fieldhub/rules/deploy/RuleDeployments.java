@@ -68,18 +68,22 @@ public class RuleDeployments {
         meters.gauge("fieldhub.rules.count", engine, e -> e.rules().ruleCount());
     }
 
-    /**
-     * Records the rule set the hub started with, unless it is the one deployed last; then, in the background,
-     * compiles it once more, so that the first edit recompiles only what it changed (a start may have loaded the
-     * rules compiled, from {@code RuleSetCache}, leaving nothing to reuse), and runs the scenarios on it: a start on
-     * rules that fail them says so at once (the log, {@link #lastFailure()}), and the first edit's check does not run
-     * on cold code.
-     */
+    /** Records the rule set the hub started with, unless it is the one deployed last. */
     public void recordStartup() {
         RuleSet rules = engine.rules();
         if (!versions.latestVersion().filter(rules.version()::equals).isPresent()) {
             versions.record(rules, "startup", "hub");
         }
+    }
+
+    /**
+     * In the background, compiles the rules in force once more, so that the first edit recompiles only what it
+     * changed (a start may have loaded the rules compiled, from {@code RuleSetCache}, leaving nothing to reuse), and
+     * runs the scenarios on them: rules that fail them say so at once (the log, {@link #lastFailure()}), and the first
+     * edit's check does not run on cold code. Called once the hub is ready, so that it does not slow the start.
+     */
+    public void prepareInBackground() {
+        RuleSet rules = engine.rules();
         Thread prepare = new Thread(() -> prepare(rules), "rules-prepare");
         prepare.setDaemon(true);
         prepare.start();
