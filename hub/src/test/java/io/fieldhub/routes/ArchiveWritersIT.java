@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fieldhub.archive.ArchiveLag;
 import io.fieldhub.archive.ArchiveWriter;
+import io.fieldhub.retention.TelemetryPartitions;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,6 +134,28 @@ class ArchiveWritersIT {
                     one.flushDue();
                     return lastId() == highest;
                 });
+    }
+
+    @Test
+    void theArchiveWaitsWhilePartitionMaintenanceMovesRows() throws Exception {
+        ArchiveWriter writer = writer("hub-1", s3.client(), 100);
+        insert(db.jdbc(), "m-moved");
+        CompletableFuture<Integer> flush;
+        try (Connection maintenance = db.dataSource().getConnection()) {
+            // what TelemetryPartitions holds while a row moves into its new day partition
+            maintenance.setAutoCommit(false);
+            try (var lock = maintenance.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, TelemetryPartitions.LOCK);
+                lock.execute();
+            }
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(writer::flushAll);
+            flush = waiting;
+            // no chunk is read while rows may be between partitions
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
+            maintenance.commit();
+        }
+        assertThat(flush.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(archived()).containsOnlyKeys("engine-1/m-moved");
     }
 
     @Test
