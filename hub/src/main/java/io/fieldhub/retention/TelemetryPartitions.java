@@ -25,9 +25,9 @@ public class TelemetryPartitions {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryPartitions.class);
 
     /**
-     * The advisory lock key of partition maintenance ("fhparts" in ASCII): taken alone here, shared by the archive while it reads rows
-     * ({@code ArchiveProgress}), since a row moving from the default partition into its new day partition is, for an
-     * instant, in neither to a query planned before the move and run after it.
+     * The advisory lock key of partition maintenance ("fhparts" in ASCII): taken alone here, shared by the archive
+     * while it reads rows ({@code ArchiveProgress}), since a row moving from the default partition into its new day
+     * partition is, for an instant, in neither to a query planned before the move and run after it.
      */
     public static final long LOCK = 0x6668706172747300L;
 

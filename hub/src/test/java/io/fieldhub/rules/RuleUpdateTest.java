@@ -36,7 +36,7 @@ class RuleUpdateTest {
     private RuleEngine engine;
     private int seq;
 
-    /** Counts each device's readings in a ten-minute window, from {@code atLeast} on: one lost or counted twice shows. */
+    /** Counts a device's readings in a ten-minute window, from {@code atLeast} on: one lost or counted twice shows. */
     private static String count(int atLeast, String clearAfter) {
         return HEADER + """
                 rule "Count"
